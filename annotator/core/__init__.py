@@ -1,0 +1,1 @@
+"""Pure modules (no Qt, no database): documents, codebooks, spans, agreement, exchange formats."""
