@@ -1,0 +1,1 @@
+"""The command line: `annotator [--project P] COMMAND`. No Qt import unless the command is `gui`."""

@@ -1,0 +1,150 @@
+"""Foundation commands: import, codebook, spans import, documents/coders list, status, backup, gui."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from annotator.cli.common import parse_attrs, project_from
+from annotator.core.codebook import CodebookError, load_codebook_file
+from annotator.core.errors import UserError
+from annotator.core.exchange.spans_csv import read_span_rows
+from annotator.store.backup import backup_sqlite
+from annotator.store.services import codebooks, coders, documents, spans, status
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    if any(str(f).lower().endswith(".qdpx") for f in args.files):
+        from annotator.cli.exchange import import_qdpx_files  # REFI-QDA projects have their own path
+
+        return import_qdpx_files(args)
+    with project_from(args) as project:
+        report = documents.import_files(project, args.files, attributes=parse_attrs(args.attr), name=args.name)
+    for info in report.imported:
+        print(f"imported {info.name} ({info.length} characters)")
+    for err in report.errors:
+        print(err, file=sys.stderr)
+    print(f"{len(report.imported)} imported, {len(report.errors)} not imported")
+    return 0 if not report.errors else 1
+
+
+def cmd_codebook_check(args: argparse.Namespace) -> int:
+    try:
+        book = load_codebook_file(args.file)
+    except CodebookError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{args.file}: {len(exc.problems)} problem(s)", file=sys.stderr)
+        return 1
+    n = sum(1 for _ in book.iter_codes())
+    print(f"{args.file}: OK: '{book.title}' with {n} codes")
+    return 0
+
+
+def cmd_codebook_load(args: argparse.Namespace) -> int:
+    if str(args.file).lower().endswith(".qdc"):
+        from annotator.cli.exchange import read_qdc_as_codebook
+
+        book = read_qdc_as_codebook(args.file)
+    else:
+        book = load_codebook_file(args.file)
+    with project_from(args) as project:
+        report = codebooks.load_codebook(project, book, source=Path(args.file).name)
+    print(f"loaded '{book.title}': {report.summary()}")
+    return 0
+
+
+def cmd_spans_import(args: argparse.Namespace) -> int:
+    rows = read_span_rows(args.file)
+    with project_from(args) as project:
+        added = spans.import_span_rows(project, rows, str(args.file))
+    skipped = len(rows) - added
+    print(f"imported {added} spans" + (f" ({skipped} already present, skipped)" if skipped else ""))
+    return 0
+
+
+def cmd_documents_list(args: argparse.Namespace) -> int:
+    with project_from(args) as project:
+        docs = documents.list_documents(project)
+        counts = status.span_counts(project)
+    if not docs:
+        print("no documents; add some with 'annotator import FILE...'")
+    for d in docs:
+        attrs = " ".join(f"{k}={v}" for k, v in sorted(d.attributes.items()))
+        print(f"{d.name}\t{d.length} chars\t{counts.get(d.id, 0)} spans" + (f"\t{attrs}" if attrs else ""))
+    return 0
+
+
+def cmd_coders_list(args: argparse.Namespace) -> int:
+    with project_from(args) as project:
+        rows = coders.list_coders(project)
+    if not rows:
+        print("no coders yet")
+    for name, n in rows:
+        print(f"{name}\t{n} spans")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    with project_from(args) as project:
+        counts = status.project_counts(project)
+        where = project.display_name
+    print(f"project: {where}")
+    for key in ("documents", "codes", "coders", "spans"):
+        print(f"{key}: {counts[key]}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    with project_from(args) as project:
+        if project.path is None:
+            raise UserError("backup works on SQLite project files; use your server's tools for PostgreSQL")
+        target = backup_sqlite(project.path, "backup")
+    print(f"backup written: {target}")
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from annotator.gui.app import run_gui  # the only place the CLI imports Qt
+
+    return run_gui(args.project)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("gui", help="start the coding window (the default command)")
+    p.set_defaults(func=cmd_gui)
+
+    p = sub.add_parser("import", help="import documents (.txt .md .html .docx .pdf) or a REFI-QDA .qdpx")
+    p.add_argument("files", nargs="+", help="files to import")
+    p.add_argument("--attr", action="append", metavar="KEY=VALUE",
+                   help="document attribute (repeatable), e.g. --attr speaker=Putin --attr date=2023-11-08")
+    p.add_argument("--name", help="document name (single file only; default: the file name)")
+    p.set_defaults(func=cmd_import)
+
+    cb = sub.add_parser("codebook", help="check or load a YAML codebook").add_subparsers(
+        dest="codebook_cmd", required=True, metavar="{check,load}")
+    p = cb.add_parser("check", help="validate a codebook file and report FILE:LINE problems")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_codebook_check)
+    p = cb.add_parser("load", help="load (or update) the project's codebook from YAML or .qdc")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_codebook_load)
+
+    sp = sub.add_parser("spans", help="import coded spans").add_subparsers(
+        dest="spans_cmd", required=True, metavar="{import}")
+    p = sp.add_parser("import", help="import spans from CSV (document, coder, code, start, end[, memo, text])")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_spans_import)
+
+    dl = sub.add_parser("documents", help="list documents").add_subparsers(
+        dest="documents_cmd", required=True, metavar="{list}")
+    dl.add_parser("list", help="list documents with length and span counts").set_defaults(func=cmd_documents_list)
+
+    cl = sub.add_parser("coders", help="list coders").add_subparsers(
+        dest="coders_cmd", required=True, metavar="{list}")
+    cl.add_parser("list", help="list coders and their span counts").set_defaults(func=cmd_coders_list)
+
+    sub.add_parser("status", help="counts of documents, codes, coders and spans").set_defaults(func=cmd_status)
+    sub.add_parser("backup", help="write a consistent backup copy next to the project").set_defaults(
+        func=cmd_backup)

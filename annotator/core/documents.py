@@ -1,0 +1,165 @@
+"""Reading documents from files: plain text, Markdown, HTML, .docx and .pdf.
+
+Each reader returns stored text (see `annotator.core.text`). A bad file raises `UserError` with one line
+naming the file and what to do, so a batch import can report it and carry on with the others.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+
+from annotator.core.errors import UserError
+from annotator.core.text import check_text_is_plausible, decode_bytes, normalise_newlines, text_sha256
+
+# Larger files are refused before they are read, so a stray 50 MB dump cannot exhaust memory or make
+# the text pane unusable. Books are ~1-3 MB; 32 MB is far beyond any speech or press corpus.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
+
+
+@dataclass
+class ImportedDocument:
+    """A document read from a file, ready to be stored."""
+
+    name: str
+    text: str
+    source_filename: str
+    encoding: str
+    attributes: dict[str, str] = field(default_factory=dict)
+    imported_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+    @property
+    def sha256(self) -> str:
+        return text_sha256(self.text)
+
+
+class _VisibleText(HTMLParser):
+    """Collects the text a browser would show: no scripts, styles, head or comments."""
+
+    _HIDDEN = frozenset({"script", "style", "head", "title", "template", "noscript"})
+    _BLOCK = frozenset(
+        {"p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
+         "blockquote", "pre", "section", "article", "header", "footer", "hr", "dt", "dd", "figcaption"}
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._HIDDEN:
+            self._hidden_depth += 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._HIDDEN:
+            self._hidden_depth = max(0, self._hidden_depth - 1)
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden_depth:
+            self.parts.append(" ".join(data.split()) if data.strip() else (" " if data else ""))
+
+    def text(self) -> str:
+        lines = [" ".join(line.split()) for line in "".join(self.parts).split("\n")]
+        out: list[str] = []
+        for line in lines:
+            if line or (out and out[-1]):
+                out.append(line)
+        return "\n".join(out).strip("\n") + "\n"
+
+
+def _read_html(data: bytes, source: str) -> tuple[str, str]:
+    raw, encoding = decode_bytes(data, source)
+    parser = _VisibleText()
+    parser.feed(raw)
+    parser.close()
+    return parser.text(), encoding
+
+
+def _read_docx(path: Path, source: str) -> str:
+    import docx  # python-docx; imported lazily, only .docx needs it
+
+    try:
+        document = docx.Document(str(path))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise UserError(f"{source}: not a readable .docx file ({exc}); open and re-save it in Word") from None
+    paragraphs = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            paragraphs.append("\t".join(cell.text for cell in row.cells))
+    return normalise_newlines("\n".join(paragraphs))
+
+
+def _read_pdf(path: Path, source: str) -> str:
+    import pypdf  # imported lazily, only .pdf needs it
+
+    try:
+        reader = pypdf.PdfReader(str(path))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except Exception as exc:  # pypdf raises many unrelated types for broken files
+        raise UserError(f"{source}: not a readable PDF ({type(exc).__name__}: {exc})") from None
+    text = normalise_newlines("\n\n".join(pages))
+    if not text.strip():
+        raise UserError(
+            f"{source}: the PDF has no extractable text (a scan?); run OCR on it first or import a .txt"
+        )
+    return text
+
+
+def read_document(path: str | os.PathLike[str], *, name: str | None = None,
+                  attributes: dict[str, str] | None = None) -> ImportedDocument:
+    """Read one file into an ImportedDocument, or raise UserError saying why it cannot be imported."""
+    path = Path(path)
+    source = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise UserError(
+            f"{source}: unknown file type '{suffix or '(none)'}'; supported: {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise UserError(f"{source}: file not found") from None
+    except OSError as exc:
+        raise UserError(f"{source}: cannot read ({exc.strerror})") from None
+    if path.is_dir():
+        raise UserError(f"{source}: is a folder, not a file")
+    if size > MAX_FILE_BYTES:
+        raise UserError(
+            f"{source}: too large ({size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB); "
+            "split it into smaller documents"
+        )
+    if size == 0:
+        raise UserError(f"{source}: the file is empty; nothing to import")
+    encoding = "utf-8"
+    try:
+        if suffix == ".docx":
+            text = _read_docx(path, source)
+        elif suffix == ".pdf":
+            text = _read_pdf(path, source)
+        else:
+            data = path.read_bytes()
+            if suffix in (".html", ".htm"):
+                text, encoding = _read_html(data, source)
+            else:
+                text, encoding = decode_bytes(data, source)
+    except PermissionError:
+        raise UserError(f"{source}: permission denied; check the file's permissions") from None
+    check_text_is_plausible(text, source)
+    return ImportedDocument(
+        name=name or path.name,
+        text=text,
+        source_filename=path.name,
+        encoding=encoding,
+        attributes=dict(attributes or {}),
+    )

@@ -1,0 +1,144 @@
+"""Working out what another tool's selection positions count, and converting them to ours.
+
+REFI-QDA says positions are Unicode code points into the source's `.txt` file. In the wild they are
+sometimes UTF-16 code units (NVivo for Windows), and sometimes counted on the file as written (with
+`\\r\\n` line ends, two units each) and sometimes on text whose line ends were already normalised.
+Our offsets are code points into the normalised text (BOM removed, `\\r\\n`/`\\r` -> `\\n`).
+
+There is no flag that says which unit a producer used, so every plausible reading is tried on every
+selection of the project and scored: a reading that puts an end beyond the text or splits a surrogate
+pair is impossible; one that starts or ends selections in the middle of words is implausible; one
+whose selected text matches the selection's `name` (ATLAS.ti puts the quoted text there) is
+confirmed. The reading with the best total wins; ties go to the standard's reading.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from annotator.core.offsets import OffsetMap
+
+IMPOSSIBLE = 1000
+INSIDE_CRLF = 5
+INSIDE_WORD = 1
+NAME_MATCH = -3
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One hypothesis: positions count `unit` ("cp" or "utf16") on the `raw` or normalised text."""
+
+    unit: str
+    raw: bool
+
+    def describe(self) -> str:
+        unit = "UTF-16 code units" if self.unit == "utf16" else "Unicode code points"
+        basis = "the text as stored in the file (\\r\\n counted as two)" if self.raw else (
+            "the text with normalised line ends"
+        )
+        return f"{unit} on {basis}"
+
+
+STANDARD = Reading("cp", True)
+READINGS = (STANDARD, Reading("cp", False), Reading("utf16", True), Reading("utf16", False))
+
+
+class SourceText:
+    """A source's text in the file's form (BOM removed, CRs kept) and in our normalised form."""
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.norm = raw.replace("\r\n", "\n").replace("\r", "\n")
+        # Positions (in raw) of the CRs that vanish because a LF follows them.
+        self._dropped_cr = [m.start() for m in re.finditer("\r\n", raw)]
+        self._maps: dict[bool, OffsetMap] = {}
+
+    def _map(self, raw: bool) -> OffsetMap:
+        if raw not in self._maps:
+            self._maps[raw] = OffsetMap.for_text(self.raw if raw else self.norm)
+        return self._maps[raw]
+
+    def has_cr(self) -> bool:
+        return "\r" in self.raw
+
+    def has_astral(self) -> bool:
+        return bool(self._map(False).astral_positions)
+
+    def convert(self, pos: int, reading: Reading) -> tuple[int, int] | None:
+        """(normalised code-point offset, penalty) for `pos` under `reading`; None if impossible."""
+        text = self.raw if reading.raw else self.norm
+        penalty = 0
+        if reading.unit == "utf16":
+            omap = self._map(reading.raw)
+            if not 0 <= pos <= omap.utf16_length:
+                return None
+            cp = omap.to_codepoint(pos)
+            if omap.to_utf16(cp) != pos:
+                return None  # inside a surrogate pair
+        else:
+            if not 0 <= pos <= len(text):
+                return None
+            cp = pos
+        if reading.raw:
+            dropped = bisect.bisect_left(self._dropped_cr, cp)
+            if dropped < len(self._dropped_cr) and self._dropped_cr[dropped] == cp - 1:
+                penalty += INSIDE_CRLF  # between \r and \n
+            cp -= dropped
+        return cp, penalty
+
+
+def _wordish(ch: str) -> bool:
+    return ch.isalnum() or unicodedata.category(ch).startswith("M")
+
+
+def boundary_penalty(text: str, pos: int) -> int:
+    """A selection edge between two letters/digits (or before a combining mark) looks wrong."""
+    if pos <= 0 or pos >= len(text):
+        return 0
+    after = text[pos]
+    if unicodedata.category(after).startswith("M"):
+        return 2 * INSIDE_WORD
+    return INSIDE_WORD if _wordish(text[pos - 1]) and _wordish(after) else 0
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def name_bonus(name: str | None, selected: str) -> int:
+    """ATLAS.ti names a quotation after its first words (cut with an ellipsis)."""
+    if not name:
+        return 0
+    wanted = _squash(name.rstrip("…").removesuffix("..."))
+    if len(wanted) < 4:
+        return 0
+    return NAME_MATCH if _squash(selected).startswith(wanted) else 0
+
+
+def score(text: SourceText, reading: Reading, start: int, end: int, name: str | None) -> int:
+    a = text.convert(start, reading)
+    b = text.convert(end, reading)
+    if a is None or b is None or a[0] > b[0]:
+        return IMPOSSIBLE
+    norm = text.norm
+    return (
+        a[1]
+        + b[1]
+        + boundary_penalty(norm, a[0])
+        + boundary_penalty(norm, b[0])
+        + name_bonus(name, norm[a[0] : b[0]])
+    )
+
+
+def choose_reading(
+    items: list[tuple[SourceText, int, int, str | None]],
+) -> tuple[Reading, dict[Reading, int]]:
+    """Pick the reading with the lowest total score over all selections (ties: earliest in READINGS)."""
+    totals: dict[Reading, int] = {}
+    for reading in READINGS:
+        totals[reading] = sum(score(t, reading, s, e, n) for t, s, e, n in items)
+    best = min(READINGS, key=lambda r: (totals[r], READINGS.index(r)))
+    return best, totals

@@ -1,0 +1,204 @@
+"""Writing REFI-QDA 1.5 projects (`.qdpx`) and codebooks (`.qdc`) that validate against the XSDs.
+
+Layout of a `.qdpx` we write: `project.qde` plus `sources/<guid>.txt` (UTF-8, no BOM, `\\n` line
+ends), each referenced as `internal://<guid>.txt`. Selections are `PlainTextSelection`s with code-point
+offsets, one per coder (`creatingUser`), one `Coding` per code. A memo is a `<Note>` under `<Notes>`
+referenced by a `<NoteRef>` from its selection.
+
+Our code keys travel in the code's `<Description>`: its last line is `[annotator key: KEY]`
+(separated from a non-empty description by a blank line). The schema allows no attribute of our own,
+and the description is the one place every tool keeps and shows; the reader strips the line again.
+
+Both writers are atomic: they write a temporary file beside the target and `os.replace` it, so an
+interrupted export never leaves a truncated file under the real name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO
+
+from annotator.core.exchange import refi_common as rc
+from annotator.core.exchange.refi_model import (
+    QdaCode,
+    QdaProject,
+    QdaSelection,
+    stable_guid,
+    walk_codes,
+)
+
+ORIGIN = "annotator"
+
+
+def _el(parent: ET.Element, tag: str, ns: str, **attrs: str | None) -> ET.Element:
+    clean = {k: rc.xml_safe(v) for k, v in attrs.items() if v is not None}
+    return ET.SubElement(parent, f"{{{ns}}}{tag}", clean)
+
+
+def _text(parent: ET.Element, tag: str, ns: str, text: str) -> ET.Element:
+    elem = _el(parent, tag, ns)
+    elem.text = rc.xml_safe(text)
+    return elem
+
+
+def _code_elem(parent: ET.Element, code: QdaCode, ns: str) -> None:
+    elem = _el(
+        parent,
+        "Code",
+        ns,
+        guid=code.guid,
+        name=code.name,
+        isCodable="true" if code.codable else "false",
+        color=code.color,
+    )
+    description = rc.add_key_marker(code.description, code.key) if code.key else code.description
+    if description:
+        _text(elem, "Description", ns, description)
+    for kid in code.children:
+        _code_elem(elem, kid, ns)
+
+
+def _serialise(root: ET.Element, ns: str) -> bytes:
+    ET.register_namespace("", ns)
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    # ElementTree leaves \r in text as is, and an XML parser would turn it into \n; a character
+    # reference survives. The serialiser itself never writes \r, so every \r here is content.
+    return data.replace(b"\r", b"&#13;")
+
+
+def codebook_xml(codes: list[QdaCode], *, origin: str = ORIGIN) -> bytes:
+    """The `.qdc` document for `codes` (roots with nested children)."""
+    ns = rc.CODEBOOK_NS
+    root = ET.Element(f"{{{ns}}}CodeBook", {"origin": origin})
+    codes_elem = _el(root, "Codes", ns)
+    for code in codes:
+        _code_elem(codes_elem, code, ns)
+    return _serialise(root, ns)
+
+
+def project_xml(project: QdaProject, *, origin: str = ORIGIN) -> bytes:
+    """The `project.qde` document; sources are referenced as `internal://<guid>.txt`."""
+    ns = rc.PROJECT_NS
+    root = ET.Element(f"{{{ns}}}Project", {"name": rc.xml_safe(project.name), "origin": origin})
+    if project.users:
+        users = _el(root, "Users", ns)
+        for user in project.users:
+            _el(users, "User", ns, guid=user.guid, name=user.name)
+    if project.codes:
+        codes = _el(_el(root, "CodeBook", ns), "Codes", ns)
+        for code in project.codes:
+            _code_elem(codes, code, ns)
+    by_source: dict[str, list[QdaSelection]] = {}
+    for sel in project.selections:
+        by_source.setdefault(sel.source_guid, []).append(sel)
+    notes: list[tuple[str, QdaSelection]] = []
+    if project.sources:
+        sources = _el(root, "Sources", ns)
+        for source in project.sources:
+            elem = _el(
+                sources,
+                "TextSource",
+                ns,
+                guid=source.guid,
+                name=source.name,
+                plainTextPath=f"internal://{source.guid}.txt",
+            )
+            for sel in sorted(by_source.get(source.guid, []), key=lambda s: (s.start, s.end)):
+                _selection_elem(elem, sel, source.text, ns, notes)
+    if notes:
+        notes_elem = _el(root, "Notes", ns)
+        for guid, sel in notes:
+            note = _el(
+                notes_elem,
+                "Note",
+                ns,
+                guid=guid,
+                name=f"Memo on {sel.start}-{sel.end}",
+                creatingUser=sel.user_guid,
+                creationDateTime=rc.format_datetime(sel.created) if sel.created else None,
+            )
+            _text(note, "PlainTextContent", ns, sel.memo or "")
+    return _serialise(root, ns)
+
+
+def _selection_elem(
+    parent: ET.Element, sel: QdaSelection, text: str, ns: str, notes: list[tuple[str, QdaSelection]]
+) -> None:
+    when = rc.format_datetime(sel.created) if sel.created else None
+    snippet = " ".join(text[sel.start : sel.end].split())
+    elem = _el(
+        parent,
+        "PlainTextSelection",
+        ns,
+        guid=sel.guid,
+        name=snippet[:60] + ("…" if len(snippet) > 60 else ""),
+        startPosition=str(sel.start),
+        endPosition=str(sel.end),
+        creatingUser=sel.user_guid,
+        creationDateTime=when,
+    )
+    for code_guid in sel.code_guids:
+        coding = _el(
+            elem,
+            "Coding",
+            ns,
+            guid=stable_guid("coding", sel.guid, code_guid),
+            creatingUser=sel.user_guid,
+            creationDateTime=when,
+        )
+        _el(coding, "CodeRef", ns, targetGUID=code_guid)
+    if sel.memo:
+        note_guid = stable_guid("memo", sel.guid)
+        _el(elem, "NoteRef", ns, targetGUID=note_guid)
+        notes.append((note_guid, sel))
+
+
+@contextlib.contextmanager
+def atomic_file(path: str | Path) -> Iterator[IO[bytes]]:
+    """Yield a temp file beside `path`; on success fsync and rename it over `path`, else delete it."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_qdc(codes: list[QdaCode], path: str | Path, *, origin: str = ORIGIN) -> None:
+    """Write a codebook `.qdc` (atomic)."""
+    _check_unique(list(walk_codes(codes)), lambda c: c.guid, "code GUID")
+    with atomic_file(path) as handle:
+        handle.write(codebook_xml(codes, origin=origin))
+
+
+def write_qdpx(project: QdaProject, path: str | Path, *, origin: str = ORIGIN) -> None:
+    """Write a `.qdpx` archive: `project.qde` and `sources/<guid>.txt` (atomic)."""
+    _check_unique(project.sources, lambda s: s.guid, "source GUID")
+    _check_unique(list(walk_codes(project.codes)), lambda c: c.guid, "code GUID")
+    _check_unique(project.selections, lambda s: s.guid, "selection GUID")
+    xml = project_xml(project, origin=origin)
+    with atomic_file(path) as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.qde", xml)
+        for source in project.sources:
+            archive.writestr(f"sources/{source.guid}.txt", source.text.encode("utf-8"))
+
+
+def _check_unique(items: list, key: Callable[[object], str], what: str) -> None:
+    seen: set[str] = set()
+    for item in items:
+        value = key(item)
+        if value in seen:
+            raise ValueError(f"duplicate {what} {value}: every object needs its own GUID")
+        seen.add(value)

@@ -1,0 +1,1 @@
+"""The project store: SQLModel tables, the engine, migrations and the services that own transactions."""

@@ -1,0 +1,175 @@
+"""Opening a project: one engine per project, SQLite pragmas, migrations on open, and transactions.
+
+`Project.write()` is the one place that opens a write transaction. On SQLite it starts with
+`BEGIN IMMEDIATE`, so two processes writing the same file queue on the write lock instead of failing
+halfway through a transaction; while waiting, `on_busy` is told once ("project busy, retrying") and the
+wait goes on up to `busy_wait_seconds` before a clear `ProjectBusy` error.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, create_engine
+
+from annotator.core.errors import UserError
+from annotator.store.backup import backup_sqlite
+from annotator.store.paths import project_url
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+_LOCK_SLICE_MS = 1000
+
+
+class ProjectBusy(UserError):
+    """Another process held the project's write lock for longer than we were willing to wait."""
+
+
+def _alembic_config(connection: Connection) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def _is_locked(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
+class Project:
+    """An open project. Create with `open_project`; close with `close()` (or use as a context manager)."""
+
+    def __init__(self, url: str, *, on_busy: Callable[[str], None] | None = None,
+                 busy_wait_seconds: float = 120.0) -> None:
+        self.url = url
+        self.on_busy = on_busy
+        self.busy_wait_seconds = busy_wait_seconds
+        parsed = make_url(url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self.path: Path | None = Path(parsed.database) if self.is_sqlite and parsed.database else None
+        if self.path is not None:
+            if not self.path.parent.is_dir():
+                raise UserError(f"{self.path}: folder {self.path.parent} does not exist")
+            if self.path.is_dir():
+                raise UserError(f"{self.path}: is a folder, not a project file")
+            _check_sqlite_header(self.path)
+        connect_args = {"timeout": _LOCK_SLICE_MS / 1000} if self.is_sqlite else {}
+        self.engine: Engine = create_engine(url, connect_args=connect_args)
+        if self.is_sqlite:
+            self._install_sqlite_hooks()
+        self.backup_made: Path | None = None
+        try:
+            self._migrate()
+        except OperationalError as exc:
+            self.engine.dispose()
+            if _is_locked(exc):
+                raise ProjectBusy(f"{self.display_name}: project busy (another program is "
+                                  "writing to it); try again in a moment") from None
+            raise UserError(f"{self.display_name}: cannot open project ({exc.orig})") from None
+
+    @property
+    def display_name(self) -> str:
+        return str(self.path) if self.path else make_url(self.url).render_as_string(hide_password=True)
+
+    # -- SQLite specifics -------------------------------------------------------------------------
+    def _install_sqlite_hooks(self) -> None:
+        @event.listens_for(self.engine, "connect")
+        def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+            # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own handling defers it).
+            dbapi_connection.isolation_level = None
+            cur = dbapi_connection.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute(f"PRAGMA busy_timeout={_LOCK_SLICE_MS}")
+            cur.close()
+
+        @event.listens_for(self.engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            immediate = conn.get_execution_options().get("annotator_write", False)
+            if not immediate:
+                conn.exec_driver_sql("BEGIN")
+                return
+            deadline = time.monotonic() + self.busy_wait_seconds
+            told = False
+            while True:
+                try:
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                    return
+                except OperationalError as exc:
+                    if not _is_locked(exc) or time.monotonic() > deadline:
+                        if _is_locked(exc):
+                            raise ProjectBusy(
+                                f"{self.display_name}: project busy for over {self.busy_wait_seconds:.0f} s "
+                                "(another program keeps writing to it); try again later"
+                            ) from None
+                        raise
+                    if not told and self.on_busy:
+                        self.on_busy(f"{self.display_name}: project busy, retrying...")
+                        told = True
+
+    # -- migrations -------------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+        with self.engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+        if current == head:
+            return
+        if current is not None and self.path is not None and self.path.exists():
+            self.backup_made = backup_sqlite(self.path, "pre-migration")
+        with self.engine.connect().execution_options(annotator_write=True) as conn:
+            command.upgrade(_alembic_config(conn), "head")
+            conn.commit()
+
+    # -- sessions ---------------------------------------------------------------------------------
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One user action = one transaction: committed on success, rolled back on any error."""
+        with self.engine.connect().execution_options(annotator_write=True) as conn, \
+                Session(bind=conn, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only snapshot (WAL readers never block writers)."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _check_sqlite_header(path: Path) -> None:
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head != b"SQLite format 3\x00":
+        raise UserError(f"{path}: not an annotator project (not a SQLite database); "
+                        "pass another --project or a new file name to create one")
+
+
+def open_project(project: str | Path | None = None, **kwargs: object) -> Project:
+    """Open (creating and migrating as needed) the project at a path, URL, or the default location."""
+    return Project(project_url(project), **kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,30 @@
+"""Where projects, logs and settings live by default."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+
+def user_data_dir() -> Path:
+    """The platform's user data folder for annotator (ANNOTATOR_DATA_DIR overrides it, e.g. in tests)."""
+    override = os.environ.get("ANNOTATOR_DATA_DIR")
+    path = Path(override) if override else Path(platformdirs.user_data_dir("annotator", appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_project_path() -> Path:
+    return user_data_dir() / "default.annotator.db"
+
+
+def project_url(project: str | os.PathLike[str] | None) -> str:
+    """A SQLAlchemy URL for `--project`: a URL is taken as is, anything else is a SQLite file path."""
+    if project is None:
+        return f"sqlite:///{default_project_path()}"
+    text = os.fspath(project)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
