@@ -36,8 +36,10 @@ class Reading:
 
     def describe(self) -> str:
         unit = "UTF-16 code units" if self.unit == "utf16" else "Unicode code points"
-        basis = "the text as stored in the file (\\r\\n counted as two)" if self.raw else (
-            "the text with normalised line ends"
+        basis = (
+            "the text as stored in the file (\\r\\n counted as two)"
+            if self.raw
+            else ("the text with normalised line ends")
         )
         return f"{unit} on {basis}"
 
@@ -125,11 +127,7 @@ def score(text: SourceText, reading: Reading, start: int, end: int, name: str | 
         return IMPOSSIBLE
     norm = text.norm
     return (
-        a[1]
-        + b[1]
-        + boundary_penalty(norm, a[0])
-        + boundary_penalty(norm, b[0])
-        + name_bonus(name, norm[a[0] : b[0]])
+        a[1] + b[1] + boundary_penalty(norm, a[0]) + boundary_penalty(norm, b[0]) + name_bonus(name, norm[a[0] : b[0]])
     )
 
 

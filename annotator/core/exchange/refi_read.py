@@ -83,8 +83,7 @@ def _assign_keys(roots: list[QdaCode], warnings: list[str]) -> None:
     visit(roots, "")
     if derived:
         warnings.append(
-            f"{derived} code(s) had no annotator key; keys were made from their names "
-            "(e.g. 'parent.child')"
+            f"{derived} code(s) had no annotator key; keys were made from their names (e.g. 'parent.child')"
         )
 
 
@@ -98,9 +97,7 @@ def _check_namespace(root: ET.Element, expected: str, warnings: list[str], label
 # --------------------------------------------------------------------------------------------- codebook
 
 
-def read_qdc(
-    path: str | Path, *, max_total_bytes: int = DEFAULT_MAX_TOTAL_BYTES
-) -> QdaCodebook:
+def read_qdc(path: str | Path, *, max_total_bytes: int = DEFAULT_MAX_TOTAL_BYTES) -> QdaCodebook:
     """Read a `.qdc` codebook (or the codebook of a `.qdpx`/`.qde` given instead)."""
     path = Path(path)
     if zipfile.is_zipfile(path):
@@ -175,9 +172,7 @@ def _find_qde(archive: SafeArchive, warnings: list[str]) -> str:
     return top[0]
 
 
-def _read_project_root(
-    root: ET.Element, label: str, archive: SafeArchive | None, warnings: list[str]
-) -> QdaProject:
+def _read_project_root(root: ET.Element, label: str, archive: SafeArchive | None, warnings: list[str]) -> QdaProject:
     _check_namespace(root, rc.PROJECT_NS, warnings, label)
     project = QdaProject(name=root.get("name") or Path(label).stem, warnings=warnings)
     project.origin = root.get("origin")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from annotator.core.errors import UserError
 from annotator.core.exchange import refi_common as rc
 from annotator.core.exchange.refi_model import QdaProject, QdaSelection, QdaSource, QdaUser, stable_guid
-from annotator.core.exchange.refi_positions import IMPOSSIBLE, STANDARD, SourceText, choose_reading, score
+from annotator.core.exchange.refi_positions import STANDARD, SourceText, choose_reading
 from annotator.core.exchange.safe_zip import SafeArchive, check_member_name
 
 _EXTERNAL_PREFIXES = ("relative://", "absolute://", "file://", "http://", "https://")
@@ -110,9 +110,7 @@ class _Context:
 
     def _file_text(self, path: str, elem: ET.Element, name: str) -> str | None:
         if path.lower().startswith(_EXTERNAL_PREFIXES):
-            self.warnings.append(
-                f"text source {name!r} refers to a file outside the archive ({path}); skipped"
-            )
+            self.warnings.append(f"text source {name!r} refers to a file outside the archive ({path}); skipped")
             return None
         if self.archive is None:
             self.note("this .qde has no archive around it: sources stored as files were skipped")
@@ -129,7 +127,7 @@ class _Context:
         assert self.archive is not None
         internal = path[len("internal://") :] if path.lower().startswith("internal://") else None
         if internal is None:
-            self.note(f"source paths without 'internal://' (e.g. {path!r}) were looked up in sources/")
+            self.note("source paths without 'internal://' were looked up in the sources folder")
         member_name = check_member_name(internal if internal is not None else path, self.archive.label)
         for candidate in (f"sources/{member_name}", member_name):
             found = self.archive.find(candidate)
@@ -195,9 +193,7 @@ def _decode(data: bytes, context: _Context, name: str) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _convert(
-    project: QdaProject, raws: list[_RawSelection], notes: dict[str, str], label: str
-) -> None:
+def _convert(project: QdaProject, raws: list[_RawSelection], notes: dict[str, str], label: str) -> None:
     """Pick the position reading, convert, and split selections per coder."""
     warnings = project.warnings
     items = [(r.text, r.start, r.end, r.elem.get("name")) for r in raws]
@@ -208,11 +204,10 @@ def _convert(
     users = {u.guid for u in project.users}
     impossible = empty = dangling = 0
     for raw in raws:
-        if score(raw.text, reading, raw.start, raw.end, None) >= IMPOSSIBLE:
+        a, b = raw.text.convert(raw.start, reading), raw.text.convert(raw.end, reading)
+        if a is None or b is None or a[0] > b[0]:
             impossible += 1
             continue
-        a, b = raw.text.convert(raw.start, reading), raw.text.convert(raw.end, reading)
-        assert a is not None and b is not None
         start, end = a[0], b[0]
         if start == end:
             empty += 1
@@ -240,9 +235,7 @@ def _convert(
                 project.users.append(QdaUser(user, f"user-{user[:8]}"))
                 warnings.append(f"user {user} is not listed under <Users>; added as 'user-{user[:8]}'")
             guid = sel_guid if i == 0 else stable_guid("split", sel_guid, user or "")
-            project.selections.append(
-                QdaSelection(guid, raw.source.guid, start, end, codes, user, memo, created)
-            )
+            project.selections.append(QdaSelection(guid, raw.source.guid, start, end, codes, user, memo, created))
     if impossible:
         warnings.append(f"{impossible} selection(s) lay outside their source text and were skipped")
     if empty:

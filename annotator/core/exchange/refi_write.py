@@ -65,8 +65,7 @@ def _code_elem(parent: ET.Element, code: QdaCode, ns: str) -> None:
 
 
 def _serialise(root: ET.Element, ns: str) -> bytes:
-    ET.register_namespace("", ns)
-    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True, default_namespace=ns)
     # ElementTree leaves \r in text as is, and an XML parser would turn it into \n; a character
     # reference survives. The serialiser itself never writes \r, so every \r here is content.
     return data.replace(b"\r", b"&#13;")
@@ -178,21 +177,55 @@ def atomic_file(path: str | Path) -> Iterator[IO[bytes]]:
 
 def write_qdc(codes: list[QdaCode], path: str | Path, *, origin: str = ORIGIN) -> None:
     """Write a codebook `.qdc` (atomic)."""
-    _check_unique(list(walk_codes(codes)), lambda c: c.guid, "code GUID")
+    all_codes = list(walk_codes(codes))
+    _check_unique(all_codes, lambda c: c.guid, "code GUID")
+    for code in all_codes:
+        if not rc.is_guid(code.guid):
+            raise ValueError(f"code GUID {code.guid!r} is not a GUID like 1b4e28ba-2fa1-...")
     with atomic_file(path) as handle:
         handle.write(codebook_xml(codes, origin=origin))
 
 
 def write_qdpx(project: QdaProject, path: str | Path, *, origin: str = ORIGIN) -> None:
     """Write a `.qdpx` archive: `project.qde` and `sources/<guid>.txt` (atomic)."""
-    _check_unique(project.sources, lambda s: s.guid, "source GUID")
-    _check_unique(list(walk_codes(project.codes)), lambda c: c.guid, "code GUID")
-    _check_unique(project.selections, lambda s: s.guid, "selection GUID")
+    check_project(project)
     xml = project_xml(project, origin=origin)
     with atomic_file(path) as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("project.qde", xml)
         for source in project.sources:
             archive.writestr(f"sources/{source.guid}.txt", source.text.encode("utf-8"))
+
+
+def check_project(project: QdaProject) -> None:
+    """Refuse a model the schema or a reader would reject: bad or duplicate GUIDs, dangling refs."""
+    codes = list(walk_codes(project.codes))
+    for what, items in (
+        ("user", project.users),
+        ("code", codes),
+        ("source", project.sources),
+        ("selection", project.selections),
+    ):
+        _check_unique(items, lambda o: o.guid, f"{what} GUID")
+        for item in items:
+            if not rc.is_guid(item.guid):
+                raise ValueError(f"{what} GUID {item.guid!r} is not a GUID like 1b4e28ba-2fa1-...")
+    texts = {s.guid: s.text for s in project.sources}
+    code_guids = {c.guid for c in codes}
+    user_guids = {u.guid for u in project.users}
+    for sel in project.selections:
+        text = texts.get(sel.source_guid)
+        if text is None:
+            raise ValueError(f"selection {sel.guid} refers to unknown source {sel.source_guid}")
+        if not 0 <= sel.start < sel.end <= len(text):
+            raise ValueError(f"selection {sel.guid}: {sel.start}-{sel.end} is outside 0-{len(text)}")
+        if sel.user_guid is not None and sel.user_guid not in user_guids:
+            raise ValueError(f"selection {sel.guid} refers to unknown user {sel.user_guid}")
+        for code in sel.code_guids:
+            if code not in code_guids:
+                raise ValueError(f"selection {sel.guid} refers to unknown code {code}")
+    for source in project.sources:
+        if "\r" in source.text or source.text.startswith("\ufeff"):
+            raise ValueError(f"source {source.name!r}: text must be normalised (no \\r, no BOM)")
 
 
 def _check_unique(items: list, key: Callable[[object], str], what: str) -> None:

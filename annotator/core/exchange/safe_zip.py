@@ -28,12 +28,7 @@ def check_member_name(name: str, archive: str) -> str:
     """Return the member name with `/` separators, or refuse the archive if it escapes."""
     clean = name.replace("\\", "/")
     parts = clean.split("/")
-    if (
-        "\x00" in name
-        or clean.startswith("/")
-        or _DRIVE.match(clean)
-        or any(part == ".." for part in parts)
-    ):
+    if "\x00" in name or clean.startswith("/") or _DRIVE.match(clean) or any(part == ".." for part in parts):
         raise UserError(
             f"{archive}: refused: the archive contains the path {name!r}, which points outside "
             "the archive; it is damaged or hostile, ask the sender for a fresh export"
@@ -59,9 +54,7 @@ class SafeArchive:
         try:
             self._zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:
-            raise UserError(
-                f"{self.label}: not a readable .qdpx (zip) file ({exc}); check the file"
-            ) from None
+            raise UserError(f"{self.label}: not a readable .qdpx (zip) file ({exc}); check the file") from None
         self.members: dict[str, zipfile.ZipInfo] = {}
         declared = 0
         for info in self._zip.infolist():

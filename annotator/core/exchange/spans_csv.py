@@ -40,21 +40,29 @@ def read_span_rows(path: str | Path) -> list[SpanRow]:
     header = reader.fieldnames or []
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise UserError(f"{path}:1: missing column(s) {', '.join(missing)}; a spans CSV needs "
-                        f"{', '.join(REQUIRED)} (optional: memo, text, span_id)")
+        raise UserError(
+            f"{path}:1: missing column(s) {', '.join(missing)}; a spans CSV needs "
+            f"{', '.join(REQUIRED)} (optional: memo, text, span_id)"
+        )
     rows: list[SpanRow] = []
     try:
         for number, record in enumerate(reader, start=2):
             where = f"{path}: row {number}"
             if None in record:
                 raise UserError(f"{where}: more cells than header columns (unquoted comma?)")
-            rows.append(SpanRow(
-                row=number, document=record["document"] or "", coder=record["coder"] or "",
-                code=(record["code"] or "").strip(), start=_int(record["start"] or "", "start", where),
-                end=_int(record["end"] or "", "end", where), memo=record.get("memo") or "",
-                text=record["text"] if "text" in header else None,
-                uid=(record.get("span_id") or record.get("span_uid") or "").strip() or None,
-            ))
+            rows.append(
+                SpanRow(
+                    row=number,
+                    document=record["document"] or "",
+                    coder=record["coder"] or "",
+                    code=(record["code"] or "").strip(),
+                    start=_int(record["start"] or "", "start", where),
+                    end=_int(record["end"] or "", "end", where),
+                    memo=record.get("memo") or "",
+                    text=record["text"] if "text" in header else None,
+                    uid=(record.get("span_id") or record.get("span_uid") or "").strip() or None,
+                )
+            )
     except csv.Error as exc:
         raise UserError(f"{path}: line {reader.line_num}: malformed CSV ({exc})") from None
     return rows
