@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""One entry point for newcomers: sets everything up on first use, then does what you ask.
+
+    python3 dev.py app      # set up (first time) and start the coding window on the default project
+    python3 dev.py test     # set up (first time) and run the whole test suite
+    python3 dev.py bench    # set up (first time) and run the benchmark suite
+
+Setting up = a virtual environment in .venv with annotator and its test tools installed. It is redone
+only when pyproject.toml changes. Needs nothing but python3 (3.10+) with its standard venv module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".annotator-setup"
+
+
+def _say(msg: str) -> None:
+    print(f"[dev] {msg}", flush=True)
+
+
+def setup() -> None:
+    """Create .venv and install annotator[test] unless pyproject.toml is unchanged since last time."""
+    if sys.version_info < (3, 10):
+        sys.exit(f"[dev] annotator needs Python 3.10 or newer; this is {sys.version.split()[0]}")
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text().strip() == wanted and PY.exists():
+        return
+    if not PY.exists():
+        _say("creating virtual environment in .venv ...")
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        except subprocess.CalledProcessError:
+            sys.exit("[dev] could not create a virtual environment; on Debian/Ubuntu install it with "
+                     "'sudo apt-get install python3-venv' and run this again")
+    _say("installing annotator and its dependencies (first time takes a minute) ...")
+    subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=False)
+    subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]"], check=True)
+    STAMP.write_text(wanted)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(__doc__)
+        return 0
+    command, rest = argv[0], argv[1:]
+    if command not in ("app", "test", "bench", "setup"):
+        print(f"[dev] unknown command {command!r}\n{__doc__}", file=sys.stderr)
+        return 2
+    setup()
+    if command == "setup":
+        return 0
+    if command == "app":
+        return subprocess.call([str(PY), "-m", "annotator", *rest])
+    if command == "bench":
+        return subprocess.call([str(PY), str(ROOT / "bench" / "run.py"), *rest], cwd=ROOT)
+    lint = subprocess.call([str(PY), "-m", "ruff", "check", "annotator", "tests", "bench"], cwd=ROOT)
+    tests = subprocess.call([str(PY), "-m", "pytest", *rest], cwd=ROOT)
+    return tests or lint
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
