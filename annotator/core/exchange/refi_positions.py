@@ -25,6 +25,7 @@ IMPOSSIBLE = 1000
 INSIDE_CRLF = 5
 INSIDE_WORD = 1
 NAME_MATCH = -3
+MARGIN = 2
 
 
 @dataclass(frozen=True)
@@ -134,9 +135,15 @@ def score(text: SourceText, reading: Reading, start: int, end: int, name: str | 
 def choose_reading(
     items: list[tuple[SourceText, int, int, str | None]],
 ) -> tuple[Reading, dict[Reading, int]]:
-    """Pick the reading with the lowest total score over all selections (ties: earliest in READINGS)."""
+    """Pick the reading with the lowest total score over all selections.
+
+    The standard reading is kept unless another one is better by at least MARGIN points, so a
+    handful of sloppy (mid-word) selections in a conforming file cannot flip the decision.
+    """
     totals: dict[Reading, int] = {}
     for reading in READINGS:
         totals[reading] = sum(score(t, reading, s, e, n) for t, s, e, n in items)
     best = min(READINGS, key=lambda r: (totals[r], READINGS.index(r)))
+    if best != STANDARD and totals[STANDARD] - totals[best] < MARGIN:
+        best = STANDARD
     return best, totals

@@ -104,7 +104,7 @@ def read_qdc(path: str | Path, *, max_total_bytes: int = DEFAULT_MAX_TOTAL_BYTES
         project = read_qdpx(path, max_total_bytes=max_total_bytes)
         return QdaCodebook(project.codes, project.warnings, project.origin)
     data = _read_small_file(path, max_total_bytes)
-    root = rc.parse_xml(data, path.name)
+    root = rc.parse_xml(data, str(path))
     warnings: list[str] = []
     if rc.local(root.tag) == "Project":
         project = _read_project_root(root, path.name, None, warnings)
@@ -143,7 +143,7 @@ def read_qdpx(
     with SafeArchive(path, max_total_bytes=max_total_bytes, max_ratio=max_ratio) as archive:
         warnings: list[str] = []
         qde = _find_qde(archive, warnings)
-        root = rc.parse_xml(archive.read(qde), f"{path.name}/{qde}")
+        root = rc.parse_xml(archive.read(qde), f"{path}/{qde}")
         if rc.local(root.tag) != "Project":
             raise UserError(f"{path}: {qde} is not a REFI-QDA project (root <{rc.local(root.tag)}>)")
         return _read_project_root(root, path.name, archive, warnings)
@@ -152,7 +152,7 @@ def read_qdpx(
 def read_qde(path: str | Path, *, max_total_bytes: int = DEFAULT_MAX_TOTAL_BYTES) -> QdaProject:
     """Read a bare `.qde`: sources stored inside it (PlainTextContent) are read, others skipped."""
     path = Path(path)
-    root = rc.parse_xml(_read_small_file(path, max_total_bytes), path.name)
+    root = rc.parse_xml(_read_small_file(path, max_total_bytes), str(path))
     if rc.local(root.tag) != "Project":
         raise UserError(f"{path}: not a REFI-QDA project (root element <{rc.local(root.tag)}>)")
     return _read_project_root(root, path.name, None, [])

@@ -13,6 +13,7 @@ from annotator.core.exchange.refi_model import QdaProject, QdaSelection, QdaSour
 from annotator.core.exchange.refi_positions import STANDARD, SourceText, choose_reading
 from annotator.core.exchange.safe_zip import SafeArchive, check_member_name
 
+OUR_ORIGIN = "annotator"
 _EXTERNAL_PREFIXES = ("relative://", "absolute://", "file://", "http://", "https://")
 _SKIPPED_KINDS = ("PictureSource", "AudioSource", "VideoSource")
 
@@ -197,7 +198,10 @@ def _convert(project: QdaProject, raws: list[_RawSelection], notes: dict[str, st
     """Pick the position reading, convert, and split selections per coder."""
     warnings = project.warnings
     items = [(r.text, r.start, r.end, r.elem.get("name")) for r in raws]
-    reading, _totals = choose_reading(items)
+    if (project.origin or "").startswith(OUR_ORIGIN):
+        reading = STANDARD  # our own export: positions are code points, text has no \r
+    else:
+        reading, _totals = choose_reading(items)
     if reading != STANDARD:
         warnings.append(f"positions were counted in {reading.describe()}; converted")
     code_guids = {c.guid for c in project.all_codes()}

@@ -33,12 +33,12 @@ from annotator.core.exchange.refi_model import (
     walk_codes,
 )
 
-ORIGIN = "annotator"
+ORIGIN = "annotator"  # the reader trusts positions in files with this origin (refi_selections)
 
 
 def _el(parent: ET.Element, tag: str, ns: str, **attrs: str | None) -> ET.Element:
     clean = {k: rc.xml_safe(v) for k, v in attrs.items() if v is not None}
-    return ET.SubElement(parent, f"{{{ns}}}{tag}", clean)
+    return ET.SubElement(parent, tag, clean)
 
 
 def _text(parent: ET.Element, tag: str, ns: str, text: str) -> ET.Element:
@@ -65,7 +65,8 @@ def _code_elem(parent: ET.Element, code: QdaCode, ns: str) -> None:
 
 
 def _serialise(root: ET.Element, ns: str) -> bytes:
-    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True, default_namespace=ns)
+    root.set("xmlns", ns)  # elements are built unqualified; this puts them all in `ns`
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     # ElementTree leaves \r in text as is, and an XML parser would turn it into \n; a character
     # reference survives. The serialiser itself never writes \r, so every \r here is content.
     return data.replace(b"\r", b"&#13;")
@@ -74,7 +75,7 @@ def _serialise(root: ET.Element, ns: str) -> bytes:
 def codebook_xml(codes: list[QdaCode], *, origin: str = ORIGIN) -> bytes:
     """The `.qdc` document for `codes` (roots with nested children)."""
     ns = rc.CODEBOOK_NS
-    root = ET.Element(f"{{{ns}}}CodeBook", {"origin": origin})
+    root = ET.Element("CodeBook", {"origin": origin})
     codes_elem = _el(root, "Codes", ns)
     for code in codes:
         _code_elem(codes_elem, code, ns)
@@ -84,7 +85,7 @@ def codebook_xml(codes: list[QdaCode], *, origin: str = ORIGIN) -> bytes:
 def project_xml(project: QdaProject, *, origin: str = ORIGIN) -> bytes:
     """The `project.qde` document; sources are referenced as `internal://<guid>.txt`."""
     ns = rc.PROJECT_NS
-    root = ET.Element(f"{{{ns}}}Project", {"name": rc.xml_safe(project.name), "origin": origin})
+    root = ET.Element("Project", {"name": rc.xml_safe(project.name), "origin": origin})
     if project.users:
         users = _el(root, "Users", ns)
         for user in project.users:
