@@ -250,11 +250,78 @@ class CorpusUnitizingResult:
     total_length: int
 
 
-def _to_arrays(rows, cats):
+@dataclass(frozen=True)
+class UnitArrays:
+    """Units of several documents as int arrays, sorted by document; `cats` names category ids.
+
+    Built once by `unit_arrays`, then reused (the bootstrap resamples documents from it).
+    """
+
+    rater: np.ndarray
+    cat: np.ndarray
+    doc: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    cats: list[Hashable]
+    lengths: np.ndarray
+    raters: int
+
+    def take_documents(self, docs: np.ndarray) -> UnitArrays:
+        """The corpus made of documents `docs` (repeats allowed), in that order."""
+        bounds = np.searchsorted(self.doc, np.arange(len(self.lengths) + 1))
+        counts = bounds[docs + 1] - bounds[docs]
+        first = np.repeat(bounds[docs] - np.cumsum(counts) + counts, counts)
+        idx = first + np.arange(counts.sum())
+        new_doc = np.repeat(np.arange(len(docs)), counts)
+        return UnitArrays(self.rater[idx], self.cat[idx], new_doc, self.start[idx], self.end[idx],
+                          self.cats, self.lengths[docs], self.raters)
+
+
+def unit_arrays(lengths: Sequence[int], raters: int,
+                units: Iterable[tuple[int, Hashable, int, int, int]], *, merge: bool = True,
+                categories: Sequence[Hashable] | None = None) -> UnitArrays:
+    """Validate and encode (rater, category, document index, start, end) units; merge=True merges
+    a rater's overlapping or touching same-category units within each document."""
+    rows = list(units)
+    cats = _categories((r[1] for r in rows), categories)
     index = {c: i for i, c in enumerate(cats)}
     arr = np.array([(r, index[c], d, s, e) for r, c, d, s, e in rows], dtype=np.int64)
-    arr = arr.reshape(-1, 5)
-    return tuple(arr[:, i] for i in range(5))  # rater, cat, seg, b, e
+    rater, cat, seg, b, e = (arr.reshape(-1, 5)[:, i] for i in range(5))
+    seg_len = np.asarray(lengths, dtype=np.int64).reshape(-1)
+    _validate(rater, seg, b, e, raters, seg_len)
+    if merge:
+        seg, rater, cat, b, e = _merge_arrays(seg, rater, cat, b, e)
+    order = np.argsort(seg, kind="stable")
+    return UnitArrays(rater[order], cat[order], seg[order], b[order], e[order], cats, seg_len,
+                      raters)
+
+
+def per_document(arrays: UnitArrays, begin: int = 0) -> list[UnitizingResult]:
+    """alpha_U of each document on its own continuum [begin, begin + length)."""
+    a = arrays
+    if a.raters < 2:
+        return [UnitizingResult(undefined(f"needs at least two raters (got {a.raters})"), {})
+                for _ in a.lengths]
+    seg_begin = np.full(len(a.lengths), begin, dtype=np.int64)
+    res = _grouped(a.doc, a.rater, a.cat, a.start + begin, a.end + begin, seg_begin,
+                   np.maximum(a.lengths, 1), a.raters, a.cats)
+    return [UnitizingResult(undefined("empty continuum (length 0)"), {}) if a.lengths[i] <= 0
+            else r for i, r in enumerate(res)]
+
+
+def end_to_end(arrays: UnitArrays) -> UnitizingResult:
+    """alpha_U of the documents laid end to end in their order (offsets shifted by the
+    cumulative length of the documents before)."""
+    a = arrays
+    if a.raters < 2:
+        return UnitizingResult(undefined(f"needs at least two raters (got {a.raters})"), {})
+    shift = np.concatenate([[0], np.cumsum(a.lengths)])
+    total = int(shift[-1])
+    if total <= 0:
+        return UnitizingResult(undefined("empty continuum (no characters)"), {})
+    zero = np.zeros(len(a.start), dtype=np.int64)
+    return _grouped(zero, a.rater, a.cat, a.start + shift[a.doc], a.end + shift[a.doc],
+                    np.zeros(1, dtype=np.int64), np.array([total]), a.raters, a.cats)[0]
 
 
 def corpus_alpha_u(lengths: Sequence[int], raters: int,
@@ -266,33 +333,22 @@ def corpus_alpha_u(lengths: Sequence[int], raters: int,
     `units` are (rater, category, document index, start, end), offsets relative to the start of
     their document. Returns one UnitizingResult per document (`corpus_alpha` adds the corpus).
     """
-    rows = list(units)
-    if raters < 2:
-        return [UnitizingResult(undefined(f"needs at least two raters (got {raters})"), {})
-                for _ in lengths]
-    cats = _categories((r[1] for r in rows), categories)
-    seg_len = np.asarray(lengths, dtype=np.int64).reshape(-1)
-    rater, cat, seg, b, e = _to_arrays(rows, cats)
-    _validate(rater, seg, b, e, raters, seg_len, begin)
-    if merge:
-        seg, rater, cat, b, e = _merge_arrays(seg, rater, cat, b, e)
-    seg_begin = np.full(len(seg_len), begin, dtype=np.int64)
-    res = _grouped(seg, rater, cat, b + begin, e + begin, seg_begin, np.maximum(seg_len, 1),
-                   raters, cats)
-    return [UnitizingResult(undefined("empty continuum (length 0)"), {}) if seg_len[i] <= 0
-            else r for i, r in enumerate(res)]
+    arrays = unit_arrays(lengths, raters, units, merge=merge, categories=categories)
+    return per_document(arrays, begin)
 
 
-def _validate(rater, seg, b, e, raters, seg_len, begin) -> None:
+def _validate(rater, seg, b, e, raters, seg_len) -> None:
     if len(rater) == 0:
         return
     if rater.min() < 0 or rater.max() >= raters:
         raise ValueError(f"rater index outside 0..{raters - 1}")
     if seg.min() < 0 or seg.max() >= len(seg_len):
         raise ValueError("document index out of range")
-    if (b < 0).any() or (e < b).any() or (e > seg_len[seg]).any():
-        raise ValueError(f"a unit lies outside its continuum [{begin}, {begin}+length) or has "
-                         "negative length")
+    bad = (b < 0) | (e < b) | (e > seg_len[seg])
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"unit {int(b[i])}..{int(e[i])} of rater {int(rater[i])} lies outside "
+                         f"its continuum of length {int(seg_len[seg[i]])} or has negative length")
 
 
 def corpus_alpha(lengths: Sequence[int], raters: int,
@@ -305,23 +361,6 @@ def corpus_alpha(lengths: Sequence[int], raters: int,
     With merge=True a rater's overlapping/touching same-category units are merged within each
     document first (never across a document boundary).
     """
-    rows = list(units)
-    per_doc = corpus_alpha_u(lengths, raters, rows, merge=merge, categories=categories)
-    if raters < 2:
-        why = undefined(f"needs at least two raters (got {raters})")
-        return CorpusUnitizingResult(UnitizingResult(why, {}), per_doc, int(sum(lengths)))
-    cats = _categories((r[1] for r in rows), categories)
-    seg_len = np.asarray(lengths, dtype=np.int64).reshape(-1)
-    rater, cat, seg, b, e = _to_arrays(rows, cats)
-    _validate(rater, seg, b, e, raters, seg_len, 0)
-    if merge:
-        seg, rater, cat, b, e = _merge_arrays(seg, rater, cat, b, e)
-    shift = np.concatenate([[0], np.cumsum(seg_len)])
-    total = int(shift[-1])
-    if total <= 0:
-        corpus = UnitizingResult(undefined("empty continuum (no characters)"), {})
-    else:
-        zero = np.zeros(len(b), dtype=np.int64)
-        corpus = _grouped(zero, rater, cat, b + shift[seg], e + shift[seg],
-                          np.zeros(1, dtype=np.int64), np.array([total]), raters, cats)[0]
-    return CorpusUnitizingResult(corpus, per_doc, total)
+    arrays = unit_arrays(lengths, raters, units, merge=merge, categories=categories)
+    return CorpusUnitizingResult(end_to_end(arrays), per_document(arrays),
+                                 int(np.sum(arrays.lengths)))
