@@ -2,6 +2,7 @@
 
     project = read_qdpx("in.qdpx")      # QdaProject: users, codes, sources, selections, warnings
     project = read_qde("bare.qde")      # sources stored as files are skipped (no archive)
+    project = read_project(path)        # either of the two, by content
     book = read_qdc("codes.qdc")        # QdaCodebook: codes, warnings
     write_qdpx(project, "out.qdpx")     # validates against Project-mrt2019.xsd
     write_qdc(project.codes, "out.qdc") # validates against Codebook-mrt2019.xsd
@@ -20,7 +21,7 @@ from annotator.core.exchange.refi_model import (
     walk_codes,
     walk_codes_with_parent,
 )
-from annotator.core.exchange.refi_read import read_qdc, read_qde, read_qdpx
+from annotator.core.exchange.refi_read import read_project, read_qdc, read_qde, read_qdpx
 from annotator.core.exchange.refi_write import (
     check_project,
     codebook_xml,
@@ -42,6 +43,7 @@ __all__ = [
     "check_project",
     "codebook_xml",
     "project_xml",
+    "read_project",
     "read_qdc",
     "read_qde",
     "read_qdpx",

@@ -158,6 +158,21 @@ def read_qde(path: str | Path, *, max_total_bytes: int = DEFAULT_MAX_TOTAL_BYTES
     return _read_project_root(root, path.name, None, [])
 
 
+def read_project(
+    path: str | Path,
+    *,
+    max_total_bytes: int = DEFAULT_MAX_TOTAL_BYTES,
+    max_ratio: float = DEFAULT_MAX_RATIO,
+) -> QdaProject:
+    """`.qdpx` archive or bare `.qde`, told apart by content rather than by the file name."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"{path}: no such file")
+    if zipfile.is_zipfile(path):
+        return read_qdpx(path, max_total_bytes=max_total_bytes, max_ratio=max_ratio)
+    return read_qde(path, max_total_bytes=max_total_bytes)
+
+
 def _find_qde(archive: SafeArchive, warnings: list[str]) -> str:
     if "project.qde" in archive.members:
         return "project.qde"

@@ -36,22 +36,21 @@ from annotator.core.exchange.refi_model import (
 ORIGIN = "annotator"  # the reader trusts positions in files with this origin (refi_selections)
 
 
-def _el(parent: ET.Element, tag: str, ns: str, **attrs: str | None) -> ET.Element:
+def _el(parent: ET.Element, tag: str, **attrs: str | None) -> ET.Element:
     clean = {k: rc.xml_safe(v) for k, v in attrs.items() if v is not None}
     return ET.SubElement(parent, tag, clean)
 
 
-def _text(parent: ET.Element, tag: str, ns: str, text: str) -> ET.Element:
-    elem = _el(parent, tag, ns)
+def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    elem = _el(parent, tag)
     elem.text = rc.xml_safe(text)
     return elem
 
 
-def _code_elem(parent: ET.Element, code: QdaCode, ns: str) -> None:
+def _code_elem(parent: ET.Element, code: QdaCode) -> None:
     elem = _el(
         parent,
         "Code",
-        ns,
         guid=code.guid,
         name=code.name,
         isCodable="true" if code.codable else "false",
@@ -59,9 +58,9 @@ def _code_elem(parent: ET.Element, code: QdaCode, ns: str) -> None:
     )
     description = rc.add_key_marker(code.description, code.key) if code.key else code.description
     if description:
-        _text(elem, "Description", ns, description)
+        _text(elem, "Description", description)
     for kid in code.children:
-        _code_elem(elem, kid, ns)
+        _code_elem(elem, kid)
 
 
 def _serialise(root: ET.Element, ns: str) -> bytes:
@@ -76,9 +75,9 @@ def codebook_xml(codes: list[QdaCode], *, origin: str = ORIGIN) -> bytes:
     """The `.qdc` document for `codes` (roots with nested children)."""
     ns = rc.CODEBOOK_NS
     root = ET.Element("CodeBook", {"origin": origin})
-    codes_elem = _el(root, "Codes", ns)
+    codes_elem = _el(root, "Codes")
     for code in codes:
-        _code_elem(codes_elem, code, ns)
+        _code_elem(codes_elem, code)
     return _serialise(root, ns)
 
 
@@ -87,55 +86,50 @@ def project_xml(project: QdaProject, *, origin: str = ORIGIN) -> bytes:
     ns = rc.PROJECT_NS
     root = ET.Element("Project", {"name": rc.xml_safe(project.name), "origin": origin})
     if project.users:
-        users = _el(root, "Users", ns)
+        users = _el(root, "Users")
         for user in project.users:
-            _el(users, "User", ns, guid=user.guid, name=user.name)
+            _el(users, "User", guid=user.guid, name=user.name)
     if project.codes:
-        codes = _el(_el(root, "CodeBook", ns), "Codes", ns)
+        codes = _el(_el(root, "CodeBook"), "Codes")
         for code in project.codes:
-            _code_elem(codes, code, ns)
+            _code_elem(codes, code)
     by_source: dict[str, list[QdaSelection]] = {}
     for sel in project.selections:
         by_source.setdefault(sel.source_guid, []).append(sel)
     notes: list[tuple[str, QdaSelection]] = []
     if project.sources:
-        sources = _el(root, "Sources", ns)
+        sources = _el(root, "Sources")
         for source in project.sources:
             elem = _el(
                 sources,
                 "TextSource",
-                ns,
                 guid=source.guid,
                 name=source.name,
                 plainTextPath=f"internal://{source.guid}.txt",
             )
             for sel in sorted(by_source.get(source.guid, []), key=lambda s: (s.start, s.end)):
-                _selection_elem(elem, sel, source.text, ns, notes)
+                _selection_elem(elem, sel, source.text, notes)
     if notes:
-        notes_elem = _el(root, "Notes", ns)
+        notes_elem = _el(root, "Notes")
         for guid, sel in notes:
             note = _el(
                 notes_elem,
                 "Note",
-                ns,
                 guid=guid,
                 name=f"Memo on {sel.start}-{sel.end}",
                 creatingUser=sel.user_guid,
                 creationDateTime=rc.format_datetime(sel.created) if sel.created else None,
             )
-            _text(note, "PlainTextContent", ns, sel.memo or "")
+            _text(note, "PlainTextContent", sel.memo or "")
     return _serialise(root, ns)
 
 
-def _selection_elem(
-    parent: ET.Element, sel: QdaSelection, text: str, ns: str, notes: list[tuple[str, QdaSelection]]
-) -> None:
+def _selection_elem(parent: ET.Element, sel: QdaSelection, text: str, notes: list[tuple[str, QdaSelection]]) -> None:
     when = rc.format_datetime(sel.created) if sel.created else None
     snippet = " ".join(text[sel.start : sel.end].split())
     elem = _el(
         parent,
         "PlainTextSelection",
-        ns,
         guid=sel.guid,
         name=snippet[:60] + ("…" if len(snippet) > 60 else ""),
         startPosition=str(sel.start),
@@ -147,15 +141,14 @@ def _selection_elem(
         coding = _el(
             elem,
             "Coding",
-            ns,
             guid=stable_guid("coding", sel.guid, code_guid),
             creatingUser=sel.user_guid,
             creationDateTime=when,
         )
-        _el(coding, "CodeRef", ns, targetGUID=code_guid)
+        _el(coding, "CodeRef", targetGUID=code_guid)
     if sel.memo:
         note_guid = stable_guid("memo", sel.guid)
-        _el(elem, "NoteRef", ns, targetGUID=note_guid)
+        _el(elem, "NoteRef", targetGUID=note_guid)
         notes.append((note_guid, sel))
 
 
