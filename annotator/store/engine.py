@@ -19,7 +19,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session, create_engine
 
 from annotator.core.errors import UserError
@@ -30,7 +30,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 _LOCK_SLICE_MS = 1000
 
 
-class ProjectBusy(UserError):
+class ProjectBusy(UserError):  # noqa: N818 (public name, kept)
     """Another process held the project's write lock for longer than we were willing to wait."""
 
 
@@ -63,6 +63,8 @@ class Project:
             if self.path.is_dir():
                 raise UserError(f"{self.path}: is a folder, not a project file")
             _check_sqlite_header(self.path)
+        # Only a file that already held data is backed up before migrating (a new project has nothing to lose).
+        self._existed = self.path is not None and self.path.exists() and self.path.stat().st_size > 0
         connect_args = {"timeout": _LOCK_SLICE_MS / 1000} if self.is_sqlite else {}
         self.engine: Engine = create_engine(url, connect_args=connect_args)
         if self.is_sqlite:
@@ -76,6 +78,10 @@ class Project:
                 raise ProjectBusy(f"{self.display_name}: project busy (another program is "
                                   "writing to it); try again in a moment") from None
             raise UserError(f"{self.display_name}: cannot open project ({exc.orig})") from None
+        except DatabaseError as exc:  # "database disk image is malformed", "file is not a database", ...
+            self.engine.dispose()
+            raise UserError(f"{self.display_name}: the project file is damaged ({exc.orig}); restore the latest "
+                            "backup (a .backup-/.pre-migration- file next to it)") from None
 
     @property
     def display_name(self) -> str:
@@ -90,7 +96,8 @@ class Project:
             cur = dbapi_connection.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA synchronous=NORMAL")
+            # FULL: a committed transaction survives a power cut too, not only a crash of this program.
+            cur.execute("PRAGMA synchronous=FULL")
             cur.execute(f"PRAGMA busy_timeout={_LOCK_SLICE_MS}")
             cur.close()
 
@@ -120,12 +127,16 @@ class Project:
 
     # -- migrations -------------------------------------------------------------------------------
     def _migrate(self) -> None:
-        head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+        script = ScriptDirectory(str(MIGRATIONS))
+        head = script.get_current_head()
         with self.engine.connect() as conn:
             current = MigrationContext.configure(conn).get_current_revision()
         if current == head:
             return
-        if current is not None and self.path is not None and self.path.exists():
+        if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
+            raise UserError(f"{self.display_name}: made by a newer version of annotator (schema {current}); "
+                            "update annotator to open it")
+        if self._existed and self.path is not None:
             self.backup_made = backup_sqlite(self.path, "pre-migration")
         with self.engine.connect().execution_options(annotator_write=True) as conn:
             command.upgrade(_alembic_config(conn), "head")

@@ -1,0 +1,121 @@
+"""Shared pieces for the safety tests: a small real project, table dumps, CLI runs and a lock holder."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from annotator.core.codebook import parse_codebook
+from annotator.store.engine import open_project
+from annotator.store.services import codebooks, documents
+
+HERE = Path(__file__).resolve().parent
+SPAN_WRITER = HERE / "span_writer.py"
+LONG = os.environ.get("ANNOTATOR_LONG") == "1"
+
+CODEBOOK = """\
+title: Safety test codebook
+codes:
+  - key: threat
+    name: Threat
+    codable: false
+    children:
+      - key: threat.terror
+        name: Terrorism
+      - key: threat.migration
+        name: Illegal migration
+  - key: response
+    name: Response
+"""
+
+DOC_TEXT = ("Угрозы терроризма растут 😀 and the response must be firm. "
+            "הטקסט הזה מימין לשמאל, e\u0301te\u0301, 👨\u200d👩\u200d👧 family.\n") * 40
+
+
+def make_project(path: Path) -> None:
+    """A project with two documents and a codebook, made through the real services."""
+    src = path.parent / "docs_src"
+    src.mkdir(exist_ok=True)
+    (src / "speech.txt").write_text(DOC_TEXT, encoding="utf-8")
+    (src / "report.txt").write_text("Report. " + DOC_TEXT[:500] + "\n", encoding="utf-8")
+    with open_project(path) as project:
+        codebooks.load_codebook(project, parse_codebook(CODEBOOK, "safety.yaml"), source="safety.yaml")
+        report = documents.import_files(project, [src / "speech.txt", src / "report.txt"])
+    assert not report.errors, report.errors
+
+
+def dump(path: Path) -> list[str]:
+    """Every row of every table, as SQL text: two equal dumps mean two equal projects."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return list(con.iterdump())
+    finally:
+        con.close()
+
+
+def integrity(path: Path) -> str:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        con.close()
+
+
+def span_uids(path: Path) -> set[str]:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return {row[0] for row in con.execute("SELECT uid FROM span")}
+    finally:
+        con.close()
+
+
+def cli(*args: str | os.PathLike[str], project: Path | None = None, timeout: float = 120,
+        **kwargs: object) -> subprocess.CompletedProcess[str]:
+    """Run `python -m annotator [--project P] ARGS` as a user would."""
+    cmd = [sys.executable, "-m", "annotator"]
+    if project is not None:
+        cmd += ["--project", str(project)]
+    cmd += [str(a) for a in args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, **kwargs)  # type: ignore[call-overload]
+
+
+def assert_clean_error(result: subprocess.CompletedProcess[str]) -> None:
+    """A user-facing failure: exit 1, no traceback, every stderr line short and readable."""
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "database is locked" not in result.stderr, result.stderr
+    assert result.returncode == 1, (result.returncode, result.stderr)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines, "an error must say something"
+    assert all(len(line) < 400 for line in lines), lines
+
+
+LOCK_HOLDER = """
+import sqlite3, sys, time
+con = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
+con.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+con.execute("COMMIT")
+"""
+
+
+def hold_write_lock(path: Path, seconds: float) -> subprocess.Popen[str]:
+    """Start a process that holds the project's write lock (BEGIN IMMEDIATE) for `seconds`."""
+    proc = subprocess.Popen([sys.executable, "-c", LOCK_HOLDER, str(path), str(seconds)],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def wait_for_lines(path: Path, n: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists() and path.read_text(encoding="utf-8").count("\n") >= n:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"{path}: fewer than {n} lines after {timeout} s")
