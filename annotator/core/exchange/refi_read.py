@@ -46,7 +46,7 @@ def read_codes(parent: ET.Element, warnings: list[str], label: str) -> list[QdaC
 
 
 def _read_code(elem: ET.Element, warnings: list[str], label: str) -> QdaCode:
-    guid = rc.norm_guid(elem.get("guid")) or stable_guid("code-without-guid", ET.tostring(elem))
+    guid = rc.norm_guid(elem.get("guid")) or stable_guid("code", ET.tostring(elem).decode())
     name = (elem.get("name") or "").strip()
     if not name:
         name = "(unnamed code)"

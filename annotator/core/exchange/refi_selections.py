@@ -25,6 +25,7 @@ class _RawSelection:
     text: SourceText
     start: int
     end: int
+    whole: bool = False  # a Coding on the source itself: the whole text, no positions to convert
 
 
 def collect_selections(
@@ -67,7 +68,7 @@ def collect_selections(
                     continue
                 raws.append(_RawSelection(sel, source, text, start, end))
             if rc.children(text_elem, "Coding"):
-                raws.append(_RawSelection(text_elem, source, text, 0, len(text.raw)))
+                raws.append(_RawSelection(text_elem, source, text, 0, len(text.norm), whole=True))
                 warnings.append(f"codings of the whole source {source.name!r} became one selection")
     if skipped:
         listed = ", ".join(f"{n} {k}" for k, n in sorted(skipped.items()))
@@ -197,7 +198,7 @@ def _decode(data: bytes, context: _Context, name: str) -> str:
 def _convert(project: QdaProject, raws: list[_RawSelection], notes: dict[str, str], label: str) -> None:
     """Pick the position reading, convert, and split selections per coder."""
     warnings = project.warnings
-    items = [(r.text, r.start, r.end, r.elem.get("name")) for r in raws]
+    items = [(r.text, r.start, r.end, r.elem.get("name")) for r in raws if not r.whole]
     if (project.origin or "").startswith(OUR_ORIGIN):
         reading = STANDARD  # our own export: positions are code points, text has no \r
     else:
@@ -209,6 +210,8 @@ def _convert(project: QdaProject, raws: list[_RawSelection], notes: dict[str, st
     impossible = empty = dangling = 0
     for raw in raws:
         a, b = raw.text.convert(raw.start, reading), raw.text.convert(raw.end, reading)
+        if raw.whole:
+            a, b = (0, 0), (len(raw.text.norm), 0)
         if a is None or b is None or a[0] > b[0]:
             impossible += 1
             continue

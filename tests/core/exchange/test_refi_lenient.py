@@ -133,3 +133,22 @@ def test_selection_outside_text_is_skipped_with_warning(tmp_path) -> None:
     project = read_qdpx(path)
     assert [(s.start, s.end) for s in project.selections] == [(0, 5)]
     assert any("outside their source text" in w for w in project.warnings)
+
+
+def test_code_without_guid_and_coding_of_a_whole_source(tmp_path) -> None:
+    codes = '<Code name="No guid" isCodable="true"/>' + (f'<Code guid="{CODE}" name="Threat" isCodable="true"/>')
+    whole = (
+        f'<TextSource guid="{SOURCE}" name="doc" plainTextPath="internal://{SOURCE}.txt">'
+        f'<Coding guid="0b3e9c4a-5555-4a6b-9c3e-000000000001" creatingUser="{USER}">'
+        f'<CodeRef targetGUID="{CODE}"/></Coding></TextSource>'
+    )
+    path = make_qdpx(
+        tmp_path / "w.qdpx",
+        {"project.qde": project_xml(whole, codes_xml=codes), f"sources/{SOURCE}.txt": "A\r\n🙂 b"},
+    )
+    project = read_qdpx(path)
+    assert project.codes[0].key == "no_guid"
+    assert len(project.codes[0].guid) == 36
+    (sel,) = project.selections
+    assert (sel.start, sel.end, sel.code_guids) == (0, len("A\n🙂 b"), [CODE])
+    assert any("whole source" in w for w in project.warnings)
