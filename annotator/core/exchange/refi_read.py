@@ -23,6 +23,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
+from annotator.core.codebook import KEY_RE
 from annotator.core.errors import UserError
 from annotator.core.exchange import refi_common as rc
 from annotator.core.exchange.refi_model import (
@@ -68,6 +69,9 @@ def _assign_keys(roots: list[QdaCode], warnings: list[str]) -> None:
         for code in codes:
             segment = rc.slug(code.name) or "code_" + code.guid.replace("-", "")[:8]
             key = code.key
+            if key is not None and not KEY_RE.match(key):
+                warnings.append(f"code key {key!r} is not a valid key; a new one was made")
+                key = None
             if key is None or key in used:
                 if key is not None:
                     warnings.append(f"code key {key!r} occurs twice; the second got a new key")

@@ -152,3 +152,22 @@ def test_code_without_guid_and_coding_of_a_whole_source(tmp_path) -> None:
     (sel,) = project.selections
     assert (sel.start, sel.end, sel.code_guids) == (0, len("A\n🙂 b"), [CODE])
     assert any("whole source" in w for w in project.warnings)
+
+
+def test_invalid_or_duplicate_marker_keys_are_replaced(tmp_path) -> None:
+    path = tmp_path / "k.qdc"
+    path.write_text(
+        '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+        '<Code guid="0b3e9c4a-2222-4a6b-9c3e-000000000001" name="A" isCodable="true">'
+        "<Description>[annotator key: same]</Description></Code>"
+        '<Code guid="0b3e9c4a-2222-4a6b-9c3e-000000000002" name="B" isCodable="true">'
+        "<Description>d\n\n[annotator key: same]</Description></Code>"
+        '<Code guid="0b3e9c4a-2222-4a6b-9c3e-000000000003" name="C c" isCodable="true">'
+        "<Description>[annotator key: bad key!]</Description></Code>"
+        "</Codes></CodeBook>",
+        encoding="utf-8",
+    )
+    book = read_qdc(path)
+    assert [c.key for c in book.codes] == ["same", "b", "c_c"]
+    assert [c.description for c in book.codes] == ["", "d", ""]
+    assert sum("key" in w for w in book.warnings) >= 2
