@@ -22,6 +22,7 @@ from sqlmodel import select
 
 from annotator.core.codebook import DEFAULT_PALETTE, KEY_RE, Codebook, codebook_to_yaml, parse_codebook
 from annotator.core.codebook import Code as CodeNode
+from annotator.core.errors import UserError
 from annotator.core.exchange.refi_model import (
     QdaCode,
     QdaCodebook,
@@ -213,6 +214,8 @@ def import_qda(project: Project, qda: QdaProject, *, source: str = "") -> RefiIm
                 report.coders.append(coder)
             doc_id = doc_of[sel.source_guid]
             for j, cg in enumerate(sel.code_guids):
+                if cg not in key_of:
+                    raise UserError(f"{label}: selection {sel.guid} refers to unknown code {cg}; nothing imported")
                 uid = guid_to_uid(sel.guid) if j == 0 else guid_to_uid(stable_guid("coding", sel.guid, cg))
                 identity = (doc_id, coder_ids[coder], existing[key_of[cg]].id, sel.start, sel.end)
                 if uid in seen_uids or identity in seen:
