@@ -7,7 +7,6 @@ naming the file and what to do, so a batch import can report it and carry on wit
 from __future__ import annotations
 
 import os
-import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from html.parser import HTMLParser
@@ -91,8 +90,9 @@ def _read_docx(path: Path, source: str) -> str:
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise UserError(f"{source}: not a readable .docx file ({exc}); open and re-save it in Word") from None
+    except Exception as exc:  # python-docx raises PackageNotFoundError, BadZipFile, KeyError, XML errors...
+        raise UserError(f"{source}: not a readable .docx file ({type(exc).__name__}: {exc}); "
+                        "open and re-save it in Word") from None
     paragraphs = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
