@@ -107,7 +107,7 @@ def bootstrap_alpha(data: Any, level: str | Distance = "nominal", *, resamples: 
             skipped += 1
         else:
             values.append(1 - (n - 1) * num_o / num_e)
-        if (i + 1) % step == 0:
+        if (i + 1) % step == 0 or i + 1 == resamples:
             _tick(progress, i + 1, resamples)
     return _interval(values, resamples, skipped, confidence, seed)
 
@@ -139,7 +139,7 @@ def bootstrap_alpha_u(arrays: UnitArrays, *, resamples: int = 1000, seed: int | 
                 skipped[c] += 1
             else:
                 per[c].append(m.value)
-        if (i + 1) % step == 0:
+        if (i + 1) % step == 0 or i + 1 == resamples:
             _tick(progress, i + 1, resamples)
     return (_interval(overall, resamples, skipped[None], confidence, seed),
             {c: _interval(per[c], resamples, skipped[c], confidence, seed) for c in arrays.cats})

@@ -199,7 +199,7 @@ def _grouped(seg, rater, cat, b, e, seg_begin, seg_len, n_raters, categories):
         for ci, cname in enumerate(categories):
             raw_o, num_e, sq, n_c, positive = sums[ci]
             if n_c[s] == 0:
-                per[cname] = undefined("no rater used this category")
+                per[cname] = undefined("no coder used this category (code)")
                 continue
             d_o = float(2 * raw_o[s] / (r * (r - 1) * big_l[s] ** 2))
             d_e = float((2 / big_l[s]) * num_e[s] / (r * big_l[s] * (r * big_l[s] - 1) - sq[s]))
