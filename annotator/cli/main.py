@@ -35,10 +35,20 @@ def build_parser() -> argparse.ArgumentParser:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
             if exc.name != name:
-                raise
+                _optional_unavailable(name, exc)
+            continue
+        except Exception as exc:  # a broken optional module must not take the whole CLI down
+            _optional_unavailable(name, exc)
             continue
         module.register(sub)
     return parser
+
+
+def _optional_unavailable(name: str, exc: BaseException) -> None:
+    """Say once, in one line, that some commands are missing, instead of a traceback for every command."""
+    first = (str(exc).splitlines() or [""])[0][:200]
+    print(f"annotator: warning: commands from {name} are unavailable ({type(exc).__name__}: {first})",
+          file=sys.stderr)
 
 
 def _log_crash() -> str:

@@ -17,6 +17,10 @@ import yaml
 from annotator.core.errors import UserError
 
 MAX_CODEBOOK_BYTES = 2 * 1024 * 1024
+# YAML collections nested deeper than this are refused before composing (PyYAML composes recursively).
+# Each code level costs two (the children list and the code mapping): 60 allows trees ~28 codes deep.
+MAX_NESTING = 60
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map"))
 KEY_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 _MODIFIERS = ("Ctrl", "Alt", "Shift", "Meta")
@@ -90,7 +94,7 @@ def valid_shortcut(text: str) -> bool:
 def normalise_shortcut(text: str) -> str:
     """Canonical form for duplicate detection: single letters are case-insensitive."""
     parts = text.split("+")
-    return "+".join(sorted(parts[:-1]) + [parts[-1].upper()])
+    return "+".join([*sorted(parts[:-1]), parts[-1].upper()])
 
 
 class _Parser:
@@ -155,8 +159,10 @@ class _Parser:
                 self.err(fields["key"][1], f"key '{key}' is not valid: use letters, digits, '_', '.', '-'")
         where = f"code '{key}'" if key else where
         name = self.text(fields["name"][1], "name").strip() if "name" in fields else ""
-        if not name:
-            self.err(fields["name"][1] if "name" in fields else node, f"{where} has an empty name")
+        if "name" not in fields:
+            self.err(node, f"{where} has no 'name'; give it the label coders should see")
+        elif not name:
+            self.err(fields["name"][1], f"{where} has an empty name; give it the label coders should see")
         color = ""
         if "color" in fields:
             color = self.text(fields["color"][1], "color").strip()
@@ -203,12 +209,26 @@ def _closest(word: str, options: frozenset[str]) -> str | None:
 
 
 def _refuse_aliases(text: str, source: str) -> None:
+    """Scan the event stream (flat, no recursion) for what a codebook never needs and an attacker might use:
+    aliases (YAML bombs), custom tags (object construction) and absurd nesting (recursion limits)."""
+    depth = 0
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            line = event.start_mark.line + 1
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                line = event.start_mark.line + 1
                 raise CodebookError([f"{source}:{line}: YAML anchors and aliases (&name, *name) are not "
                                      "allowed in codebooks; write each value out"])
+            tag = getattr(event, "tag", None)
+            if tag and tag not in _PLAIN_TAGS and tag != "!":
+                raise CodebookError([f"{source}:{line}: YAML tag '{tag}' is not allowed in codebooks; "
+                                     "remove it and write the plain value"])
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_NESTING:
+                    raise CodebookError([f"{source}:{line}: nested more than {MAX_NESTING} levels deep; "
+                                         "a codebook tree needs far fewer levels"])
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else 1
@@ -245,16 +265,15 @@ def parse_codebook(text: str, source: str = "<codebook>") -> Codebook:
     )
     _check_uniqueness(book, p)
     if p.problems:
-        raise CodebookError(sorted(p.problems, key=_line_of))
+        raise CodebookError(sorted(p.problems, key=lambda problem: _line_of(problem, source)))
     _assign_default_colours(book)
     return book
 
 
-def _line_of(problem: str) -> int:
-    try:
-        return int(problem.rsplit(":", 2)[-2].rsplit(":", 1)[-1])
-    except ValueError:
-        return 0
+def _line_of(problem: str, source: str) -> int:
+    """The LINE of 'SOURCE:LINE: message' (messages themselves may contain colons)."""
+    head = problem[len(source) + 1:].split(":", 1)[0]
+    return int(head) if head.isdigit() else 0
 
 
 def _check_uniqueness(book: Codebook, p: _Parser) -> None:

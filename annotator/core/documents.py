@@ -65,8 +65,13 @@ class _VisibleText(HTMLParser):
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
-        if not self._hidden_depth:
-            self.parts.append(" ".join(data.split()) if data.strip() else (" " if data else ""))
+        if not self._hidden_depth and data:
+            # Collapse runs of whitespace as a browser does, but keep a space at either edge: the
+            # spaces in "First <b>bold</b> para" separate words.
+            inner = " ".join(data.split())
+            lead = " " if data[0].isspace() else ""
+            trail = " " if data[-1].isspace() and inner else ""
+            self.parts.append(lead + inner + trail)
 
     def text(self) -> str:
         lines = [" ".join(line.split()) for line in "".join(self.parts).split("\n")]
@@ -101,13 +106,21 @@ def _read_docx(path: Path, source: str) -> str:
 
 
 def _read_pdf(path: Path, source: str) -> str:
+    import logging
+
     import pypdf  # imported lazily, only .pdf needs it
 
+    # pypdf logs repairs of damaged files ("EOF marker not found") to stderr; our one line says enough.
+    pypdf_log = logging.getLogger("pypdf")
+    pypdf_log.setLevel(logging.ERROR + 10)
+    if not pypdf_log.handlers:
+        pypdf_log.addHandler(logging.NullHandler())
     try:
         reader = pypdf.PdfReader(str(path))
         pages = [page.extract_text() or "" for page in reader.pages]
     except Exception as exc:  # pypdf raises many unrelated types for broken files
-        raise UserError(f"{source}: not a readable PDF ({type(exc).__name__}: {exc})") from None
+        raise UserError(f"{source}: not a readable PDF ({type(exc).__name__}: {exc}); re-save it from a "
+                        "PDF viewer or import its text as .txt") from None
     text = normalise_newlines("\n\n".join(pages))
     if not text.strip():
         raise UserError(

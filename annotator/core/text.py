@@ -8,14 +8,21 @@ still fit.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
+import unicodedata
 
 import charset_normalizer
 
 from annotator.core.errors import UserError
 
-# Lowercase Russian letters that make up most running text; used to tell cp1251 from KOI8-R.
-_COMMON_CYRILLIC = set("оеаинтсрвлкмдпуяыьгзбчйхжшюцщэф")
+# Relative frequency (per mille) of Russian letters in running text; decides between cp1251 and KOI8-R.
+_RU_FREQ = dict(zip(
+    "оеаинтсрвлкмдпуяыьгзбчйхжшюцщэфъё",
+    (110, 85, 80, 74, 67, 63, 55, 47, 45, 44, 35, 32, 30, 28, 26, 20, 19, 17, 17, 16, 16, 14, 12, 10, 9, 7,
+     6, 5, 4, 3, 3, 1, 1),
+    strict=True,
+))
 
 
 def normalise_newlines(text: str) -> str:
@@ -30,45 +37,87 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _is_cyrillic(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff"
+
+
+def _control_share(text: str) -> float:
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t\f\v")
+    return controls / max(1, len(sample))
+
+
 def _looks_like_utf16(data: bytes) -> str | None:
-    """UTF-16 without BOM: ASCII-heavy UTF-16 has a NUL in every other byte."""
-    sample = data[:4096]
-    if len(sample) < 4:
+    """UTF-16 without BOM: in one-script text the high byte of every code unit takes very few values
+    (0x00 for Latin, 0x04 for Cyrillic), while the low bytes vary. Decoding must also succeed cleanly."""
+    sample = data[:8192]
+    if len(sample) < 4 or len(data) % 2:
         return None
-    even_nuls = sample[0::2].count(0)
-    odd_nuls = sample[1::2].count(0)
-    half = len(sample) / 2
-    if odd_nuls > 0.3 * half and even_nuls < 0.05 * half:
-        return "utf-16-le"
-    if even_nuls > 0.3 * half and odd_nuls < 0.05 * half:
-        return "utf-16-be"
-    return None
+    best, best_share = None, 0.0
+    for enc, high in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        counts = sorted((high.count(b) for b in set(high)), reverse=True)
+        share = sum(counts[:3]) / len(high)
+        if share < 0.85:
+            continue
+        share -= 0.01 * len(counts)  # fewer distinct high bytes wins a tie (short texts)
+        if share <= best_share:
+            continue
+        try:
+            decoded = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        odd = sum(1 for ch in decoded[:4096] if unicodedata.category(ch) in ("Co", "Cn", "Cs"))
+        if _control_share(decoded) == 0 and not odd and any(ch.isalpha() for ch in decoded[:4096]):
+            best, best_share = enc, share
+    return best
 
 
-def _cyrillic_score(text: str) -> int:
-    return sum(1 for ch in text if ch in _COMMON_CYRILLIC)
+def _russian_score(text: str) -> tuple[float, int, int]:
+    """(plausibility score, Cyrillic letters, Cyrillic letters touching Latin ones) of a decoding.
+
+    Read in the wrong one of cp1251/KOI8-R, lowercase turns into capitals and frequent letters into rare
+    ones, so frequent lowercase letters score and a capital right after a lowercase letter costs.
+    """
+    score, cyrillic, mixed = 0.0, 0, 0
+    prev = ""
+    for ch in text:
+        if _is_cyrillic(ch):
+            cyrillic += 1
+            weight = _RU_FREQ.get(ch.lower(), 1)
+            score += weight if ch.islower() else weight / 2
+            if ch.isupper() and prev.islower():
+                score -= 50
+            if prev.isascii() and prev.isalpha():
+                mixed += 1
+        elif ch.isascii() and ch.isalpha() and _is_cyrillic(prev):
+            mixed += 1
+        prev = ch
+    return score, cyrillic, mixed
 
 
 def _legacy_cyrillic(data: bytes) -> str | None:
-    """Pick cp1251 or KOI8-R when the high bytes read as Russian in one of them.
+    """Pick cp1251 or KOI8-R when the high bytes read as Russian in one of them, else None.
 
-    In cp1251 lowercase letters are 0xE0-0xFF, in KOI8-R 0xC0-0xDF; read in the wrong one, running text
-    turns mostly into capitals, so the count of common lowercase letters decides.
+    Latin-1 text (say German 'Müller') also decodes in both, but then its Cyrillic letters sit inside
+    Latin words; that mix rules Cyrillic out.
     """
     high = sum(1 for b in data if b >= 0x80)
     if high == 0:
         return None
-    best, best_score = None, 0
+    best, best_score, best_counts = None, float("-inf"), (0, 0)
     for enc in ("cp1251", "koi8_r"):
         try:
             decoded = data.decode(enc)
         except UnicodeDecodeError:
             continue
-        score = _cyrillic_score(decoded)
+        score, cyrillic, mixed = _russian_score(decoded)
         if score > best_score:
-            best, best_score = enc, score
-    # Most high bytes must be common Cyrillic letters for this to be Russian rather than, say, Latin-1.
-    return best if best_score >= 0.5 * high else None
+            best, best_score, best_counts = enc, score, (cyrillic, mixed)
+    cyrillic, mixed = best_counts
+    # Most high bytes must be Cyrillic letters, rarely glued to Latin ones, for this to be Russian.
+    if cyrillic >= 0.5 * high and mixed <= 0.1 * cyrillic:
+        return best
+    return None
 
 
 def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
@@ -90,21 +139,23 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
                     f"{source}: starts with a {enc} byte-order mark but is not valid {enc} "
                     f"(byte {exc.start}); re-save it as UTF-8"
                 ) from None
+    utf8: str | None = None
+    if b"\x00" not in data:
+        with contextlib.suppress(UnicodeDecodeError):
+            utf8 = data.decode("utf-8")
+        # UTF-16 of non-Latin text without spaces is valid (control-character) ASCII: look closer then.
+        if utf8 is not None and _control_share(utf8) < 0.05:
+            return normalise_newlines(utf8), "utf-8"
+        legacy = _legacy_cyrillic(data)
+        if legacy:
+            return normalise_newlines(data.decode(legacy)), legacy
     utf16 = _looks_like_utf16(data)
     if utf16:
-        try:
-            return normalise_newlines(data.decode(utf16)), utf16
-        except UnicodeDecodeError:
-            pass
+        return normalise_newlines(data.decode(utf16)), utf16
     if b"\x00" in data:
         raise UserError(f"{source}: looks like a binary file (contains NUL bytes), not text")
-    try:
-        return normalise_newlines(data.decode("utf-8")), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    legacy = _legacy_cyrillic(data)
-    if legacy:
-        return normalise_newlines(data.decode(legacy)), legacy
+    if utf8 is not None:
+        return normalise_newlines(utf8), "utf-8"
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise UserError(
