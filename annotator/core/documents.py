@@ -7,6 +7,7 @@ naming the file and what to do, so a batch import can report it and carry on wit
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from html.parser import HTMLParser
@@ -36,6 +37,11 @@ class ImportedDocument:
     @property
     def sha256(self) -> str:
         return text_sha256(self.text)
+
+
+# HTML collapses only ASCII whitespace; a no-break space (&nbsp;) is text and stays.
+_HTML_SPACE_CHARS = " \t\n\r\f"
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 
 
 class _VisibleText(HTMLParser):
@@ -68,13 +74,13 @@ class _VisibleText(HTMLParser):
         if not self._hidden_depth and data:
             # Collapse runs of whitespace as a browser does, but keep a space at either edge: the
             # spaces in "First <b>bold</b> para" separate words.
-            inner = " ".join(data.split())
-            lead = " " if data[0].isspace() else ""
-            trail = " " if data[-1].isspace() and inner else ""
+            inner = " ".join(_HTML_SPACE.split(data)).strip(" ")
+            lead = " " if data[0] in _HTML_SPACE_CHARS else ""
+            trail = " " if data[-1] in _HTML_SPACE_CHARS and inner else ""
             self.parts.append(lead + inner + trail)
 
     def text(self) -> str:
-        lines = [" ".join(line.split()) for line in "".join(self.parts).split("\n")]
+        lines = [" ".join(_HTML_SPACE.split(line)).strip(" ") for line in "".join(self.parts).split("\n")]
         out: list[str] = []
         for line in lines:
             if line or (out and out[-1]):

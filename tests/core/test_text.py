@@ -1,0 +1,103 @@
+"""Decoding file bytes into the stored text: encodings detected, newlines normalised, nothing else changed."""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+
+import pytest
+
+from annotator.core.errors import UserError
+from annotator.core.text import check_text_is_plausible, decode_bytes, normalise_newlines, text_sha256
+
+RUSSIAN = "Угрозы терроризма и экстремизма остаются актуальными для всех государств Содружества.\n"
+SHORT_RU = ["Да", "Мир", "Привет", "Съешь же ещё этих мягких французских булок, да выпей чаю."]
+
+
+def test_utf8_plain():
+    assert decode_bytes("Hello, мир 🙂\n".encode(), "f") == ("Hello, мир 🙂\n", "utf-8")
+
+
+def test_utf8_bom_removed():
+    text, enc = decode_bytes(codecs.BOM_UTF8 + RUSSIAN.encode(), "f")
+    assert text == RUSSIAN
+    assert enc == "utf-8-sig"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_with_bom(codec):
+    bom = codecs.BOM_UTF16_LE if codec.endswith("le") else codecs.BOM_UTF16_BE
+    text, _ = decode_bytes(bom + ("Hello 🙂 " + RUSSIAN).encode(codec), "f")
+    assert text == "Hello 🙂 " + RUSSIAN
+    assert not text.startswith("\ufeff")
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("sample", ["Plain English text.\n", RUSSIAN, "Привет", "Ελληνικά κείμενο"])
+def test_utf16_without_bom(codec, sample):
+    text, enc = decode_bytes(sample.encode(codec), "f")
+    assert text == sample
+    assert enc == codec
+
+
+@pytest.mark.parametrize("codec", ["cp1251", "koi8_r"])
+def test_legacy_cyrillic_running_text(codec):
+    text, enc = decode_bytes(RUSSIAN.encode(codec), "f")
+    assert text == RUSSIAN
+    assert enc == codec
+
+
+@pytest.mark.parametrize("codec", ["cp1251", "koi8_r"])
+@pytest.mark.parametrize("sample", SHORT_RU)
+def test_legacy_cyrillic_short_text(codec, sample):
+    assert decode_bytes(sample.encode(codec), "f") == (sample, codec)
+
+
+def test_cyrillic_is_not_read_as_latin1():
+    text, enc = decode_bytes(RUSSIAN.encode("cp1251"), "f")
+    assert "Ð" not in text
+    assert "à" not in text
+    assert enc != "latin-1"
+
+
+def test_latin1_german_is_not_read_as_cyrillic():
+    text, _ = decode_bytes("Müller und Söhne aus der Straße".encode("latin-1"), "f")
+    assert text == "Müller und Söhne aus der Straße"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("a\r\nb", "a\nb"), ("a\rb", "a\nb"), ("a\r\rb", "a\n\nb"), ("a\r\n\r\nb\r", "a\n\nb\n"), ("\ufeffx", "x"),
+])
+def test_newlines_normalised(raw, expected):
+    assert normalise_newlines(raw) == expected
+    assert decode_bytes(raw.encode(), "f")[0] == expected
+
+
+def test_nothing_else_changes():
+    decomposed = "  Cafe\u0301 and e\u0301 \t\u00a0 🙂  \n\n  "
+    text, _ = decode_bytes(decomposed.encode(), "f")
+    assert text == decomposed
+    assert "e\u0301" in text
+    assert unicodedata.normalize("NFC", text) != text
+    assert text.startswith("  ")
+    assert text.endswith("\n  ")
+
+
+def test_empty_and_binary_refused():
+    with pytest.raises(UserError, match="empty"):
+        decode_bytes(b"", "f.txt")
+    with pytest.raises(UserError, match=r"f\.bin: .*binary"):
+        decode_bytes(bytes(range(256)) * 8, "f.bin")
+
+
+def test_plausibility_check():
+    with pytest.raises(UserError, match="no text"):
+        check_text_is_plausible(" \n\t ", "f")
+    with pytest.raises(UserError, match="binary"):
+        check_text_is_plausible("\x01\x02\x03\x04\x05" * 100, "f")
+    check_text_is_plausible("ordinary text\n", "f")
+
+
+def test_sha256_of_stored_text():
+    assert text_sha256("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    assert text_sha256("e\u0301") != text_sha256("\u00e9")
