@@ -102,6 +102,9 @@ class _Parser:
         self.source = source
         self.problems: list[str] = []
         self._loader_cls = yaml.SafeLoader
+        # Lines of the 'key:' and 'shortcut:' values, by id(code): duplicates are reported where they are.
+        self.key_line: dict[int, int] = {}
+        self.shortcut_line: dict[int, int] = {}
 
     def err(self, node: yaml.Node | None, message: str) -> None:
         line = node.start_mark.line + 1 if node is not None else 1
@@ -189,6 +192,10 @@ class _Parser:
             examples=self.text_list(fields["examples"][1], "examples") if "examples" in fields else [],
             codable=codable, parent_key=parent, line=node.start_mark.line + 1,
         )
+        if "key" in fields:
+            self.key_line[id(code)] = fields["key"][1].start_mark.line + 1
+        if "shortcut" in fields:
+            self.shortcut_line[id(code)] = fields["shortcut"][1].start_mark.line + 1
         if "children" in fields:
             code.children = self.code_list(fields["children"][1], key or parent)
         return code
@@ -280,19 +287,21 @@ def _check_uniqueness(book: Codebook, p: _Parser) -> None:
     keys: dict[str, int] = {}
     shortcuts: dict[str, tuple[str, int]] = {}
     for code in book.iter_codes():
+        key_line = p.key_line.get(id(code), code.line)
         if code.key and code.key in keys:
-            p.problems.append(f"{p.source}:{code.line}: duplicate key '{code.key}' "
+            p.problems.append(f"{p.source}:{key_line}: duplicate key '{code.key}' "
                               f"(first used on line {keys[code.key]}); keys must be unique")
         elif code.key:
-            keys[code.key] = code.line
+            keys[code.key] = key_line
         if code.shortcut and valid_shortcut(code.shortcut):
             norm = normalise_shortcut(code.shortcut)
+            line = p.shortcut_line.get(id(code), code.line)
             if norm in shortcuts:
-                other, line = shortcuts[norm]
-                p.problems.append(f"{p.source}:{code.line}: shortcut '{code.shortcut}' of '{code.key}' is "
-                                  f"already used by '{other}' (line {line})")
+                other, first = shortcuts[norm]
+                p.problems.append(f"{p.source}:{line}: shortcut '{code.shortcut}' of '{code.key}' is "
+                                  f"already used by '{other}' (line {first}); pick another")
             else:
-                shortcuts[norm] = (code.key, code.line)
+                shortcuts[norm] = (code.key, line)
 
 
 def _assign_default_colours(book: Codebook) -> None:
