@@ -1,0 +1,97 @@
+"""Starting the GUI: QApplication, settings, coder prompt, crash hook, main window.
+
+`run_gui(project_arg)` is what `annotator gui` (and plain `annotator`) calls. Tests build
+`MainWindow(project, coder=..., settings=QSettings(tmp_ini, QSettings.Format.IniFormat))` directly.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from annotator.core.errors import UserError
+from annotator.store.engine import open_project
+from annotator.store.paths import user_data_dir
+
+ORG, APP = "annotator", "annotator"
+
+
+def crash_log_path() -> Path:
+    return user_data_dir() / "crash.log"
+
+
+def log_crash(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> Path:
+    """Append the traceback to crash.log in the user data folder; returns the log's path."""
+    path = crash_log_path()
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(f"--- {datetime.now(timezone.utc).isoformat()} (annotator gui)\n")
+        fh.write("".join(traceback.format_exception(exc_type, exc, tb)))
+    return path
+
+
+def install_excepthook(show: Callable[[str], None] | None = None) -> Callable[..., None]:
+    """Uncaught exceptions in slots are logged and shown; the work is already saved (every action commits)."""
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if isinstance(exc, UserError):
+            message = str(exc)
+        else:
+            path = log_crash(exc_type, exc, tb)
+            message = (f"Unexpected error: {exc_type.__name__}: {exc}\n\nYour coding is saved (every action is "
+                       f"stored as it happens). Details were written to {path}.")
+        if show is not None:
+            show(message)
+        else:
+            box = QMessageBox(QMessageBox.Icon.Critical, "annotator", message)
+            box.exec()
+
+    sys.excepthook = hook
+    return hook
+
+
+def _ask_coder(settings: QSettings) -> str | None:
+    from annotator.gui.dialogs import ask_coder_dialog
+
+    name = str(settings.value("coder/name", "") or "").strip()
+    if name:
+        return name
+    name = ask_coder_dialog(None) or ""
+    if name:
+        settings.setValue("coder/name", name)
+    return name or None
+
+
+def run_gui(project_arg: str | None, settings: QSettings | None = None) -> int:
+    """Open the coding window on `project_arg` (or the last project, or the default one)."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(ORG)
+    app.setApplicationName(APP)
+    install_excepthook()
+    settings = settings if settings is not None else QSettings(ORG, APP)
+    last = settings.value("project/last")
+    target = project_arg or (str(last) if last and Path(str(last)).exists() else None)
+    try:
+        project = open_project(target)
+    except UserError as exc:
+        print(f"annotator: {exc}", file=sys.stderr)
+        return 1
+    coder = _ask_coder(settings)
+    if coder is None:
+        print("annotator: no coder name given; the window needs one to store your spans", file=sys.stderr)
+        project.close()
+        return 1
+    from annotator.gui.main_window import MainWindow
+
+    window = MainWindow(project, coder=coder, settings=settings)
+    if project.path:
+        settings.setValue("project/last", str(project.path))
+    window.show()
+    code = app.exec()
+    project.close()
+    return int(code)

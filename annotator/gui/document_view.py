@@ -1,0 +1,226 @@
+"""The text pane: read-only, selectable text, span highlights, the stripes margin and hover tooltips.
+
+Works in Qt positions internally and speaks stored offsets (code points) at its edges through
+`Positions`. `load(text, spans)` and `put_span(record)` are the paths the benchmark suite times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPen, QResizeEvent, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
+
+from annotator.core.spans import SpanRecord
+from annotator.gui.highlighter import SpanHighlighter
+from annotator.gui.positions import Positions
+from annotator.gui.span_index import Entry, SpanIndex
+from annotator.gui.stripes import StripesMargin
+
+FALLBACK_COLOR = "#cccccc"
+
+
+class DocumentView(QPlainTextEdit):
+    """Shows one document and the spans the controller gives it; never talks to the store."""
+
+    spanClicked = Signal(int)
+    contextMenuWanted = Signal(QPoint, list)  # global position, span ids under the mouse
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+        font = QFont("DejaVu Serif", 12)
+        font.setStyleHint(QFont.StyleHint.Serif)
+        self.setFont(font)
+        self.document().setDocumentMargin(14)
+        self.positions = Positions("")
+        self.index = SpanIndex()
+        self.colors: dict[str, str] = {}
+        self.selected_span_id: int | None = None
+        self.tooltip_for: Callable[[list[Entry]], str] = lambda entries: "\n".join(e.code_key for e in entries)
+        self.highlighter = SpanHighlighter(self.document(), self.index)
+        self.stripes = StripesMargin(self)
+        self.stripes.spanClicked.connect(self.spanClicked)
+        self.stripes.tooltip_for = lambda entries: self.tooltip_for(entries)
+        self.updateRequest.connect(self._on_update_request)
+        self.setViewportMargins(self.stripes.margin_width, 0, 0, 0)
+
+    # -- loading and changing spans ---------------------------------------------------------------
+    def entry(self, record: SpanRecord) -> Entry:
+        q_start, q_end = self.positions.range_to_qt(record.start, record.end)
+        return Entry(q_start, q_end, record.id or 0, self.colors.get(record.code_key, FALLBACK_COLOR),
+                     record.coder, record.code_key)
+
+    def load(self, text: str, spans: Iterable[SpanRecord]) -> None:
+        """Show `text` with `spans` (stored offsets). One pass: index first, then the text is laid out."""
+        self.positions = Positions(text)
+        self.selected_span_id = None
+        self.index = SpanIndex(self.entry(r) for r in spans)
+        self.highlighter.index = self.index
+        self.setPlainText(text)  # the attached highlighter formats each new block once, from the index
+        if self.document().characterCount() - 1 != self.positions.qt_length:
+            raise RuntimeError("Qt document length differs from the stored text (unexpected line separator?)")
+        self.setExtraSelections([])
+        self.stripes.update()
+
+    def set_spans(self, spans: Iterable[SpanRecord]) -> None:
+        """Replace all spans (e.g. other coders shown) without reloading the text."""
+        self.index = SpanIndex(self.entry(r) for r in spans)
+        self.highlighter.index = self.index
+        self.highlighter.rehighlight()
+        self._refresh_selection()
+        self.stripes.update()
+
+    def put_span(self, record: SpanRecord) -> None:
+        """Add or update one span; repaints only the blocks its old and new ranges touch."""
+        entry = self.entry(record)
+        old = self.index.put(entry)
+        if old is not None and (old.start, old.end) != (entry.start, entry.end):
+            self.highlighter.rehighlight_range(old.start, old.end)
+        self.highlighter.rehighlight_range(entry.start, entry.end)
+        self._refresh_selection()
+        self.stripes.update()
+
+    def remove_span(self, span_id: int) -> None:
+        old = self.index.remove(span_id)
+        if old is not None:
+            self.highlighter.rehighlight_range(old.start, old.end)
+        if self.selected_span_id == span_id:
+            self.selected_span_id = None
+        self._refresh_selection()
+        self.stripes.update()
+
+    def set_colors(self, colors: dict[str, str]) -> None:
+        self.colors = dict(colors)
+
+    # -- selection in stored offsets --------------------------------------------------------------
+    def selection_range(self) -> tuple[int, int] | None:
+        """The selected text as stored offsets, or None if nothing is selected."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        return self.positions.range_to_store(cursor.selectionStart(), cursor.selectionEnd())
+
+    def select_range(self, start: int, end: int) -> None:
+        q_start, q_end = self.positions.range_to_qt(start, end)
+        cursor = self.textCursor()
+        cursor.setPosition(q_start)
+        cursor.setPosition(q_end, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def select_span(self, span_id: int | None, *, scroll: bool = False) -> None:
+        """Mark a span as the selected one (outlined); optionally scroll it into view."""
+        self.selected_span_id = span_id
+        self._refresh_selection()
+        entry = self.index.get(span_id) if span_id is not None else None
+        if entry is not None and scroll:
+            cursor = self.textCursor()
+            cursor.setPosition(entry.end)
+            self.setTextCursor(cursor)
+            cursor.setPosition(entry.start)
+            self.setTextCursor(cursor)
+            self.centerCursor()
+        self.stripes.update()
+
+    def _refresh_selection(self) -> None:
+        entry = self.index.get(self.selected_span_id) if self.selected_span_id is not None else None
+        if entry is None:
+            self.setExtraSelections([])
+            return
+        sel = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(entry.start)
+        cursor.setPosition(entry.end, QTextCursor.MoveMode.KeepAnchor)
+        sel.cursor = cursor
+        fmt = QTextCharFormat()
+        fmt.setBackground(QColor(0, 0, 0, 28))
+        fmt.setProperty(QTextFormat.Property.OutlinePen, QPen(QColor("#202020"), 1.5))
+        sel.format = fmt
+        self.setExtraSelections([sel])
+
+    # -- geometry for the stripes margin ---------------------------------------------------------
+    def visible_range(self) -> tuple[int, int]:
+        block = self.firstVisibleBlock()
+        first = block.position()
+        offset = self.contentOffset()
+        height = self.viewport().height()
+        last = block
+        while block.isValid() and self.blockBoundingGeometry(block).translated(offset).top() <= height:
+            last = block
+            block = block.next()
+        return first, last.position() + last.length()
+
+    def visible_entries(self) -> list[Entry]:
+        first, last = self.visible_range()
+        return self.index.query(first, last)
+
+    def y_extent(self, q_start: int, q_end: int) -> tuple[int, int]:
+        """Viewport y of the top of q_start's line and the bottom of (q_end - 1)'s line."""
+        return self._line_top(q_start), self._line_bottom(max(q_start, q_end - 1))
+
+    def _line_rect(self, pos: int) -> tuple[float, float] | None:
+        block = self.document().findBlock(pos)
+        if not block.isValid() or not block.isVisible():
+            return None
+        geo = self.blockBoundingGeometry(block).translated(self.contentOffset())
+        layout = block.layout()
+        line = layout.lineForTextPosition(pos - block.position()) if layout is not None else None
+        if line is None or not line.isValid():
+            return geo.top(), geo.bottom()
+        return geo.top() + line.y(), geo.top() + line.y() + line.height()
+
+    def _line_top(self, pos: int) -> int:
+        first, _last = self.visible_range()
+        if pos < first:
+            return -4
+        rect = self._line_rect(pos)
+        return int(rect[0]) if rect else -4
+
+    def _line_bottom(self, pos: int) -> int:
+        _first, last = self.visible_range()
+        if pos >= last:
+            return self.viewport().height() + 4
+        rect = self._line_rect(pos)
+        return int(rect[1]) if rect else self.viewport().height() + 4
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        cr = self.contentsRect()
+        self.stripes.setGeometry(QRect(cr.left(), cr.top(), self.stripes.margin_width, cr.height()))
+
+    def _on_update_request(self, rect: QRect, dy: int) -> None:
+        if dy:
+            self.stripes.scroll(0, dy)
+        self.stripes.update(0, rect.y(), self.stripes.width(), rect.height())
+
+    # -- hover and context menu -------------------------------------------------------------------
+    def entries_at_point(self, point: QPoint) -> list[Entry]:
+        cursor = self.cursorForPosition(point)
+        pos = cursor.position()
+        # cursorForPosition rounds to the nearest gap; test the character on each side.
+        hits = {e.span_id: e for e in self.index.at(pos)}
+        if pos > 0:
+            rect = self.cursorRect(cursor)
+            if point.x() < rect.x():
+                hits = {e.span_id: e for e in self.index.at(pos - 1)}
+        return sorted(hits.values(), key=lambda e: (e.start, e.end))
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            entries = self.entries_at_point(event.pos())
+            if entries:
+                QToolTip.showText(event.globalPos(), self.tooltip_for(entries), self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        ids = [e.span_id for e in self.entries_at_point(pos)]
+        self.contextMenuWanted.emit(self.viewport().mapToGlobal(pos), ids)
