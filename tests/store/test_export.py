@@ -237,3 +237,19 @@ def test_every_sample_qdpx_imports(tmp_path: Path, shared_dir: Path) -> None:
             assert all(0 <= s.start < s.end <= len(texts[s.document_id]) for s in stored)
             if sample.name.startswith(("nvivo12", "qc1")):
                 assert len(stored) > 100, sample.name
+
+
+def test_every_sample_codebook_becomes_a_loadable_codebook(tmp_path: Path, shared_dir: Path) -> None:
+    from annotator.core.exchange.refi_qda import read_qdc
+    from annotator.store.services.refi import qdc_to_codebook
+
+    samples = sorted((shared_dir / "refi-qda" / "samples").glob("*.qd[ce]"))
+    assert len(samples) >= 3
+    for i, sample in enumerate(samples):
+        book = qdc_to_codebook(read_qdc(sample), sample.stem)
+        keys = [c.key for c in book.iter_codes()]
+        assert keys, sample.name
+        assert len(set(keys)) == len(keys)
+        with open_project(tmp_path / f"c{i}.db") as p:
+            report = codebooks.load_codebook(p, book, source=sample.name)
+            assert len(report.added) == len(keys)
