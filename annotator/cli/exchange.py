@@ -37,12 +37,31 @@ def cmd_export_codebook(args: argparse.Namespace) -> int:
     return 0
 
 
+def _writable(path: str | Path) -> Path:
+    """Refuse an output path whose folder is missing, before any work is done."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError(f"{path}: folder {folder} does not exist")
+    if path.is_dir():
+        raise UserError(f"{path}: is a folder; give a file name")
+    return path
+
+
+def _write(writer, *args) -> None:  # type: ignore[no-untyped-def]
+    try:
+        writer(*args)
+    except OSError as exc:
+        raise UserError(f"{args[-1]}: cannot write ({exc.strerror or exc})") from None
+
+
 def cmd_export_qdpx(args: argparse.Namespace) -> int:
     from annotator.core.exchange.refi_qda import write_qdpx
 
+    out = _writable(args.out)
     with project_from(args) as project:
         qda = refi.project_to_qda(project, _filter(args))
-    write_qdpx(qda, args.out)
+    _write(write_qdpx, qda, out)
     print(f"exported {len(qda.sources)} documents, {len(qda.all_codes())} codes, {len(qda.users)} coders, "
           f"{len(qda.selections)} spans to {args.out} (REFI-QDA 1.5)")
     return 0
@@ -52,11 +71,12 @@ def cmd_export_qdc(args: argparse.Namespace) -> int:
     from annotator.core.exchange.refi_qda import write_qdc
     from annotator.store.services.codebooks import get_codebook
 
+    out = _writable(args.out)
     with project_from(args) as project:
         codes = refi.codes_to_qda(get_codebook(project).codes)
     if not codes:
         raise UserError("the project has no codebook yet; load one with 'annotator codebook load FILE'")
-    write_qdc(codes, args.out)
+    _write(write_qdc, codes, out)
     print(f"exported the codebook ({sum(1 for _ in _walk(codes))} codes) to {args.out} (REFI-QDA 1.5)")
     return 0
 
