@@ -1,0 +1,1 @@
+"""Benchmark suite: `python bench/run.py [--smoke]` (see bench/README.md)."""
