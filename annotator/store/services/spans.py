@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -11,6 +12,7 @@ from sqlmodel import Session, select
 
 from annotator.core.errors import UserError
 from annotator.core.spans import SpanRecord, SpanRow, check_offsets
+from annotator.core.text import normalise_newlines
 from annotator.store.engine import Project
 from annotator.store.models import Code, Coder, Document, DocumentStatus, DocumentStatusValue, Span, utcnow
 from annotator.store.services.coders import coder_id
@@ -154,11 +156,23 @@ def count_spans(project: Project) -> int:
         return s.exec(select(func.count(Span.id))).one()
 
 
+def _mismatch(where: str, stored: str, given: str, start: int, end: int) -> str:
+    """Say how the `text` cell differs from the document, including the invisible differences."""
+    message = (f"{where}: text column does not match the document at {start}:{end} "
+               f"(document has {stored[:40]!r}, file has {given[:40]!r})")
+    if unicodedata.normalize("NFC", stored) == unicodedata.normalize("NFC", given):
+        return message + ("; the letters are the same but composed differently (e.g. e + accent vs é): "
+                          "offsets count code points of the stored text, which is never normalised")
+    return message + "; check the offsets (0-based code points, end exclusive)"
+
+
 def import_span_rows(project: Project, rows: list[SpanRow], source: str) -> int:
     """Validate every row against the project, then insert all of them in one transaction, or none.
 
-    Rows whose span_id (uid) is already in the project, or that repeat an existing span exactly (same
-    document, coder, code, start, end), are skipped: importing the same file twice adds nothing.
+    A `text` cell must equal `text[start:end]` of the stored text (after turning its CR LF line breaks
+    into LF, as the stored text was). Rows whose span_id (uid) is already in the project, or that repeat
+    an existing span exactly (same document, coder, code, start, end), are skipped: importing the same file
+    twice adds nothing.
     """
     problems: list[str] = []
     with project.write() as s:
@@ -172,25 +186,27 @@ def import_span_rows(project: Project, rows: list[SpanRow], source: str) -> int:
         for r in rows:
             where = f"{source}: row {r.row}"
             if r.document not in docs:
-                problems.append(f"{where}: unknown document '{r.document}'")
+                problems.append(f"{where}: unknown document '{r.document}'; import it first or fix the name "
+                                "(see 'annotator documents list')")
                 continue
             if r.code not in codes:
-                problems.append(f"{where}: unknown code '{r.code}'")
+                problems.append(f"{where}: unknown code '{r.code}'; load a codebook that defines it")
                 continue
             if not codes[r.code][1]:
-                problems.append(f"{where}: code '{r.code}' is a grouping (codable: false)")
+                problems.append(f"{where}: code '{r.code}' is a grouping (codable: false); use one of its "
+                                "children")
                 continue
             if not r.coder.strip():
-                problems.append(f"{where}: empty coder")
+                problems.append(f"{where}: empty coder; every row needs the coder's name")
                 continue
             text = docs[r.document][1]
             problem = check_offsets(len(text), r.start, r.end)
             if problem:
                 problems.append(f"{where}: {problem}")
                 continue
-            if r.text is not None and text[r.start:r.end] != r.text:
-                problems.append(f"{where}: text column does not match the document at {r.start}:{r.end} "
-                                f"(document has {text[r.start:r.end][:40]!r}, file has {r.text[:40]!r})")
+            # A spreadsheet may write line breaks inside a cell as \r\n; stored text only has \n.
+            if r.text is not None and text[r.start:r.end] != normalise_newlines(r.text):
+                problems.append(_mismatch(where, text[r.start:r.end], r.text, r.start, r.end))
         if problems:
             shown = problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else [])
             raise UserError("\n".join(shown) + f"\n{source}: nothing imported; fix the rows above and retry")
