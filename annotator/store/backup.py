@@ -1,7 +1,8 @@
 """Consistent copies of a SQLite project, made with SQLite's online backup API.
 
 A file copy of a live WAL database can miss committed pages that are still in the -wal file; the backup
-API reads through SQLite itself and so always yields a consistent snapshot.
+API reads through SQLite itself and so always yields a consistent snapshot. To restore, close annotator and
+copy the backup over the project file (see docs/safety.md).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ def backup_sqlite(db_path: Path, reason: str = "backup") -> Path:
         dst = sqlite3.connect(target)
         try:
             src.backup(dst)
+            # A backup is one self-contained file: no -wal/-shm beside it to forget when copying it away.
+            dst.execute("PRAGMA journal_mode=DELETE")
         finally:
             dst.close()
     finally:

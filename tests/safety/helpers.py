@@ -112,10 +112,14 @@ def hold_write_lock(path: Path, seconds: float) -> subprocess.Popen[str]:
     return proc
 
 
-def wait_for_lines(path: Path, n: int, timeout: float = 30) -> None:
+def wait_for_lines(path: Path, n: int, timeout: float = 30, proc: subprocess.Popen | None = None) -> None:
+    """Wait until `path` has `n` lines; fail with the process's stderr if it ended first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if path.exists() and path.read_text(encoding="utf-8").count("\n") >= n:
             return
+        if proc is not None and proc.poll() is not None:
+            err = proc.stderr.read() if proc.stderr else ""
+            raise AssertionError(f"writer ended (exit {proc.returncode}) before writing: {err}")
         time.sleep(0.01)
     raise AssertionError(f"{path}: fewer than {n} lines after {timeout} s")

@@ -63,7 +63,11 @@ def _kill_loop(tmp_path: Path, kills: int, seed: int) -> dict[str, int]:
                 time.sleep(rng.uniform(0, 0.8))
                 stats["during_startup"] += 1
             else:  # while spans are being written
-                wait_for_lines(out, 1)
+                try:
+                    wait_for_lines(out, 1, proc=proc)
+                except AssertionError as exc:
+                    proc.kill()
+                    raise AssertionError(f"seed {seed}, kill {i}: {exc}") from None
                 time.sleep(rng.uniform(0, 0.3))
             proc.send_signal(signal.SIGKILL)
             _, err = proc.communicate(timeout=30)
