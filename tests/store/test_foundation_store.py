@@ -229,5 +229,5 @@ def test_text_cell_composition_and_line_breaks(filled):
         spans.import_span_rows(filled, [composed], "s.csv")
     nl = text_.index("\n")
     crlf_cell = SpanRow(row=2, document="cyr.txt", coder="bob", code="source", start=nl - 1, end=nl + 2,
-                        text=".\r\nВт")
+                        text=".\r\nВ")
     assert spans.import_span_rows(filled, [crlf_cell], "s.csv") == 1
