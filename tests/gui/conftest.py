@@ -115,7 +115,8 @@ def make_window(qtbot, settings_file: Path, prompts: Prompts) -> Callable:
         qtbot.addWidget(window)
         window.resize(1280, 800)
         window.show()
-        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)  # shortcuts only fire in the active window
         return window
 
     return make
