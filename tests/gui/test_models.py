@@ -1,0 +1,58 @@
+"""pytest-qt's model tester on every custom model, empty and filled."""
+
+from __future__ import annotations
+
+from annotator.core.codebook import parse_codebook
+from annotator.gui.codebook_model import CodebookModel, code_details_html
+from annotator.gui.documents_model import DocumentsModel
+from annotator.gui.spans_model import SpansModel, SpansProxy
+from annotator.store.services.documents import list_documents
+from annotator.store.services.spans import add_span, list_spans
+from tests.gui.conftest import CODEBOOK, TEXT
+
+
+def test_codebook_model(qtmodeltester):
+    model = CodebookModel()
+    qtmodeltester.check(model)
+    model.set_codebook(parse_codebook(CODEBOOK, "t.yaml"))
+    qtmodeltester.check(model)
+    assert model.rowCount() == 2
+    index = model.index_of("source.states")
+    assert index.data() == "Certain states"
+    assert index.parent().data() == "Source"
+    assert model.index(index.row(), 1, index.parent()).data() == "Ctrl+3"
+
+
+def test_code_details_show_definition(qtmodeltester):
+    book = parse_codebook(CODEBOOK, "t.yaml")
+    code = next(c for c in book.iter_codes() if c.key == "threat.terrorism")
+    html = code_details_html(code, "Threat type > Terrorism")
+    for part in ("Terrorist acts", "Include", "terrorist attacks", "Exclude", "Examples", "the fight against"):
+        assert part in html
+
+
+def test_spans_model_and_proxy(qtmodeltester, project, doc_id):
+    model = SpansModel()
+    proxy = SpansProxy(model)
+    qtmodeltester.check(model)
+    for a, b in ((0, 7), (8, 17), (22, 39)):
+        add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=a, end=b)
+    records = list_spans(project)
+    model.set_spans(records, TEXT)
+    qtmodeltester.check(model)
+    qtmodeltester.check(proxy)
+    model.remove(records[1].id)
+    model.upsert(records[1].with_changes(memo="m"))
+    qtmodeltester.check(proxy)
+    assert model.rowCount() == 3
+    proxy.setFilterFixedString("illegal")
+    assert proxy.rowCount() == 1
+
+
+def test_documents_model(qtmodeltester, project, doc_id):
+    model = DocumentsModel()
+    qtmodeltester.check(model)
+    model.set_documents(list_documents(project), {doc_id: "done"}, {doc_id: 3})
+    qtmodeltester.check(model)
+    assert model.index(0, 1).data() == "✓ done"
+    assert model.index(0, 2).data() == 3
