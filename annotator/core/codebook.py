@@ -65,6 +65,8 @@ class Codebook:
     description: str = ""
     rules: str = ""
     codes: list[Code] = field(default_factory=list)
+    # Keys whose colour came from the default palette, not the YAML: a reload keeps their stored colour.
+    default_colored: set[str] = field(default_factory=set, compare=False, repr=False)
 
     def iter_codes(self) -> Iterator[Code]:
         """Every code, parents before children, in file order."""
@@ -311,6 +313,7 @@ def _assign_default_colours(book: Codebook) -> None:
     for code in book.iter_codes():
         if not code.color:
             code.color = palette[i % len(palette)]
+            book.default_colored.add(code.key)
             i += 1
 
 

@@ -231,3 +231,14 @@ def test_text_cell_composition_and_line_breaks(filled):
     crlf_cell = SpanRow(row=2, document="cyr.txt", coder="bob", code="source", start=nl - 1, end=nl + 2,
                         text=".\r\nВ")
     assert spans.import_span_rows(filled, [crlf_cell], "s.csv") == 1
+
+
+def test_reload_keeps_palette_colours(filled):
+    before = {c.key: c.color for c in codebooks.get_codebook(filled).iter_codes()}
+    v2 = CODEBOOK_V1.replace("codes:\n", "codes:\n  - key: first\n    name: New first code\n", 1) \
+        .replace("name: Crime", "name: Crime\n        color: \"#abcdef\"")
+    codebooks.load_codebook(filled, parse_codebook(v2, "v2.yaml"), source="v2.yaml")
+    after = {c.key: c.color for c in codebooks.get_codebook(filled).iter_codes()}
+    assert after["threat.crime"] == "#abcdef"
+    for key in ("threat", "threat.terror", "source"):
+        assert after[key] == before[key], key

@@ -61,6 +61,8 @@ def load_codebook(project: Project, book: CodebookDoc, *, source: str = "", merg
         for position, node in enumerate(book.iter_codes()):
             row = existing.get(node.key)
             values = {name: getattr(node, name) for name in _FIELDS}
+            if row is not None and node.key in book.default_colored:
+                values["color"] = row.color  # no colour in the YAML: keep the one coders are used to
             if row is None:
                 row = Code(key=node.key, codebook_id=meta.id, position=position, **values)
                 s.add(row)
