@@ -5,16 +5,33 @@ from __future__ import annotations
 import argparse
 import sys
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
 from annotator.core.errors import UserError
 from annotator.store.engine import Project, open_project
 
 
 def project_from(args: argparse.Namespace) -> Project:
     """Open the project named by --project (or the default one), telling the user when it is busy."""
-    project = open_project(args.project, on_busy=lambda msg: print(msg, file=sys.stderr, flush=True))
+    try:
+        project = open_project(args.project, on_busy=lambda msg: print(msg, file=sys.stderr, flush=True))
+    except (ModuleNotFoundError, NoSuchModuleError, ArgumentError) as exc:
+        # A URL for a database whose driver is missing, or no database URL at all.
+        shown = _hide_password(str(args.project))
+        detail = f"driver not installed: {exc.name}" if isinstance(exc, ModuleNotFoundError) else str(exc)
+        raise UserError(f"--project {shown}: cannot open ({detail}); use a file path, sqlite:///path, or "
+                        "install the database driver") from None
     if project.backup_made:
         print(f"backup before migration: {project.backup_made}", file=sys.stderr)
     return project
+
+
+def _hide_password(project: str) -> str:
+    try:
+        return make_url(project).render_as_string(hide_password=True) if "://" in project else project
+    except ArgumentError:
+        return project
 
 
 def split_list(value: str | None) -> list[str] | None:

@@ -318,6 +318,16 @@ def test_user_mistakes_are_one_line(tmp_path):
         assert lines[0].startswith("annotator: ")
 
 
+@pytest.mark.parametrize("url", ["postgresql://user:secret@localhost/db", "nosuchdb://x/y"])
+def test_unusable_project_url_is_one_line(url):
+    result = run_cli(url, "status")
+    assert result.returncode == 1
+    assert_no_traceback(result)
+    [line] = stderr_lines(result)
+    assert line.startswith("annotator: --project ")
+    assert "secret" not in line
+
+
 def _command_paths() -> list[tuple[str, ...]]:
     import argparse
 
