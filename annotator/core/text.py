@@ -26,9 +26,12 @@ _RU_FREQ = dict(zip(
 
 
 def normalise_newlines(text: str) -> str:
-    """Remove a leading BOM and turn `\\r\\n` and lone `\\r` into `\\n`; change nothing else."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    """Remove leading BOMs and turn `\\r\\n` and lone `\\r` into `\\n`; change nothing else.
+
+    Every leading U+FEFF/U+FFFE goes, not just one: Qt's setPlainText silently drops such a character at the
+    start of a document, which would shift every offset in the coding window by one.
+    """
+    text = text.lstrip("\ufeff\ufffe")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
