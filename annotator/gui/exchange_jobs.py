@@ -103,7 +103,7 @@ class Job(QObject):
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             self.failed.emit(f"{where}{exc.strerror or exc}")
-        except Exception:  # noqa: BLE001 (anything else: logged, one line shown)
+        except Exception:  # anything else: logged to crash.log, one line shown
             self.failed.emit(_logged(*sys.exc_info()))
         else:
             # A cancel pressed after the last checkpoint comes too late: the work is complete (and

@@ -1,0 +1,198 @@
+"""Dialogs of the exchange menu: export filters, a readable report, the merge confirmation.
+
+None of them blocks: they are opened with `open()`/`show()` and report through signals, so the window
+(and tests) keep running while they are up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.store.services.export import SpanFilter
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    flt: SpanFilter
+    attributes: bool = False
+
+
+class CheckList(QGroupBox):
+    """A titled list of checkable items (all checked at first) with All / None buttons."""
+
+    changed = Signal()
+
+    def __init__(self, title: str, items: Sequence[tuple[str, str]], parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self.list = QListWidget()
+        self.list.setObjectName(f"list_{title.lower()}")
+        for value, label in items:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, value)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.list.addItem(item)
+        self.list.itemChanged.connect(lambda _item: self.changed.emit())
+        all_button, none_button = QPushButton("All"), QPushButton("None")
+        all_button.clicked.connect(lambda: self.set_all(True))
+        none_button.clicked.connect(lambda: self.set_all(False))
+        buttons = QHBoxLayout()
+        buttons.addWidget(all_button)
+        buttons.addWidget(none_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
+
+    def items(self) -> list[QListWidgetItem]:
+        return [self.list.item(i) for i in range(self.list.count())]
+
+    def set_all(self, on: bool) -> None:
+        state = Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
+        for item in self.items():
+            item.setCheckState(state)
+
+    def set_checked(self, values: Sequence[str]) -> None:
+        wanted = set(values)
+        for item in self.items():
+            on = item.data(Qt.ItemDataRole.UserRole) in wanted
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
+    def checked(self) -> list[str]:
+        return [item.data(Qt.ItemDataRole.UserRole) for item in self.items()
+                if item.checkState() == Qt.CheckState.Checked]
+
+    def selection(self) -> list[str] | None:
+        """None when everything is checked (no filter), else the checked values."""
+        values = self.checked()
+        return None if len(values) == self.list.count() else values
+
+    def describe(self, noun: str) -> str:
+        n, total = len(self.checked()), self.list.count()
+        return f"all {total} {noun}" if n == total else f"{n} of {total} {noun}"
+
+
+class ExportOptionsDialog(QDialog):
+    """Which spans to export (coders, documents, codes), as the CLI's --coders/--documents/--codes."""
+
+    def __init__(self, parent: QWidget | None, what: str, *, coders: Sequence[tuple[str, str]],
+                 documents: Sequence[tuple[str, str]], codes: Sequence[tuple[str, str]],
+                 attributes_option: bool) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Export {what}")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        intro = QLabel(f"<b>Export {what}</b><br>Untick what to leave out. Offsets are Unicode code points, "
+                       "end-exclusive, as everywhere in annotator.")
+        intro.setWordWrap(True)
+        self.coders = CheckList("Coders", coders)
+        self.documents = CheckList("Documents", documents)
+        self.codes = CheckList("Codes", codes)
+        lists = QHBoxLayout()
+        for box in (self.coders, self.documents, self.codes):
+            lists.addWidget(box, 1)
+            box.changed.connect(self._update)
+        self.attributes = QCheckBox("Include document attributes (as attr_<name> columns)")
+        self.attributes.setVisible(attributes_option)
+        self._attributes_option = attributes_option
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export…")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(lists, 1)
+        layout.addWidget(self.attributes)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.buttons)
+        self.resize(760, 420)
+        self._update()
+
+    @property
+    def ok_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def _update(self) -> None:
+        empty = [box.title().lower() for box in (self.coders, self.documents, self.codes)
+                 if box.list.count() and not box.checked()]
+        self.ok_button.setEnabled(not empty)
+        if empty:
+            self.summary.setText(f"<span style='color:#a00'>Tick at least one of the {' and '.join(empty)}.</span>")
+        else:
+            self.summary.setText(f"Spans of {self.coders.describe('coders')}, on "
+                                 f"{self.documents.describe('documents')}, with {self.codes.describe('codes')}.")
+
+    def options(self) -> ExportOptions:
+        return ExportOptions(SpanFilter(coders=self.coders.selection(), documents=self.documents.selection(),
+                                        codes=self.codes.selection()),
+                             attributes=self._attributes_option and self.attributes.isChecked())
+
+
+class ReportDialog(QDialog):
+    """A summary line and a scrollable, selectable list (warnings, conflicts, notes); optional choices.
+
+    `choices` are (key, button text) pairs; pressing one emits `chosen(key)` and closes the dialog.
+    Closing it any other way emits `chosen("cancel")`.
+    """
+
+    chosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None, title: str, summary: str, lines: Sequence[str], *,
+                 choices: Sequence[tuple[str, str]] = (), default: str | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self._answered = False
+        self.summary = QLabel(summary)
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details = QPlainTextEdit("\n".join(lines))
+        self.details.setReadOnly(True)
+        self.details.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont))
+        self.details.setVisible(bool(lines))
+        self.buttons = QDialogButtonBox()
+        self.choice_buttons: dict[str, QPushButton] = {}
+        for key, text in choices or (("close", "Close"),):
+            role = (QDialogButtonBox.ButtonRole.RejectRole if key in ("cancel", "close")
+                    else QDialogButtonBox.ButtonRole.AcceptRole)
+            button = self.buttons.addButton(text, role)
+            button.clicked.connect(lambda _=False, k=key: self._answer(k))
+            button.setDefault(key == default)
+            button.setAutoDefault(key == default)
+            self.choice_buttons[key] = button
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.details, 1)
+        layout.addWidget(self.buttons)
+        self.resize(640, 360 if lines else 140)
+
+    def _answer(self, key: str) -> None:
+        if not self._answered:
+            self._answered = True
+            self.chosen.emit(key)
+        self.done(QDialog.DialogCode.Accepted if key not in ("cancel", "close") else QDialog.DialogCode.Rejected)
+
+    def reject(self) -> None:  # Esc or the window's close button
+        if not self._answered:
+            self._answered = True
+            self.chosen.emit("cancel")
+        super().reject()
