@@ -18,8 +18,6 @@ from collections.abc import Hashable, Iterable, Sequence
 
 import numpy as np
 
-from .unitizing import merge_spans
-
 _ABBREV_TEXT = """
 mr mrs ms dr prof st sr jr vs etc e.g i.e cf vol pp fig sec ch ed eds
 inc ltd corp dept gen col lt sgt capt gov sen rep pres rev hon approx ca al
@@ -29,7 +27,6 @@ z.b bzw usw vgl ggf d.h u.a s.o hr fr nr abs
 ABBREVIATIONS = frozenset(_ABBREV_TEXT.split())
 
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
-_WORD_BEFORE = re.compile(r"([\w.]+)\.+$")
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -54,15 +51,19 @@ def _split_line(line: str, offset: int, out: list[tuple[int, int]]) -> None:
 
 def _is_boundary(line: str, m: re.Match[str]) -> bool:
     punct = m.group(0)
-    rest = line[m.end():].lstrip()
-    if rest[:1].islower():
+    nxt = m.end()
+    while nxt < len(line) and line[nxt].isspace():
+        nxt += 1
+    if line[nxt: nxt + 1].islower():
         return False
     if punct.rstrip("\"'”’»)]") != ".":
         return True
-    word = _WORD_BEFORE.search(line[: m.start() + 1])
-    if word is None:
+    k = m.start()  # the word before the full stop, scanning back (linear, lines may be long)
+    while k > 0 and (line[k - 1].isalnum() or line[k - 1] in "._"):
+        k -= 1
+    w = line[k: m.start()].strip(".").lower()
+    if not w:
         return True
-    w = word.group(1).lower()
     return not (w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()))
 
 
@@ -81,14 +82,14 @@ def coded_matrix(sentences: Sequence[tuple[int, int]],
     e = np.array([b for _, b in sentences], dtype=np.int64)
     out = np.zeros((len(spans_by_coder), len(sentences)), dtype=np.int64)
     for i, spans in enumerate(spans_by_coder):
-        merged = merge_spans((a, b) for a, b in spans if b > a)
-        if not merged or len(s) == 0:
+        arr = np.array([(a, b) for a, b in spans if b > a], dtype=np.int64).reshape(-1, 2)
+        if len(arr) == 0 or len(s) == 0:
             continue
-        ms = np.array([a for a, _ in merged])
-        me = np.array([b for _, b in merged])
-        k = np.searchsorted(me, s, side="right")  # first merged span ending after the start
-        hit = k < len(ms)
-        hit[hit] = ms[k[hit]] < e[hit]
+        arr = arr[np.argsort(arr[:, 0], kind="stable")]
+        reach = np.maximum.accumulate(arr[:, 1])  # furthest end among spans starting so far
+        k = np.searchsorted(arr[:, 0], e, side="left")  # spans starting before the sentence ends
+        hit = k > 0
+        hit[hit] = reach[k[hit] - 1] > s[hit]
         out[i] = hit
     return out
 

@@ -106,7 +106,10 @@ def _group(spans: Iterable[SpanTuple]) -> dict[tuple[Hashable, Hashable], list[t
 def pair_counts(spans_a: Iterable[SpanTuple], spans_b: Iterable[SpanTuple], mode: Mode = "exact"
                 ) -> dict[Hashable, F1Counts]:
     """F1Counts per code for one coder pair."""
-    ga, gb = _group(spans_a), _group(spans_b)
+    return _pair_counts(_group(spans_a), _group(spans_b), mode)
+
+
+def _pair_counts(ga, gb, mode: Mode) -> dict[Hashable, F1Counts]:
     per_code: dict[Hashable, F1Counts] = defaultdict(F1Counts)
     for key in set(ga) | set(gb):
         a, b = ga.get(key, []), gb.get(key, [])
@@ -128,13 +131,13 @@ def span_f1(spans_by_coder: dict[str, Iterable[SpanTuple]], coders: Sequence[str
     "micro": counts over all pairs and codes, "per_code": counts over all pairs}; each counts
     object has tp, spans_a, spans_b, f1, precision, recall (null + `<key>_reason` if undefined).
     """
-    lists = {c: list(spans_by_coder.get(c, [])) for c in coders}
+    groups = {c: _group(spans_by_coder.get(c, [])) for c in coders}
     pairs: dict[str, Any] = {}
     total = F1Counts()
     by_code: dict[Hashable, F1Counts] = {c: F1Counts() for c in codes}
     for i, ca in enumerate(coders):
         for cb in coders[i + 1:]:
-            counts = pair_counts(lists[ca], lists[cb], mode)
+            counts = _pair_counts(groups[ca], groups[cb], mode)
             micro = F1Counts()
             per: dict[str, Any] = {}
             for code in codes:

@@ -61,7 +61,7 @@ class ReliabilityData:
         flat = [v for r in rows for v in r if not _missing(v)]
         if all(isinstance(v, Real) for v in flat):
             arr = np.array(rows, dtype=float) if rows else np.zeros((0, 0))
-            return _encode_numeric(arr.reshape(len(rows), -1))
+            return _encode_numeric(arr.reshape(len(rows), len(rows[0]) if rows else 0))
         return _encode_labels(rows, flat)
 
     @classmethod
@@ -94,7 +94,15 @@ def _encode_numeric(arr: np.ndarray) -> ReliabilityData:
     if arr.ndim != 2:
         raise ValueError("reliability data must be a 2-D coders x units matrix")
     mask = ~np.isnan(arr)
-    domain, inv = np.unique(arr[mask], return_inverse=True)
+    present = arr[mask]
+    small = present.astype(np.int64) if present.size else present
+    if present.size and np.array_equal(small, present) and small.max() - small.min() < 1 << 20:
+        lo = small.min()  # small integer codes: a counting pass instead of a sort
+        used = np.bincount(small - lo) > 0
+        domain = (np.flatnonzero(used) + lo).astype(float)
+        inv = (np.cumsum(used) - 1)[small - lo]
+    else:
+        domain, inv = np.unique(present, return_inverse=True)
     codes = np.full(arr.shape, -1, dtype=np.int64)
     codes[mask] = inv
     values = tuple(int(x) if float(x).is_integer() else float(x) for x in domain.tolist())
