@@ -1,0 +1,78 @@
+"""Bootstrap intervals: reproducible with a seed, sensible, cancellable."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from annotator.core.agreement import (
+    Cancelled,
+    bootstrap_alpha,
+    bootstrap_alpha_u,
+    end_to_end,
+    krippendorff_alpha,
+    unit_arrays,
+)
+
+
+def _matrix(seed=0, units=300):
+    rng = np.random.default_rng(seed)
+    truth = rng.integers(1, 5, units)
+    m = np.where(rng.random((3, units)) < 0.75, truth, rng.integers(1, 5, (3, units))).astype(float)
+    m[rng.random(m.shape) < 0.1] = np.nan
+    return m
+
+
+@pytest.mark.parametrize("level", ["nominal", "ordinal", "interval", "ratio"])
+def test_interval_contains_estimate_and_is_seeded(level):
+    m = _matrix()
+    est = krippendorff_alpha(m, level).value
+    ci = bootstrap_alpha(m, level, resamples=300, seed=4)
+    assert ci.low < est < ci.high
+    assert ci.high - ci.low < 0.3
+    assert bootstrap_alpha(m, level, resamples=300, seed=4) == ci
+    assert bootstrap_alpha(m, level, resamples=300, seed=5) != ci
+
+
+def test_units_bootstrap_degenerate_and_cancel():
+    assert bootstrap_alpha([[1, 2, 3]]).low is None
+    assert bootstrap_alpha([[1, None], [1, None]]).reason
+    calls = []
+
+    def progress(done, total):
+        calls.append(done)
+        return done < 50
+
+    with pytest.raises(Cancelled):
+        bootstrap_alpha(_matrix(), resamples=1000, progress=progress)
+    assert calls[-1] >= 50
+    assert calls[-1] < 1000
+
+
+def _corpus(seed=1, docs=12):
+    rng = np.random.default_rng(seed)
+    lengths = [400] * docs
+    rows = []
+    for d in range(docs):
+        for _ in range(10):
+            s = int(rng.integers(0, 350))
+            n = int(rng.integers(5, 40))
+            for r in range(3):
+                j = int(rng.integers(-3, 4))
+                rows.append((r, "x" if s % 2 else "y", d, max(0, s + j), min(400, s + n + j)))
+    return unit_arrays(lengths, 3, rows)
+
+
+def test_alpha_u_bootstrap_resamples_documents():
+    arrays = _corpus()
+    est = end_to_end(arrays).overall.value
+    overall, per = bootstrap_alpha_u(arrays, resamples=200, seed=3)
+    assert overall.low <= est <= overall.high
+    assert set(per) == {"x", "y"}
+    assert bootstrap_alpha_u(arrays, resamples=200, seed=3)[0] == overall
+    one = unit_arrays([100], 2, [(0, "x", 0, 0, 10), (1, "x", 0, 0, 10)])
+    single, _ = bootstrap_alpha_u(one, resamples=10)
+    assert single.low is None
+    assert "two documents" in single.reason
+    with pytest.raises(Cancelled):
+        bootstrap_alpha_u(arrays, resamples=100, progress=lambda d, t: False)
