@@ -1,4 +1,8 @@
-"""Foundation commands: import, codebook, spans import, documents/coders list, status, backup, gui."""
+"""Foundation commands: import, codebook, spans import, documents/coders list, status, backup, gui.
+
+The store (SQLAlchemy, Alembic) is imported inside the commands that open a project, so `--help` and
+`codebook check` start fast.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,10 @@ from annotator.cli.common import parse_attrs, project_from
 from annotator.core.codebook import CodebookError, load_codebook_file
 from annotator.core.errors import UserError
 from annotator.core.exchange.spans_csv import read_span_rows
-from annotator.store.backup import backup_sqlite
-from annotator.store.services import codebooks, coders, documents, spans, status
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from annotator.store.services import documents
     if any(str(f).lower().endswith(".qdpx") for f in args.files):
         from annotator.cli.exchange import import_qdpx_files  # REFI-QDA projects have their own path
 
@@ -43,6 +46,7 @@ def cmd_codebook_check(args: argparse.Namespace) -> int:
 
 
 def cmd_codebook_load(args: argparse.Namespace) -> int:
+    from annotator.store.services import codebooks
     if str(args.file).lower().endswith(".qdc"):
         from annotator.cli.exchange import read_qdc_as_codebook
 
@@ -56,6 +60,7 @@ def cmd_codebook_load(args: argparse.Namespace) -> int:
 
 
 def cmd_spans_import(args: argparse.Namespace) -> int:
+    from annotator.store.services import spans
     rows = read_span_rows(args.file)
     with project_from(args) as project:
         added = spans.import_span_rows(project, rows, str(args.file))
@@ -65,6 +70,7 @@ def cmd_spans_import(args: argparse.Namespace) -> int:
 
 
 def cmd_documents_list(args: argparse.Namespace) -> int:
+    from annotator.store.services import documents, status
     with project_from(args) as project:
         docs = documents.list_documents(project)
         counts = status.span_counts(project)
@@ -77,6 +83,7 @@ def cmd_documents_list(args: argparse.Namespace) -> int:
 
 
 def cmd_coders_list(args: argparse.Namespace) -> int:
+    from annotator.store.services import coders
     with project_from(args) as project:
         rows = coders.list_coders(project)
     if not rows:
@@ -87,6 +94,7 @@ def cmd_coders_list(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from annotator.store.services import status
     with project_from(args) as project:
         counts = status.project_counts(project)
         where = project.display_name
@@ -97,6 +105,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from annotator.store.backup import backup_sqlite
     with project_from(args) as project:
         if project.path is None:
             raise UserError("backup works on SQLite project files; use your server's tools for PostgreSQL")

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import argparse
 import sys
-
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from typing import TYPE_CHECKING
 
 from annotator.core.errors import UserError
-from annotator.store.engine import Project, open_project
+
+if TYPE_CHECKING:
+    from annotator.store.engine import Project
 
 
 def project_from(args: argparse.Namespace) -> Project:
     """Open the project named by --project (or the default one), telling the user when it is busy."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError  # imported here: `--help` stays fast
+
+    from annotator.store.engine import open_project
+
     try:
         project = open_project(args.project, on_busy=lambda msg: print(msg, file=sys.stderr, flush=True))
     except (ModuleNotFoundError, NoSuchModuleError, ArgumentError) as exc:
@@ -28,6 +32,9 @@ def project_from(args: argparse.Namespace) -> Project:
 
 
 def _hide_password(project: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(project).render_as_string(hide_password=True) if "://" in project else project
     except ArgumentError:
