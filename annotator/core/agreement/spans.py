@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, Protocol
 
+from ..errors import UserError
 from .bootstrap import Cancelled, Progress, bootstrap_alpha, bootstrap_alpha_u
 from .measure import Measure, put_map, undefined
 from .sentences import sentence_units
@@ -64,7 +65,8 @@ class _Steps:
 
 def span_agreement(documents: Sequence[tuple[str, str]], spans: Iterable[SpanLike],
                    coders: Sequence[str], codes: Sequence[str], *, bootstrap: int = 0,
-                   seed: int = 0, progress: Progress | None = None) -> dict[str, Any]:
+                   seed: int = 0, progress: Progress | None = None,
+                   merge: bool = True) -> dict[str, Any]:
     """All span measures for the selection, as one JSON-ready dict.
 
     documents: (name, text) in document order (names are the keys of per-document results and
@@ -78,6 +80,10 @@ def span_agreement(documents: Sequence[tuple[str, str]], spans: Iterable[SpanLik
     alpha_nominal, alpha_nominal_ci?, cohen_kappa: {"A|B": ...}, coded_by}}}.
     bootstrap > 0: that many resamples (documents for alpha_U, sentences for sentence alpha).
     progress(done, total) -> bool may return False to cancel: raises bootstrap.Cancelled.
+    merge=True merges a coder's overlapping or touching spans of one code (within a document)
+    before alpha_U; merge=False keeps every span its own unit, as DKPro/INCEpTION take their
+    input (touching spans stay apart; overlapping ones are then a UserError). F1 and sentence
+    units always use the spans as stored.
     """
     coders = list(dict.fromkeys(coders))
     codes = list(dict.fromkeys(codes))
@@ -103,9 +109,9 @@ def span_agreement(documents: Sequence[tuple[str, str]], spans: Iterable[SpanLik
         per_coder_code[s.coder][s.code_key] += 1
 
     out: dict[str, Any] = {"coders": coders, "codes": codes,
-                           "documents": [n for n, _ in documents]}
+                           "documents": [n for n, _ in documents], "merged": merge}
     out["alpha_u"] = _alpha_u_part(lengths, coders, codes, rows, documents, bootstrap, seed,
-                                   steps)
+                                   steps, merge)
     steps.step()
     by_coder: dict[str, list[tuple[Hashable, Hashable, int, int]]] = {c: [] for c in coders}
     for r, code, d, s, e in rows:
@@ -130,16 +136,20 @@ def span_agreement(documents: Sequence[tuple[str, str]], spans: Iterable[SpanLik
     return out
 
 
-def _alpha_u_part(lengths, coders, codes, rows, documents, bootstrap, seed, steps):
+def _alpha_u_part(lengths, coders, codes, rows, documents, bootstrap, seed, steps, merge):
     if len(coders) < 2:
         why = undefined(f"needs at least two coders (got {len(coders)})")
         empty = UnitizingResult(why, {c: why for c in codes})
         part = _unitizing_json(empty, codes)
         put_map(part, "per_document", {n: why for n, _ in documents})
         return part
-    arrays = unit_arrays(lengths, len(coders), rows, merge=True, categories=codes)
-    part = _unitizing_json(end_to_end(arrays), codes)
-    docs = per_document(arrays)
+    arrays = unit_arrays(lengths, len(coders), rows, merge=merge, categories=codes)
+    try:
+        part = _unitizing_json(end_to_end(arrays), codes)
+        docs = per_document(arrays)
+    except ValueError:
+        raise UserError("a coder has overlapping spans of one code, which cannot be separate "
+                        "units; merge them (merge=True) to compute alpha_U") from None
     names = [n for n, _ in documents]
     put_map(part, "per_document", {n: r.overall for n, r in zip(names, docs, strict=True)})
     part["per_document_code"] = {}

@@ -15,6 +15,7 @@ from annotator.core.agreement import (
     span_f1,
     split_sentences,
 )
+from annotator.core.errors import UserError
 from annotator.core.spans import SpanRecord
 
 TEXT = ("The minister spoke first. Then the opposition replied! Was it fair? Nobody knows.\n\n"
@@ -171,3 +172,16 @@ def test_speed_large_corpus():
     assert out["counts"]["spans"] == 300_000
     assert out["alpha_u"]["overall"] is not None
     assert elapsed < 60, elapsed
+
+
+def test_merge_flag_keeps_touching_spans_apart():
+    touching = [_span("speech", "A", "blame", 0, 10), _span("speech", "A", "blame", 10, 25),
+                _span("speech", "B", "blame", 0, 25)]
+    merged = span_agreement(DOCS, touching, ["A", "B"], ["blame"])
+    assert merged["alpha_u"]["overall"] == pytest.approx(1.0)
+    apart = span_agreement(DOCS, touching, ["A", "B"], ["blame"], merge=False)
+    assert apart["alpha_u"]["overall"] < 1.0
+    assert apart["merged"] is False
+    overlapping = [*touching, _span("speech", "A", "blame", 5, 12)]
+    with pytest.raises(UserError, match="overlapping"):
+        span_agreement(DOCS, overlapping, ["A", "B"], ["blame"], merge=False)
