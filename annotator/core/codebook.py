@@ -114,7 +114,14 @@ class _Parser:
 
     def scalar(self, node: yaml.Node) -> object:
         loader = self._loader_cls("")
-        return loader.construct_object(node, deep=True)
+        try:
+            return loader.construct_object(node, deep=True)
+        except Exception:  # PyYAML constructors raise ValueError, KeyError, IndexError, YAMLError...
+            # e.g. `!!int 0x`, `!!bool maybe`, `!!float .x`, a `<<` merge key: say so instead of crashing.
+            kind = (node.tag or "").rsplit(":", 1)[-1] or "value"
+            raw = node.value if isinstance(node.value, str) else "..."
+            self.err(node, f"'{raw[:40]}' cannot be read as {kind}; write a plain value")
+            return raw
 
     def text(self, node: yaml.Node, what: str) -> str:
         if not isinstance(node, yaml.ScalarNode):
