@@ -27,7 +27,7 @@ class DocumentsPanel(QTableView):
     documentChosen = Signal(int)
 
     def sizeHint(self) -> QSize:
-        return QSize(250, 400)
+        return QSize(215, 400)
 
     def __init__(self, model: DocumentsModel) -> None:
         super().__init__()
@@ -40,12 +40,12 @@ class DocumentsPanel(QTableView):
         self.setWordWrap(False)
         self.setAlternatingRowColors(True)
         header = self.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)  # attributes: the rest of the width, scrolls if long
+        header.resizeSection(0, 120)
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.setColumnHidden(3, True)
         self.selectionModel().currentRowChanged.connect(self._row_changed)
         self._quiet = False
 
@@ -76,7 +76,7 @@ class CodebookPanel(QSplitter):
     codeActivated = Signal(str)
 
     def sizeHint(self) -> QSize:
-        return QSize(330, 500)
+        return QSize(320, 500)
 
     def __init__(self, model: CodebookModel) -> None:
         super().__init__(Qt.Orientation.Vertical)

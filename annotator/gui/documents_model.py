@@ -9,7 +9,7 @@ from annotator.store.services.documents import DocumentInfo
 
 DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 3
 HEADERS = ("Document", "Status", "Spans", "Attributes")
-STATUS_LABEL = {"not_started": "", "in_progress": "in progress", "done": "✓ done"}
+STATUS_LABEL = {"not_started": "", "in_progress": "started", "done": "✓ done"}
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 from annotator.gui.span_index import Entry
 
 BAR = 4
-GAP = 3
-MIN_LANE = 34
+LANE = 9        # horizontal room per lane of bars
+LANE_MIN = 6
+LABEL_MIN = 90  # the label column keeps at least this much width
 
 
 def initials(name: str) -> str:
@@ -33,7 +34,7 @@ class StripesMargin(QWidget):
 
     spanClicked = Signal(int)
 
-    def __init__(self, view: QWidget, width: int = 190) -> None:
+    def __init__(self, view: QWidget, width: int = 220) -> None:
         super().__init__(view)
         self.view = view
         self.margin_width = width
@@ -41,7 +42,8 @@ class StripesMargin(QWidget):
         self.code_name: Callable[[str], str] = lambda key: key
         self.coder_color: Callable[[str], str] = lambda _name: "#555555"
         self.tooltip_for: Callable[[list[Entry]], str] = lambda _entries: ""
-        self._hits: list[tuple[QRect, Entry]] = []
+        self._hits: list[tuple[QRect, Entry]] = []   # bars and labels, for clicks and tooltips
+        self.label_rects: list[tuple[QRect, Entry]] = []
         self.setMouseTracking(True)
         self.setToolTip("")
         label_font = QFont(QApplication.font())  # not the text pane's serif, zoomable font
@@ -57,28 +59,40 @@ class StripesMargin(QWidget):
 
     # -- layout -----------------------------------------------------------------------------------
     def layout_bars(self) -> list[tuple[Entry, int, int, int]]:
-        """(entry, lane, top, bottom) for every visible span, lanes packed by on-screen extent."""
+        """(entry, lane, top, bottom) for every visible span; a lane is reused once a bar has ended."""
         view = self.view
-        visible = view.visible_entries()  # type: ignore[attr-defined]
-        label_h = QFontMetrics(self.font()).height() + 2
+        rows = []
+        for e in view.visible_entries():  # type: ignore[attr-defined]
+            top, bottom = view.y_extent(e.start, e.end)  # type: ignore[attr-defined]
+            rows.append((top, bottom, e))
+        rows.sort(key=lambda r: (r[0], -(r[1] - r[0]), r[2].start, r[2].span_id))
         placed: list[tuple[Entry, int, int, int]] = []
         lane_bottoms: list[int] = []
-        rows = []
-        for e in visible:
-            top, bottom = view.y_extent(e.start, e.end)  # type: ignore[attr-defined]
-            rows.append((top, -(bottom - top), e, bottom))
-        rows.sort(key=lambda r: (r[0], r[1], r[2].span_id))
-        for top, _neg, e, bottom in rows:
-            occupied = max(bottom, top + label_h) + 2
+        for top, bottom, e in rows:
             for lane, last in enumerate(lane_bottoms):
                 if last <= top:
-                    lane_bottoms[lane] = occupied
+                    lane_bottoms[lane] = bottom + 2
                     break
             else:
                 lane = len(lane_bottoms)
-                lane_bottoms.append(occupied)
+                lane_bottoms.append(bottom + 2)
             placed.append((e, lane, top, bottom))
         return placed
+
+    def layout_labels(self, bars: list[tuple[Entry, int, int, int]], lane_w: int) -> list[tuple[Entry, QRect, int]]:
+        """Labels stacked top-down beside their bars, never overlapping: (entry, label rect, bar x)."""
+        fm = QFontMetrics(self.font())
+        height = fm.height() + 2
+        lanes = max((b[1] for b in bars), default=-1) + 1
+        label_right = self.width() - 6 - lanes * lane_w - 4
+        next_free = -10_000
+        labels = []
+        for e, lane, top, _bottom in sorted(bars, key=lambda b: (b[2], -b[1])):
+            y = max(top, next_free)
+            next_free = y + height
+            bar_x = self.width() - 6 - lane * lane_w - BAR
+            labels.append((e, QRect(4, y, max(10, label_right - 4), height - 1), bar_x))
+        return labels
 
     # -- painting ---------------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -86,45 +100,47 @@ class StripesMargin(QWidget):
         painter.fillRect(event.rect(), QColor("#f4f4f1"))
         painter.setPen(QColor("#d8d8d2"))
         painter.drawLine(self.width() - 1, event.rect().top(), self.width() - 1, event.rect().bottom())
-        placed = self.layout_bars()
+        bars = self.layout_bars()
         self._hits = []
-        if not placed:
+        self.label_rects = []
+        if not bars:
             return
-        lanes = max(p[1] for p in placed) + 1
-        usable = self.width() - 8
-        lane_w = max(MIN_LANE, usable // lanes)
-        fm = QFontMetrics(self.font())
+        lanes = max(b[1] for b in bars) + 1
+        lane_w = max(LANE_MIN, min(LANE, (self.width() - LABEL_MIN) // lanes))
         selected = self.view.selected_span_id  # type: ignore[attr-defined]
-        for e, lane, top, bottom in placed:
-            right = self.width() - 6 - lane * lane_w
-            if right - BAR < 2:  # more lanes than fit: stack the rest on the outermost lane
-                right = 2 + BAR
-            color = QColor(e.color)
-            bar_color = color.darker(150)
+        bar_rects: dict[int, QRect] = {}
+        for e, lane, top, bottom in bars:
+            right = max(BAR + 2, self.width() - 6 - lane * lane_w)
+            bar_color = QColor(e.color).darker(150)
             bar = QRect(right - BAR, top + 1, BAR, max(3, bottom - top - 2))
-            painter.fillRect(bar, bar_color)
+            bar_rects[e.span_id] = bar
+            painter.fillRect(bar, bar_color if e.span_id != selected else QColor("#1a1a1a"))
             painter.setPen(QPen(bar_color, 1))
-            painter.drawLine(right, bar.top(), right + 3, bar.top())
-            painter.drawLine(right, bar.bottom(), right + 3, bar.bottom())
-            text_w = lane_w - BAR - GAP - 4
-            label_rect = QRect(right - BAR - GAP - text_w, top + 1, text_w, fm.height())
-            hit = QRect(label_rect.left(), bar.top(), right + 4 - label_rect.left(), max(bar.height(), fm.height()))
-            self._hits.append((hit, e))
-            if text_w >= 12:
-                label = fm.elidedText(self.label(e), Qt.TextElideMode.ElideRight, text_w - 6)
-                pill_w = fm.horizontalAdvance(label) + 6
-                pill = QRect(label_rect.right() - pill_w + 1, label_rect.top(), pill_w, fm.height())
-                painter.fillRect(pill, color)
-                if e.span_id == selected:
-                    painter.setPen(QPen(QColor("#1a1a1a"), 2))
-                    painter.drawRect(pill.adjusted(0, 0, -1, -1))
-                if self.show_coders:
-                    underline = QRect(pill.left(), pill.bottom() - 2, pill_w, 3)
-                    painter.fillRect(underline, QColor(self.coder_color(e.coder)))
-                painter.setPen(QColor("#1a1a1a"))
-                painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
+            painter.drawLine(right, bar.top(), right + 2, bar.top())
+            painter.drawLine(right, bar.bottom(), right + 2, bar.bottom())
+            if self.show_coders:
+                painter.fillRect(QRect(right - BAR, bar.top(), BAR, 4), QColor(self.coder_color(e.coder)))
+            self._hits.append((bar.adjusted(-2, 0, 3, 0), e))
+        fm = QFontMetrics(self.font())
+        for e, rect, bar_x in self.layout_labels(bars, lane_w):
+            color = QColor(e.color)
+            label = fm.elidedText(self.label(e), Qt.TextElideMode.ElideRight, rect.width() - 6)
+            pill_w = fm.horizontalAdvance(label) + 6
+            pill = QRect(rect.right() - pill_w + 1, rect.top(), pill_w, rect.height())
+            bar = bar_rects[e.span_id]
+            painter.setPen(QPen(color.darker(150), 1))
+            target_y = pill.center().y() if bar.top() <= pill.center().y() <= bar.bottom() else bar.top() + 2
+            painter.drawLine(pill.right() + 1, pill.center().y(), bar_x - 1, target_y)
+            painter.fillRect(pill, color)
+            if self.show_coders:
+                painter.fillRect(QRect(pill.left(), pill.top(), 3, pill.height()), QColor(self.coder_color(e.coder)))
             if e.span_id == selected:
-                painter.fillRect(bar.adjusted(-1, 0, 1, 0), QColor("#1a1a1a"))
+                painter.setPen(QPen(QColor("#1a1a1a"), 1.5))
+                painter.drawRect(pill.adjusted(0, 0, -1, -1))
+            painter.setPen(QColor("#1a1a1a"))
+            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
+            self._hits.append((pill, e))
+            self.label_rects.append((pill, e))
 
     # -- interaction ------------------------------------------------------------------------------
     def entries_at(self, pos: QPoint) -> list[Entry]:

@@ -59,7 +59,7 @@ def add_document(project: Project, name: str, text: str, *, newline: str = "\n")
     """Import `text` the way a user does: from a UTF-8 file (optionally with CRLF line ends)."""
     path = project.path.parent / f"{name}.txt"
     path.write_bytes(text.replace("\n", newline).encode("utf-8"))
-    report = import_files(project, [path], attributes={"speaker": "test"})
+    report = import_files(project, [path], attributes={"speaker": "test"}, name=name)
     assert not report.errors, report.errors
     return report.imported[0].id
 
