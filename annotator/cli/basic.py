@@ -52,7 +52,14 @@ def cmd_codebook_load(args: argparse.Namespace) -> int:
 
         book = read_qdc_as_codebook(args.file)
     else:
-        book = load_codebook_file(args.file)
+        try:
+            book = load_codebook_file(args.file)
+        except CodebookError as exc:  # FILE:LINE: lines, as `codebook check` prints them
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            print(f"{args.file}: not loaded; fix the {len(exc.problems)} problem(s) above "
+                  f"(annotator codebook check {args.file})", file=sys.stderr)
+            return 1
     with project_from(args) as project:
         report = codebooks.load_codebook(project, book, source=Path(args.file).name)
     print(f"loaded '{book.title}': {report.summary()}")

@@ -118,9 +118,29 @@ def _legacy_cyrillic(data: bytes) -> str | None:
             best, best_score, best_counts = enc, score, (cyrillic, mixed)
     cyrillic, mixed = best_counts
     # Most high bytes must be Cyrillic letters, rarely glued to Latin ones, for this to be Russian.
-    if cyrillic >= 0.5 * high and mixed <= 0.1 * cyrillic:
+    if best_score > 0 and cyrillic >= 0.5 * high and mixed <= 0.1 * cyrillic:
         return best
     return None
+
+
+def _refuse_damaged_utf8(data: bytes, source: str) -> None:
+    """A UTF-8 file with a few broken bytes must not be 'detected' as cp1251 mojibake: say where it breaks.
+
+    Legacy 8-bit text almost never forms valid multi-byte UTF-8 sequences, so many valid ones and few
+    invalid bytes mean a damaged UTF-8 file.
+    """
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    if bad and good >= 10 * bad:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise UserError(
+                f"{source}:{line}: not valid UTF-8 at byte {exc.start} (the rest of the file is UTF-8); "
+                "fix that spot or re-save the file as UTF-8"
+            ) from None
 
 
 def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
@@ -149,6 +169,8 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
         # UTF-16 of non-Latin text without spaces is valid (control-character) ASCII: look closer then.
         if utf8 is not None and _control_share(utf8) < 0.05:
             return normalise_newlines(utf8), "utf-8"
+        if utf8 is None:
+            _refuse_damaged_utf8(data, source)
         legacy = _legacy_cyrillic(data)
         if legacy:
             return normalise_newlines(data.decode(legacy)), legacy

@@ -213,6 +213,12 @@ def test_codebook_reload_and_spans_import(tmp_path):
     result = run_cli(db, "codebook", "load", str(cb))
     assert result.returncode == 0, result.stderr
     assert "4 codes added" in result.stdout
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(CODEBOOK.replace("name: Crime", "nam: Crime"), encoding="utf-8")
+    result = run_cli(db, "codebook", "load", str(broken))
+    assert result.returncode == 1
+    assert f"{broken}:12: unknown field 'nam' in code #2 under 'threat' (did you mean 'name'?)" in stderr_lines(result)
+    assert "not loaded" in stderr_lines(result)[-1]
 
     def span(text):
         start = stored.index(text)

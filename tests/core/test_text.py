@@ -101,3 +101,10 @@ def test_plausibility_check():
 def test_sha256_of_stored_text():
     assert text_sha256("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     assert text_sha256("e\u0301") != text_sha256("\u00e9")
+
+
+def test_damaged_utf8_is_refused_with_its_line_not_read_as_cp1251():
+    data = "Привет мир, это тест.\nВторая строка текста.\n".encode()
+    data = data[:40] + b"\xff" + data[40:]
+    with pytest.raises(UserError, match=r"^f\.txt:2: not valid UTF-8 at byte 40"):
+        decode_bytes(data, "f.txt")
