@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QPushButton
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 
 from annotator.core.errors import UserError
-from annotator.gui.exchange_dialogs import ExportOptions, ExportOptionsDialog, ReportDialog
+from annotator.gui.exchange_dialogs import ExportOptions, ExportOptionsDialog, JobProgressDialog, ReportDialog
 from annotator.gui.exchange_jobs import Job, JobContext, JobRunnable
 from annotator.gui.file_actions import PROJECT_FILTER
 from annotator.store.services import export, merge, refi
@@ -88,7 +88,7 @@ class ExchangeUi(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)  # one exchange job at a time
         self.job: Job | None = None
-        self.progress: QProgressDialog | None = None
+        self.progress: JobProgressDialog | None = None
         self.cancel_button: QPushButton | None = None
         self.options_dialog: ExportOptionsDialog | None = None
         self.report_dialog: ReportDialog | None = None
@@ -220,6 +220,7 @@ class ExchangeUi(QObject):
                     n = write_csv(out, columns, counted(), excel=fmt == "excel")
             finally:
                 rows.close()
+            ctx.written()
             return f"Exported {n} spans to {out}"
 
         return work
@@ -234,6 +235,7 @@ class ExchangeUi(QObject):
             qda = refi.project_to_qda(project, flt)
             ctx.stage(f"Writing {out.name}…")
             write_qdpx(qda, out)
+            ctx.written()
             return (f"Exported {len(qda.sources)} documents, {len(qda.all_codes())} codes, {len(qda.users)} "
                     f"coders, {len(qda.selections)} spans to {out} (REFI-QDA 1.5)")
 
@@ -251,6 +253,7 @@ class ExchangeUi(QObject):
                 raise UserError("the project has no codebook yet; load one with File > Load codebook")
             ctx.stage(f"Writing {out.name}…")
             write_qdc(codes, out)
+            ctx.written()
             return f"Exported the codebook ({sum(1 for _ in walk_codes(codes))} codes) to {out} (REFI-QDA 1.5)"
 
         return work
@@ -261,6 +264,7 @@ class ExchangeUi(QObject):
         def work(ctx: JobContext) -> str:
             ctx.stage(f"Writing {out.name}…")
             n = export.export_codebook_yaml(project, out)
+            ctx.written()
             return f"Exported the codebook ({n} codes) to {out}"
 
         return work
@@ -360,15 +364,10 @@ class ExchangeUi(QObject):
         """Run `job` in the pool behind a window-modal progress dialog with a Cancel button."""
         job.context.row_delay = self.row_delay
         self.job = job
-        dialog = QProgressDialog(job.title, "Cancel", 0, 0, self.window)
-        dialog.setWindowTitle("annotator")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.setMinimumDuration(300)
-        self.cancel_button = QPushButton("Cancel")
-        dialog.setCancelButton(self.cancel_button)
+        dialog = JobProgressDialog(job.title, self.window)
+        self.cancel_button = dialog.cancel_button
         dialog.canceled.connect(lambda: self._cancel(job))
+        dialog.rejected.connect(lambda: self._cancel(job))  # Esc
         job.totalKnown.connect(lambda total: dialog.setRange(0, total))
         job.progressed.connect(lambda n: dialog.setValue(min(n, dialog.maximum()) if dialog.maximum() else 0))
         job.stageChanged.connect(lambda text, cancellable: self._stage(dialog, text, cancellable))
@@ -378,16 +377,18 @@ class ExchangeUi(QObject):
         self.pool.start(JobRunnable(job))
         return job
 
-    def _stage(self, dialog: QProgressDialog, text: str, cancellable: bool) -> None:
+    def _stage(self, dialog: JobProgressDialog, text: str, cancellable: bool) -> None:
         dialog.setLabelText(text)
-        if self.cancel_button is not None:
-            self.cancel_button.setEnabled(cancellable)
+        dialog.set_cancellable(cancellable)
 
     def _cancel(self, job: Job) -> None:
+        if job.outcome is not None:  # the dialog closing after the job ended
+            return
         job.cancel()
         self.window.statusBar().showMessage("Cancelling…", 5000)
 
-    def _finished(self, job: Job, dialog: QProgressDialog, on_success: Callable[[Any], None], title: str) -> None:
+    def _finished(self, job: Job, dialog: JobProgressDialog, on_success: Callable[[Any], None], title: str) -> None:
+        dialog.finishing = True
         dialog.close()
         dialog.deleteLater()
         if self.progress is dialog:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QCloseEvent, QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QProgressDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -47,6 +48,7 @@ class CheckList(QGroupBox):
         for value, label in items:
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, value)
+            item.setToolTip(label if value == label else f"{label}\n{value}")
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             self.list.addItem(item)
@@ -106,8 +108,8 @@ class ExportOptionsDialog(QDialog):
         self.documents = CheckList("Documents", documents)
         self.codes = CheckList("Codes", codes)
         lists = QHBoxLayout()
-        for box in (self.coders, self.documents, self.codes):
-            lists.addWidget(box, 1)
+        for box, stretch in ((self.coders, 2), (self.documents, 2), (self.codes, 3)):
+            lists.addWidget(box, stretch)
             box.changed.connect(self._update)
         self.attributes = QCheckBox("Include document attributes (as attr_<name> columns)")
         self.attributes.setVisible(attributes_option)
@@ -124,7 +126,7 @@ class ExportOptionsDialog(QDialog):
         layout.addWidget(self.attributes)
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
-        self.resize(760, 420)
+        self.resize(820, 440)
         self._update()
 
     @property
@@ -196,3 +198,35 @@ class ReportDialog(QDialog):
             self._answered = True
             self.chosen.emit("cancel")
         super().reject()
+
+
+class JobProgressDialog(QProgressDialog):
+    """Window-modal progress with a Cancel button (and Esc) that only work while cancelling is safe."""
+
+    def __init__(self, label: str, parent: QWidget | None) -> None:
+        super().__init__(label, "Cancel", 0, 0, parent)
+        self.setWindowTitle("annotator")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setAutoClose(False)
+        self.setAutoReset(False)
+        self.setMinimumDuration(300)
+        self.setMinimumWidth(420)
+        self.cancellable = True
+        self.finishing = False
+        self.cancel_button = QPushButton("Cancel")
+        self.setCancelButton(self.cancel_button)
+
+    def set_cancellable(self, on: bool) -> None:
+        self.cancellable = on
+        self.cancel_button.setEnabled(on)
+        self.cancel_button.setToolTip("" if on else "Writing to the project: this step finishes as a whole")
+
+    def reject(self) -> None:  # Esc: cancel, but not in the middle of writing to the project
+        if self.cancellable or self.finishing:
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.cancellable or self.finishing:
+            super().closeEvent(event)
+        else:
+            event.ignore()

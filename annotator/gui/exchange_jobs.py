@@ -32,6 +32,7 @@ class JobContext:
         self._job = job
         self._last_emit = 0.0
         self.count = 0
+        self.cancellable = True  # False once the work has changed something (a commit, a file renamed)
         self.row_delay = 0.0  # seconds per step; tests set it to simulate a slow disk
 
     @property
@@ -58,7 +59,13 @@ class JobContext:
 
     def stage(self, text: str, cancellable: bool = True) -> None:
         self.check()
+        self.cancellable = cancellable
         self._job.stageChanged.emit(text, cancellable)
+
+    def written(self) -> None:
+        """The output exists now: a Cancel pressed from here on comes too late."""
+        self.cancellable = False
+        self._job.stageChanged.emit("Done", False)
 
 
 class Job(QObject):
@@ -106,9 +113,12 @@ class Job(QObject):
         except Exception:  # anything else: logged to crash.log, one line shown
             self.failed.emit(_logged(*sys.exc_info()))
         else:
-            # A cancel pressed after the last checkpoint comes too late: the work is complete (and
-            # committed), so it is reported as done rather than pretending nothing happened.
-            self.succeeded.emit(result)
+            if self.cancel_event.is_set() and self.context.cancellable:
+                # Cancelled after the last checkpoint but before anything was changed (e.g. a dry run).
+                self.cancelled.emit()
+            else:
+                # Otherwise the work is complete (committed, written), so it is reported as done.
+                self.succeeded.emit(result)
 
 
 def _logged(exc_type, exc, tb) -> str:  # type: ignore[no-untyped-def]
