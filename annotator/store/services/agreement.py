@@ -12,15 +12,8 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import select
 
-from annotator.core.agreement import (
-    bootstrap_alpha_u,
-    end_to_end,
-    per_document,
-    span_agreement,
-    unit_arrays,
-)
+from annotator.core.agreement import span_agreement
 from annotator.core.agreement.bootstrap import Progress
-from annotator.core.agreement.measure import Measure, put_map, undefined
 from annotator.core.errors import UserError
 from annotator.core.spans import SpanRecord
 from annotator.store.engine import Project
@@ -144,62 +137,15 @@ def compute(selection: Selection, *, bootstrap: int = 0, seed: int = 0,
     """
     if bootstrap < 0:
         raise UserError("--bootstrap must be 0 (no intervals) or a positive number of resamples")
-    result = span_agreement(selection.documents, selection.spans, selection.coders,
-                            selection.codes, bootstrap=bootstrap, seed=seed, progress=progress)
-    if not merge and len(selection.coders) >= 2:
-        result["alpha_u"] = alpha_u_unmerged(selection, bootstrap=bootstrap, seed=seed,
-                                             progress=progress)
+    try:
+        result = span_agreement(selection.documents, selection.spans, selection.coders,
+                                selection.codes, bootstrap=bootstrap, seed=seed,
+                                progress=progress, merge=merge)
+    except UserError as exc:
+        if merge:
+            raise
+        raise UserError(str(exc).replace("(merge=True)", "(drop --no-merge)")) from None
     result["merged"] = merge
     result["code_names"] = dict(selection.code_names)
     return result
 
-
-def alpha_u_unmerged(selection: Selection, *, bootstrap: int = 0, seed: int = 0,
-                     progress: Progress | None = None) -> dict[str, Any]:
-    """alpha_U with each stored span its own unit (no merging of touching spans), as DKPro and
-    INCEpTION take their input; same JSON layout as span_agreement's alpha_u part.
-
-    Overlapping spans of one coder and code cannot be separate units: a UserError says so.
-    (Belongs in core's span_agreement as a `merge=` flag; kept here until core has it.)
-    """
-    coders, codes = selection.coders, selection.codes
-    index = {n: i for i, (n, _t) in enumerate(selection.documents)}
-    lengths = [len(t) for _n, t in selection.documents]
-    cidx = {c: i for i, c in enumerate(coders)}
-    rows = []
-    for sp in selection.spans:
-        d = index.get(sp.document)
-        if d is None or sp.coder not in cidx or sp.code_key not in codes:
-            continue
-        start, end = max(0, sp.start), min(sp.end, lengths[d])
-        if end > start:
-            rows.append((cidx[sp.coder], sp.code_key, d, start, end))
-    arrays = unit_arrays(lengths, len(coders), rows, merge=False, categories=codes)
-    try:
-        whole = end_to_end(arrays)
-        docs = per_document(arrays)
-    except ValueError:
-        raise UserError("a coder has overlapping spans of one code, which cannot be separate units; "
-                        "drop --no-merge (overlapping and touching spans are then merged)") from None
-    none = undefined("no coder used this code")
-    out: dict[str, Any] = {}
-    whole.overall.put(out, "overall")
-    out["D_o"] = whole.overall.details.get("D_o")
-    out["D_e"] = whole.overall.details.get("D_e")
-    per: dict[str, Measure] = {c: whole.per_category.get(c, none) for c in codes}
-    put_map(out, "per_code", per)
-    out["per_code_detail"] = {c: {"D_o": m.details.get("D_o"), "D_e": m.details.get("D_e")}
-                              for c, m in per.items()}
-    names = [n for n, _t in selection.documents]
-    put_map(out, "per_document", {n: r.overall for n, r in zip(names, docs, strict=True)})
-    out["per_document_code"] = {}
-    for n, r in zip(names, docs, strict=True):
-        cell: dict[str, Any] = {}
-        put_map(cell, "per_code", {c: r.per_category.get(c, none) for c in codes})
-        out["per_document_code"][n] = cell
-    if bootstrap > 0:
-        overall, per_ci = bootstrap_alpha_u(arrays, resamples=bootstrap, seed=seed,
-                                            progress=progress)
-        out["ci"] = {"overall": overall.to_json(),
-                     "per_code": {c: per_ci[c].to_json() for c in codes}}
-    return out
