@@ -7,6 +7,7 @@ case of unitizing_cases.json through a project (codebook load, spans import, agr
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import subprocess
 import sys
@@ -37,7 +38,8 @@ def fails(*args: str, code: int = 1) -> str:
     """The command fails with a readable message, never a traceback; returns stderr."""
     r = run(*args)
     assert r.returncode == code, (args, r.returncode, r.stdout, r.stderr)
-    assert "Traceback" not in r.stderr and "internal error" not in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr, r.stderr
+    assert "internal error" not in r.stderr, r.stderr
     assert r.stderr.strip()
     return r.stderr
 
@@ -124,23 +126,28 @@ def test_every_coding_case_through_table(shared_dir, tmp_path):
             checked += 1
     total = sum(len(c["expected"]) for c in doc["cases"])
     skipped = sum(1 for c in doc["cases"] for k in c["expected"] if k in NOT_REPORTED)
-    assert skipped <= 2 and checked == total - skipped >= 55
+    assert skipped <= 2
+    assert checked == total - skipped >= 55
 
 
 def test_table_text_output_and_not_applicable_measures(tmp_path):
     path = tmp_path / "three.csv"
     _write_table(path, ["A", "B", "C"], [[1, 1, 1], [2, 2, None], [3, 3, 3], [1, 2, 1]], True)
     out = ok("agreement", "--table", str(path), "--level", "ordinal")
-    assert "Krippendorff's alpha (ordinal)" in out and "Percent agreement" in out
+    assert "Krippendorff's alpha (ordinal)" in out
+    assert "Percent agreement" in out
     assert "nan" not in out.lower()
     res = ok_json("agreement", "--table", str(path))
     assert set(res) >= {"percent_agreement", "cohen_kappa", "scott_pi", "fleiss_kappa", "alpha"}
-    assert res["cohen_kappa"] is None and "two coders" in res["cohen_kappa_reason"]
-    assert res["fleiss_kappa"] is None and "missing" in res["fleiss_kappa_reason"]
+    assert res["cohen_kappa"] is None
+    assert "two coders" in res["cohen_kappa_reason"]
+    assert res["fleiss_kappa"] is None
+    assert "missing" in res["fleiss_kappa_reason"]
     assert res["alpha"] is not None
     boot = ok_json("agreement", "--table", str(path), "--bootstrap", "200", "--seed", "3")
     again = ok_json("agreement", "--table", str(path), "--bootstrap", "200", "--seed", "3")
-    assert boot["alpha_ci"] == again["alpha_ci"] and boot["alpha_ci"]["resamples"] == 200
+    assert boot["alpha_ci"] == again["alpha_ci"]
+    assert boot["alpha_ci"]["resamples"] == 200
 
 
 def test_table_errors_are_one_line(tmp_path):
@@ -188,7 +195,7 @@ def _touching(units: list, cat: str) -> bool:
             by_rater.setdefault(r, []).append((b, b + n))
     for ivs in by_rater.values():
         ivs.sort()
-        if any(s2 <= e1 for (_s1, e1), (s2, _e2) in zip(ivs, ivs[1:], strict=False)):
+        if any(s2 <= e1 for (_s1, e1), (s2, _e2) in itertools.pairwise(ivs)):
             return True
     return False
 
@@ -224,13 +231,15 @@ def test_every_unitizing_case_through_spans_import(shared_dir, tmp_path):
         zero_only = bool(cats) and not stored
         if exp.get("alpha_overall") == "NaN" or zero_only:
             # DKPro: no units -> NaN; zero-length-only studies have no storable unit at all
-            assert au["overall"] is None and au["overall_reason"], cid
+            assert au["overall"] is None, cid
+            assert au["overall_reason"], cid
         elif "alpha_overall" in exp:
             tol = exp.get("alpha_overall_tolerance", 0.0)
             assert au["overall"] == pytest.approx(exp["alpha_overall"], abs=max(tol, 1e-9)), cid
         if zero_only:
             for c in cats:
-                assert au["per_code"][c] is None and au["per_code_reason"][c], (cid, c)
+                assert au["per_code"][c] is None, (cid, c)
+                assert au["per_code_reason"][c], (cid, c)
             continue
         if "D_o" in exp:
             assert au["D_o"] == pytest.approx(exp["D_o"], abs=1e-3), cid
@@ -279,7 +288,8 @@ def test_identical_coders_give_one_and_disjoint_coders_below_zero(tmp_path):
     assert res["alpha_u"]["overall"] == pytest.approx(1.0)
     assert res["alpha_u"]["per_code"] == {"terror": pytest.approx(1.0),
                                           "migration": pytest.approx(1.0)}
-    assert res["f1_exact"]["micro"]["f1"] == 1.0 and res["f1_overlap"]["micro"]["f1"] == 1.0
+    assert res["f1_exact"]["micro"]["f1"] == 1.0
+    assert res["f1_overlap"]["micro"]["f1"] == 1.0
     assert set(res["f1_exact"]["pairs"]) == {"anna|ben", "anna|cleo", "ben|cleo"}
     assert res["counts"]["spans_per_coder"] == {"anna": 4, "ben": 4, "cleo": 4}
     assert res["sentences"]["per_code"]["terror"]["alpha_nominal"] == pytest.approx(1.0)
@@ -292,28 +302,34 @@ def test_identical_coders_give_one_and_disjoint_coders_below_zero(tmp_path):
     assert res["alpha_u"]["overall"] < 0
     assert res["f1_overlap"]["micro"]["f1"] == 0.0
     out = ok("--project", str(db), "agreement", "--coders", "anna,ben", "--disagreements", "5")
-    assert "Largest disagreements" in out and "only some coded" in out
+    assert "Largest disagreements" in out
+    assert "only some coded" in out
 
 
 def test_degenerate_selections_say_why(tmp_path):
     rows = [("d1.txt", "anna", "terror", 8, 17), ("d2.txt", "ben", "terror", 19, 28)]
     db = str(_two_docs(tmp_path / "p", rows))
     one = ok_json("--project", db, "agreement", "--coders", "anna")
-    assert one["alpha_u"]["overall"] is None and "two coders" in one["alpha_u"]["overall_reason"]
-    assert one["f1_exact"]["micro"]["f1"] is None and one["f1_exact"]["micro"]["f1_reason"]
+    assert one["alpha_u"]["overall"] is None
+    assert "two coders" in one["alpha_u"]["overall_reason"]
+    assert one["f1_exact"]["micro"]["f1"] is None
+    assert one["f1_exact"]["micro"]["f1_reason"]
     both = ok_json("--project", db, "agreement", "--coders", "anna,ben")
     assert set(both["codes"]) == {"terror", "migration", "unused"}   # codebook order, all codable
     assert both["alpha_u"]["per_code"]["unused"] is None
     assert "no coder used" in both["alpha_u"]["per_code_reason"]["unused"]
     assert both["alpha_u"]["overall"] is not None
     empty = ok_json("--project", db, "agreement", "--coders", "anna,ben", "--codes", "migration")
-    assert empty["alpha_u"]["overall"] is None and empty["alpha_u"]["overall_reason"]
+    assert empty["alpha_u"]["overall"] is None
+    assert empty["alpha_u"]["overall_reason"]
     assert empty["counts"]["spans"] == 0
     for args in (["--coders", "anna"], ["--coders", "anna,ben"],
                  ["--coders", "anna,ben", "--codes", "unused", "--bootstrap", "50"]):
         out = ok("--project", db, "agreement", *args)
         assert "nan" not in out.lower().replace("anna", "")
-        assert "Unitizing alpha" in out and "Span F1" in out and "Sentence units" in out
+        assert "Unitizing alpha" in out
+        assert "Span F1" in out
+        assert "Sentence units" in out
 
 
 def test_json_layout_bootstrap_and_selection(tmp_path):
@@ -329,11 +345,14 @@ def test_json_layout_bootstrap_and_selection(tmp_path):
     assert set(res["alpha_u"]["per_document"]) == {"d1.txt", "d2.txt"}
     assert res["f1_exact"]["pairs"]["anna|ben"]["micro"]["tp"] == 1
     assert res["f1_overlap"]["pairs"]["anna|ben"]["per_code"]["migration"]["tp"] == 1
-    assert res["sentences"]["units"] >= 4 and "terror" in res["sentences"]["per_code"]
-    assert res["counts"]["documents"] == 2 and res["counts"]["spans"] == 6
+    assert res["sentences"]["units"] >= 4
+    assert "terror" in res["sentences"]["per_code"]
+    assert res["counts"]["documents"] == 2
+    assert res["counts"]["spans"] == 6
     only = ok_json("--project", db, "agreement", "--coders", "anna,ben", "--documents", "d2.txt",
                    "--codes", "terror")
-    assert only["documents"] == ["d2.txt"] and only["codes"] == ["terror"]
+    assert only["documents"] == ["d2.txt"]
+    assert only["codes"] == ["terror"]
     assert only["counts"]["spans"] == 1
 
 
@@ -341,6 +360,9 @@ def test_selection_errors_list_every_unknown_name(tmp_path):
     db = str(_two_docs(tmp_path / "p", [("d1.txt", "anna", "terror", 8, 17)]))
     err = fails("--project", db, "agreement", "--coders", "anna,zed,yan", "--documents",
                 "d1.txt,nope.txt", "--codes", "terror,bogus")
-    assert "zed, yan" in err and "nope.txt" in err and "bogus" in err and "known:" in err
+    assert "zed, yan" in err
+    assert "nope.txt" in err
+    assert "bogus" in err
+    assert "known:" in err
     assert "--level" in fails("--project", db, "agreement", "--coders", "anna", "--level", "ratio")
     assert "empty list" in fails("--project", db, "agreement", "--coders", ",")
