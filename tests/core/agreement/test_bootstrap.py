@@ -13,6 +13,7 @@ from annotator.core.agreement import (
     krippendorff_alpha,
     unit_arrays,
 )
+from annotator.core.agreement.unitizing_resample import DocumentResampler
 
 
 def _matrix(seed=0, units=300):
@@ -76,3 +77,33 @@ def test_alpha_u_bootstrap_resamples_documents():
     assert "two documents" in single.reason
     with pytest.raises(Cancelled):
         bootstrap_alpha_u(arrays, resamples=100, progress=lambda d, t: False)
+
+
+def test_fast_document_resampler_equals_laying_documents_end_to_end():
+    for seed in range(4):
+        rng = np.random.default_rng(seed)
+        docs, raters = int(rng.integers(2, 12)), int(rng.integers(2, 4))
+        lengths = [int(x) for x in rng.integers(20, 200, docs)]
+        rows = []
+        for d in range(docs):
+            for r in range(raters):
+                if rng.random() < 0.25:
+                    continue  # this rater marked nothing in this document
+                for _ in range(int(rng.integers(0, 8))):
+                    s = int(rng.integers(0, lengths[d] - 1))
+                    rows.append((r, str(rng.choice(list("xyz"))), d, s,
+                                 min(lengths[d], s + int(rng.integers(1, 30)))))
+        arrays = unit_arrays(lengths, raters, rows)
+        fast = DocumentResampler(arrays)
+        for _ in range(20):
+            draws = np.sort(rng.integers(0, docs, docs))
+            quick, per = fast.alpha(draws)
+            slow = end_to_end(arrays.take_documents(draws))
+            if slow.overall.value is None:
+                assert quick.value is None
+            else:
+                assert quick.value == pytest.approx(slow.overall.value, abs=1e-9)
+            for c, m in slow.per_category.items():
+                assert (per[c].value is None) == (m.value is None)
+                if m.value is not None:
+                    assert per[c].value == pytest.approx(m.value, abs=1e-9)
