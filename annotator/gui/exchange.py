@@ -291,7 +291,7 @@ class ExchangeUi(QObject):
 
         def done(report: refi.RefiImportReport) -> None:
             self.refresh_window()
-            lines = [f"adjusted: {w}" for w in report.warnings]
+            lines = [f"• {w}" for w in report.warnings]
             title = "Imported with adjustments" if lines else "Imported"
             self.report_dialog = self._report(f"{title}: {path.name}", f"<b>{path.name}</b>: {report.summary()}."
                                               + ("<br>The file deviates from the REFI-QDA standard; this is what "

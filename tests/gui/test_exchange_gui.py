@@ -259,6 +259,9 @@ def test_merge_two_coders_through_the_window(qtbot, make_window, tmp_path):
         assert [d.name for d in window.documents_model.docs] == ["a.txt", "b.txt"]
         assert window.controller.doc_id is not None  # the first merged document is shown
         assert "added 2 documents" in ui.report_dialog.summary.text()
+        ui.ask_open_paths = lambda *args: [str(laptops[1])]
+        assert run_job(qtbot, ui, window.actions.merge_project.trigger) == "ok"
+        assert ui.merge_dialog.windowTitle() == "Nothing to merge"  # merging the same file again adds nothing
 
         # anna went on coding on her laptop and deleted a span: her spans diverge -> a conflict
         with open_project(laptops[0]) as anna:
