@@ -12,8 +12,9 @@ import random
 import sqlite3
 import subprocess
 import sys
-import uuid
 from pathlib import Path
+
+import numpy as np
 
 from bench.common import ROOT, make_text, sqlite3_binary
 
@@ -24,7 +25,7 @@ TARGET_SIZES = (1_000_000,)
 SIZES = {"smoke": [3_000], "full": [100_000, 1_000_000]}
 REPEATS = {"smoke": (1, 1), "full": (3, 3)}
 MEMORY_OF = BASELINE_MEMORY_OF = "children"
-BUDGET_SECONDS = 30.0
+BUDGET_SECONDS = 20.0
 CODERS = ("anna", "boris", "chen")
 CODEBOOK = ROOT / "codebooks" / "threats.yaml"
 
@@ -63,19 +64,24 @@ def prepare(size: int, folder: Path) -> None:
     coder_ids = [r[0] for r in con.execute("SELECT id FROM coder ORDER BY id")]
     code_ids = [r[0] for r in con.execute("SELECT id FROM code WHERE codable ORDER BY id")]
     stamp = "2026-01-15 10:30:00.000000"
-
-    def rows():
-        for i in range(size):
-            d = i % n_docs
-            length = rng.randint(5, 120)
-            start = rng.randrange(0, len(texts[d]) - length)
-            memo = "check this passage again" if rng.random() < 0.05 else ""
-            yield (str(uuid.UUID(int=rng.getrandbits(128), version=4)), doc_ids[d], rng.choice(coder_ids),
-                   rng.choice(code_ids), start, start + length, memo, stamp, stamp)
-
+    # Vectorised generation (seeded numpy) keeps setup short at a million rows.
+    gen = np.random.default_rng(4_000 + size)
+    doc = np.arange(size) % n_docs
+    length = gen.integers(5, 121, size)
+    lens = np.array([len(t) for t in texts])[doc]
+    start = (gen.random(size) * (lens - length)).astype(np.int64)
+    coder = np.array(coder_ids)[gen.integers(0, len(coder_ids), size)]
+    code = np.array(code_ids)[gen.integers(0, len(code_ids), size)]
+    memo = np.where(gen.random(size) < 0.05, "check this passage again", "")
+    raw = gen.bytes(16 * size).hex()
+    uids = [f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}" for h in
+            (raw[i:i + 32] for i in range(0, len(raw), 32))]
+    rows = zip(uids, np.array(doc_ids)[doc].tolist(), coder.tolist(), code.tolist(), start.tolist(),
+               (start + length).tolist(), memo.tolist(), [stamp] * size, [stamp] * size, strict=True)
+    con.execute("PRAGMA cache_size = -262144")  # 256 MB page cache: the uid index is built without spilling
     with con:
         con.executemany('INSERT INTO span (uid, document_id, coder_id, code_id, start, "end", memo, created_at, '
-                        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows())
+                        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     con.close()
 
 
