@@ -1,8 +1,9 @@
 """Seedable percentile bootstrap confidence intervals for Krippendorff's alpha and alpha_U.
 
 - Units (coding tables, sentences): resample units (columns of the reliability data) with
-  replacement, recompute alpha from the resampled coincidences. Vectorised: one resample costs
-  one weighted sum over the units x values count table.
+  replacement, recompute alpha from the resampled coincidences. Units with identical value
+  counts are grouped, so a resample is one multinomial draw over the kinds of unit and a
+  weighted sum (sentences with yes/no codes have only a handful of kinds).
 - alpha_U: resample whole documents with replacement and lay the drawn documents end to end (in
   document order) before recomputing. Documents, not fixed-size segments, because a document is
   what a coder reads and codes as a whole: codings within one document are dependent, segments
@@ -86,6 +87,11 @@ def bootstrap_alpha(data: Any, level: str | Distance = "nominal", *, resamples: 
     if n_units < 2:
         return Interval(None, None, "fewer than two pairable units to resample", 0, 0,
                         confidence, seed)
+    # Units with the same value counts are interchangeable: resampling units is drawing how
+    # many of each kind (a multinomial), which costs O(kinds) instead of O(units) per resample.
+    nv, kinds = np.unique(nv, axis=0, return_counts=True)
+    m = nv.sum(1)
+    share = kinds / n_units
     rng = np.random.default_rng(seed)
     ordinal = level == "ordinal"
     if not ordinal:  # distances do not depend on the marginals: precompute per-unit D_o parts
@@ -95,7 +101,7 @@ def bootstrap_alpha(data: Any, level: str | Distance = "nominal", *, resamples: 
     skipped = 0
     step = max(1, resamples // 100)
     for i in range(resamples):
-        w = np.bincount(rng.integers(0, n_units, n_units), minlength=n_units).astype(float)
+        w = rng.multinomial(n_units, share).astype(float)
         n_c = np.einsum("u,uv->v", w, nv)
         n = n_c.sum()
         if ordinal:
