@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
 
 import pytest
 
@@ -152,26 +151,6 @@ def test_sentence_splitter():
     assert split_sentences(" \n \n") == []
     emoji = "Hi 😀 there. Bye."
     assert [emoji[a:b] for a, b in split_sentences(emoji)] == ["Hi 😀 there.", "Bye."]
-
-
-def test_speed_large_corpus():
-    """3 coders x 1,000 documents x 100 spans per coder per document: seconds, not minutes."""
-    rng = random.Random(1)
-    docs, spans = [], []
-    for d in range(1000):
-        name = f"doc{d}"
-        docs.append((name, "Words and more words. " * 500))
-        base = sorted(rng.randrange(0, 10900) for _ in range(100))
-        for coder in ("A", "B", "C"):
-            for s in base:
-                s2 = s + rng.randint(-3, 3) if s > 3 else s
-                spans.append(_span(name, coder, rng.choice("pqrst"), s2, s2 + rng.randint(5, 80)))
-    t = time.perf_counter()
-    out = span_agreement(docs, spans, ["A", "B", "C"], list("pqrst"))
-    elapsed = time.perf_counter() - t
-    assert out["counts"]["spans"] == 300_000
-    assert out["alpha_u"]["overall"] is not None
-    assert elapsed < 60, elapsed
 
 
 def test_merge_flag_keeps_touching_spans_apart():
