@@ -23,6 +23,7 @@ from annotator.store.services import codebooks as codebook_service
 from annotator.store.services import documents as document_service
 from annotator.store.services import spans as span_service
 from annotator.store.services import status as status_service
+from annotator.store.services.gui_support import document_spans
 
 CODER_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
 
@@ -113,7 +114,7 @@ class CodingController(QObject):
             self.view.load("", [])
         else:
             self.text = document_service.document_text(self.project, doc_id)
-            spans = span_service.list_spans(self.project, coders=self.visible_coders(), document_ids=[doc_id])
+            spans = document_spans(self.project, doc_id, self.visible_coders())
             self.records = {r.id or 0: r for r in spans}
             self.view.load(self.text, spans)
         self.spans_model.set_spans(list(self.records.values()), self.text)

@@ -155,12 +155,14 @@ class SpansPanel(QWidget):
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        for col, mode in enumerate((QHeaderView.ResizeMode.Interactive, QHeaderView.ResizeMode.ResizeToContents,
-                                    QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch,
-                                    QHeaderView.ResizeMode.Interactive)):
-            header.setSectionResizeMode(col, mode)
-        header.resizeSection(0, 170)
-        header.resizeSection(4, 220)
+        # No ResizeToContents: it measures every row, which is slow with 10,000 spans.
+        for col, width in enumerate((170, 80, 90, 0, 220)):
+            if width:
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(col, width)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.doubleClicked.connect(lambda idx: self._emit(idx, self.spanActivated))
         self.table.activated.connect(lambda idx: self._emit(idx, self.spanActivated))
         self.table.selectionModel().currentRowChanged.connect(lambda idx, _p: self._emit(idx, self.spanChosen))

@@ -35,8 +35,7 @@ class SpanIndex:
         self._rebuild()
 
     def _rebuild(self) -> None:
-        short = sorted((e for e in self._by_id.values() if e.end - e.start <= LONG),
-                       key=lambda e: (e.start, e.end, e.span_id))
+        short = sorted((e for e in self._by_id.values() if e.end - e.start <= LONG), key=self._key)
         self._short = short
         self._starts = [e.start for e in short]
         running = -1
@@ -58,17 +57,48 @@ class SpanIndex:
     def entries(self) -> list[Entry]:
         return list(self._short) + self._long
 
+    @staticmethod
+    def _key(e: Entry) -> tuple[int, int, int]:
+        return (e.start, e.end, e.span_id)
+
+    def _fix_max_end(self, i: int) -> None:
+        running = self._max_end[i - 1] if i > 0 else -1
+        del self._max_end[i:]
+        for e in self._short[i:]:
+            running = max(running, e.end)
+            self._max_end.append(running)
+
+    def _insert(self, entry: Entry) -> None:
+        if entry.end - entry.start > LONG:
+            self._long.append(entry)
+            return
+        i = bisect.bisect_left(self._short, self._key(entry), key=self._key)
+        self._short.insert(i, entry)
+        self._starts.insert(i, entry.start)
+        self._fix_max_end(i)
+
+    def _delete(self, entry: Entry) -> None:
+        if entry.end - entry.start > LONG:
+            self._long.remove(entry)
+            return
+        i = bisect.bisect_left(self._short, self._key(entry), key=self._key)
+        del self._short[i]
+        del self._starts[i]
+        self._fix_max_end(i)
+
     def put(self, entry: Entry) -> Entry | None:
-        """Add or replace an entry; returns the replaced one (its range needs repainting too)."""
+        """Add or replace an entry (O(n) list moves, no re-sort); returns the replaced one."""
         old = self._by_id.get(entry.span_id)
+        if old is not None:
+            self._delete(old)
         self._by_id[entry.span_id] = entry
-        self._rebuild()
+        self._insert(entry)
         return old
 
     def remove(self, span_id: int) -> Entry | None:
         old = self._by_id.pop(span_id, None)
         if old is not None:
-            self._rebuild()
+            self._delete(old)
         return old
 
     def query(self, start: int, end: int) -> list[Entry]:

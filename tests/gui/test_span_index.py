@@ -33,3 +33,22 @@ def test_put_and_remove():
     assert index.remove(2).span_id == 2
     assert index.at(7) == []
     assert len(index) == 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(spans, st.lists(st.tuples(st.booleans(), st.integers(1, 70), st.integers(0, 9000),
+                                 st.integers(1, LONG + 3000)), max_size=30), st.integers(0, 15000))
+def test_incremental_changes_match_linear_scan(pairs, changes, probe):
+    entries = {e.span_id: e for e in _entries(pairs)}
+    index = SpanIndex(entries.values())
+    for remove, sid, start, length in changes:
+        if remove:
+            assert (index.remove(sid) is None) == (sid not in entries)
+            entries.pop(sid, None)
+        else:
+            entries[sid] = Entry(start, start + length, sid, "#fff", "c", "k")
+            index.put(entries[sid])
+    expected = sorted((e for e in entries.values() if e.start < probe + 100 and e.end > probe),
+                      key=lambda e: (e.start, e.end, e.span_id))
+    assert index.query(probe, probe + 100) == expected
+    assert len(index) == len(entries)
