@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from alembic import command
@@ -151,6 +151,13 @@ class Project:
             try:
                 yield session
                 session.commit()
+            except DatabaseError as exc:
+                damaged = self._damaged(exc)
+                with suppress(DatabaseError):
+                    session.rollback()
+                if damaged:
+                    raise damaged from None
+                raise
             except BaseException:
                 session.rollback()
                 raise
@@ -159,7 +166,21 @@ class Project:
     def read(self) -> Iterator[Session]:
         """A read-only snapshot (WAL readers never block writers)."""
         with Session(self.engine, expire_on_commit=False) as session:
-            yield session
+            try:
+                yield session
+            except DatabaseError as exc:
+                damaged = self._damaged(exc)
+                if damaged:
+                    raise damaged from None
+                raise
+
+    def _damaged(self, exc: DatabaseError) -> UserError | None:
+        """A clear message for a damaged file (instead of 'database disk image is malformed' as a crash)."""
+        text = str(exc.orig).lower()
+        if "malformed" in text or "not a database" in text or "disk i/o error" in text:
+            return UserError(f"{self.display_name}: the project file is damaged ({exc.orig}); restore the latest "
+                             "backup (a .backup-/.pre-migration- file next to it)")
+        return None
 
     def close(self) -> None:
         self.engine.dispose()

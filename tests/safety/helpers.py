@@ -112,7 +112,7 @@ def hold_write_lock(path: Path, seconds: float) -> subprocess.Popen[str]:
     return proc
 
 
-def wait_for_lines(path: Path, n: int, timeout: float = 30, proc: subprocess.Popen | None = None) -> None:
+def wait_for_lines(path: Path, n: int, timeout: float = 60, proc: subprocess.Popen | None = None) -> None:
     """Wait until `path` has `n` lines; fail with the process's stderr if it ended first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
