@@ -138,3 +138,31 @@ def test_crash_hook_logs_and_reports(tmp_path):
     assert "RuntimeError: boom" in log
     assert "crash.log" in shown[0]
     assert "saved" in shown[0]
+
+
+def test_run_gui_opens_and_closes(qtbot, tmp_path, settings_file):
+    """`annotator gui` path: remembered coder, project opened, window shown, exit code 0."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
+    settings.setValue("coder/name", "carol")
+    seen = []
+
+    def close_all() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if widget.__class__.__name__ == "MainWindow" and widget.isVisible():
+                seen.append(widget.controller.coder)
+                widget.close()
+        QApplication.instance().quit()
+
+    old = sys.excepthook
+    try:
+        QTimer.singleShot(300, close_all)
+        assert gui_app.run_gui(str(tmp_path / "run.db"), settings=settings) == 0
+    finally:
+        sys.excepthook = old
+    assert seen == ["carol"]
+    assert settings.value("project/last") == str(tmp_path / "run.db")
+    with open_project(tmp_path / "run.db") as again:
+        assert ("carol", 0) in list_coders(again)
