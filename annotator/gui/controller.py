@@ -34,7 +34,8 @@ class CodingController(QObject):
     selectedSpanChanged = Signal(object)  # span id or None
     codebookChanged = Signal()
     coderChanged = Signal(str)
-    documentsChanged = Signal()           # list/status/counts changed
+    documentsChanged = Signal()           # list/status/counts changed: re-read them
+    spanCountChanged = Signal(int, str, int)  # document id, coder, +1/-1: adjust without a query
 
     def __init__(self, project: Project, coder: str, view: DocumentView, spans_model: SpansModel) -> None:
         super().__init__()
@@ -296,23 +297,24 @@ class CodingController(QObject):
         self.open_document(doc_id)
         return False
 
-    def span_added(self, record: SpanRecord) -> None:
+    def span_changed(self, record: SpanRecord) -> None:
+        """Show a new or changed span: only its blocks are re-highlighted, one table row changes."""
         if self._show_doc(record.document_id) and record.coder in self.visible_coders():
             self.records[record.id or 0] = record
             self.view.put_span(record)
             self.spans_model.upsert(record)
-        self.documentsChanged.emit()
         self.select_span(record.id, scroll=False)
 
-    def span_changed(self, record: SpanRecord) -> None:
-        self.span_added(record)
+    def span_added(self, record: SpanRecord) -> None:
+        self.span_changed(record)
+        self.spanCountChanged.emit(record.document_id, record.coder, 1)
 
     def span_removed(self, record: SpanRecord) -> None:
         if self._show_doc(record.document_id):
             self.records.pop(record.id or 0, None)
             self.view.remove_span(record.id or 0)
             self.spans_model.remove(record.id or 0)
-        self.documentsChanged.emit()
+        self.spanCountChanged.emit(record.document_id, record.coder, -1)
         self.selectedSpanChanged.emit(self.view.selected_span_id)
 
     def status_changed(self, doc_id: int) -> None:

@@ -31,6 +31,15 @@ class DocumentsModel(QAbstractTableModel):
         if self.docs:
             self.dataChanged.emit(self.index(0, 1), self.index(len(self.docs) - 1, 2))
 
+    def adjust_count(self, doc_id: int, delta: int) -> None:
+        """One span more or less (no query); a first span marks the document started, as the store does."""
+        self.counts[doc_id] = max(0, self.counts.get(doc_id, 0) + delta)
+        if delta > 0 and self.statuses.get(doc_id, "not_started") == "not_started":
+            self.statuses[doc_id] = "in_progress"
+        row = self.row_of(doc_id)
+        if row >= 0:
+            self.dataChanged.emit(self.index(row, 1), self.index(row, 2))
+
     def row_of(self, doc_id: int) -> int:
         return next((i for i, d in enumerate(self.docs) if d.id == doc_id), -1)
 

@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
         ctl.selectedSpanChanged.connect(self.spans_panel.show_span)
         ctl.codebookChanged.connect(self._on_codebook_changed)
         ctl.documentsChanged.connect(self.refresh_counts)
+        ctl.spanCountChanged.connect(self._on_span_count)
         ctl.coderChanged.connect(lambda _name: self._update_coder_label())
         self.view.contextMenuWanted.connect(lambda pos, ids: menus.context_menu(self, ids).popup(pos))
         self.view.selectionChanged.connect(self._update_doc_label)
@@ -159,6 +160,11 @@ class MainWindow(QMainWindow):
         self.codebook_panel.codeActivated.connect(ctl.code_selection)
         self.spans_panel.spanChosen.connect(lambda sid: ctl.select_span(sid, scroll=True))
         self.spans_panel.spanActivated.connect(self.jump_to_span)
+
+    def _on_span_count(self, doc_id: int, coder: str, delta: int) -> None:
+        if coder == self.controller.coder:
+            self.documents_model.adjust_count(doc_id, delta)
+        self._update_doc_label()
 
     def _on_codebook_changed(self) -> None:
         self.codebook_model.set_codebook(self.controller.book)

@@ -61,13 +61,6 @@ class SpanIndex:
     def _key(e: Entry) -> tuple[int, int, int]:
         return (e.start, e.end, e.span_id)
 
-    def _fix_max_end(self, i: int) -> None:
-        running = self._max_end[i - 1] if i > 0 else -1
-        del self._max_end[i:]
-        for e in self._short[i:]:
-            running = max(running, e.end)
-            self._max_end.append(running)
-
     def _insert(self, entry: Entry) -> None:
         if entry.end - entry.start > LONG:
             self._long.append(entry)
@@ -75,7 +68,13 @@ class SpanIndex:
         i = bisect.bisect_left(self._short, self._key(entry), key=self._key)
         self._short.insert(i, entry)
         self._starts.insert(i, entry.start)
-        self._fix_max_end(i)
+        max_end = self._max_end
+        max_end.insert(i, max(max_end[i - 1] if i > 0 else -1, entry.end))
+        # Later prefixes grow to entry.end until one already reaches it; from there nothing changes.
+        j = i + 1
+        while j < len(max_end) and max_end[j] < entry.end:
+            max_end[j] = entry.end
+            j += 1
 
     def _delete(self, entry: Entry) -> None:
         if entry.end - entry.start > LONG:
@@ -84,7 +83,14 @@ class SpanIndex:
         i = bisect.bisect_left(self._short, self._key(entry), key=self._key)
         del self._short[i]
         del self._starts[i]
-        self._fix_max_end(i)
+        del self._max_end[i]
+        # Recompute prefixes until one agrees with the stored value: the rest then agree too.
+        running = self._max_end[i - 1] if i > 0 else -1
+        for j in range(i, len(self._short)):
+            running = max(running, self._short[j].end)
+            if self._max_end[j] == running:
+                break
+            self._max_end[j] = running
 
     def put(self, entry: Entry) -> Entry | None:
         """Add or replace an entry (O(n) list moves, no re-sort); returns the replaced one."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
@@ -22,6 +23,7 @@ class SpansModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.records: list[SpanRecord] = []
+        self._keys: list = []  # sort key of each row, kept in step with records
         self.text = ""
         self.code_name: Callable[[str], str] = lambda key: key
         self.code_color: Callable[[str], str] = lambda _key: "#cccccc"
@@ -30,6 +32,7 @@ class SpansModel(QAbstractTableModel):
         self.beginResetModel()
         self.text = text
         self.records = sorted(records, key=self._sort_key(self.sort_column), reverse=self._reverse)
+        self._keys = [self._sort_key(self.sort_column)(r) for r in self.records]
         self.endResetModel()
 
     # Sorting happens here, with one Python key per row, not in the proxy: QSortFilterProxyModel would
@@ -59,6 +62,7 @@ class SpansModel(QAbstractTableModel):
         persistent = self.persistentIndexList()
         old = [(self.records[i.row()].id, i.column()) for i in persistent]
         self.records.sort(key=self._sort_key(self.sort_column), reverse=self._reverse)
+        self._keys = [self._sort_key(self.sort_column)(r) for r in self.records]
         rows = {r.id: n for n, r in enumerate(self.records)}
         self.changePersistentIndexList(persistent, [self.index(rows[sid], col) for sid, col in old])
         self.layoutChanged.emit()
@@ -76,12 +80,14 @@ class SpansModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
             self._resort()
             return
-        key = self._sort_key(self.sort_column)
-        keys = [key(r) for r in self.records]
-        new = key(record)
-        row = next((i for i, k in enumerate(keys) if (k > new if not self._reverse else k < new)), len(keys))
+        new = self._sort_key(self.sort_column)(record)
+        if self._reverse:
+            row = bisect.bisect_left(self._keys, True, key=lambda k: k < new)  # keys are descending
+        else:
+            row = bisect.bisect_right(self._keys, new)
         self.beginInsertRows(QModelIndex(), row, row)
         self.records.insert(row, record)
+        self._keys.insert(row, new)
         self.endInsertRows()
 
     def remove(self, span_id: int) -> None:
@@ -89,6 +95,7 @@ class SpansModel(QAbstractTableModel):
         if row >= 0:
             self.beginRemoveRows(QModelIndex(), row, row)
             del self.records[row]
+            del self._keys[row]
             self.endRemoveRows()
 
     def excerpt(self, r: SpanRecord) -> str:

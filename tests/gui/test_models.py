@@ -56,3 +56,25 @@ def test_documents_model(qtmodeltester, project, doc_id):
     qtmodeltester.check(model)
     assert model.index(0, 1).data() == "✓ done"
     assert model.index(0, 2).data() == 3
+
+
+def test_spans_model_keeps_sort_order_on_insert(qtmodeltester, project, doc_id):
+    from PySide6.QtCore import Qt
+
+    model = SpansModel()
+    for i, (a, b, coder) in enumerate(((0, 7, "bob"), (8, 17, "alice"), (22, 39, "carol"), (40, 45, "dan"))):
+        add_span(project, document_id=doc_id, coder=coder, code_key="threat.terrorism", start=a, end=b,
+                 memo=f"memo {i}")
+    records = list_spans(project)
+    model.set_spans(records[:2], TEXT)
+    for column, order in ((1, Qt.SortOrder.DescendingOrder), (2, Qt.SortOrder.AscendingOrder),
+                          (1, Qt.SortOrder.AscendingOrder)):
+        model.set_spans(records[:2], TEXT)
+        model.sort(column, order)
+        for r in records[2:]:
+            model.upsert(r)
+        values = [model.index(row, column).data() for row in range(model.rowCount())]
+        if column == 2:
+            values = [int(v.split("–")[0]) for v in values]
+        assert values == sorted(values, reverse=order == Qt.SortOrder.DescendingOrder)
+        qtmodeltester.check(model)
