@@ -333,7 +333,7 @@ def load_codebook_file(path: str | Path) -> Codebook:
             raise CodebookError([f"{path}:1: codebook is larger than {MAX_CODEBOOK_BYTES // 1024} KB"])
         data = path.read_bytes()
     except FileNotFoundError:
-        raise UserError(f"{path}: file not found") from None
+        raise UserError(f"{path}: file not found; check the path and spelling") from None
     except OSError as exc:
         raise UserError(f"{path}: cannot read ({exc.strerror})") from None
     try:

@@ -148,11 +148,11 @@ def read_document(path: str | os.PathLike[str], *, name: str | None = None,
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise UserError(f"{source}: file not found") from None
+        raise UserError(f"{source}: file not found; check the path and spelling") from None
     except OSError as exc:
         raise UserError(f"{source}: cannot read ({exc.strerror})") from None
     if path.is_dir():
-        raise UserError(f"{source}: is a folder, not a file")
+        raise UserError(f"{source}: is a folder, not a file; name the files in it (e.g. {source}/*.txt)")
     if size > MAX_FILE_BYTES:
         raise UserError(
             f"{source}: too large ({size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB); "

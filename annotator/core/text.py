@@ -178,7 +178,8 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
     if utf16:
         return normalise_newlines(data.decode(utf16)), utf16
     if b"\x00" in data:
-        raise UserError(f"{source}: looks like a binary file (contains NUL bytes), not text")
+        raise UserError(f"{source}: looks like a binary file (contains NUL bytes), not text; "
+                        "import .txt, .md, .html, .docx or .pdf documents")
     if utf8 is not None:
         return normalise_newlines(utf8), "utf-8"
     best = charset_normalizer.from_bytes(data).best()
@@ -197,4 +198,5 @@ def check_text_is_plausible(text: str, source: str) -> None:
     sample = text[:8192]
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\t\f\v")
     if controls > 0.01 * len(sample) + 2:
-        raise UserError(f"{source}: looks like a binary file (control characters), not text")
+        raise UserError(f"{source}: looks like a binary file (control characters), not text; "
+                        "import .txt, .md, .html, .docx or .pdf documents")

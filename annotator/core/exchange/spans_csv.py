@@ -28,7 +28,7 @@ def read_span_rows(path: str | Path) -> list[SpanRow]:
             raise UserError(f"{path}: larger than {MAX_SPANS_CSV_BYTES >> 20} MB; split it")
         data = path.read_bytes()
     except FileNotFoundError:
-        raise UserError(f"{path}: file not found") from None
+        raise UserError(f"{path}: file not found; check the path and spelling") from None
     except OSError as exc:
         raise UserError(f"{path}: cannot read ({exc.strerror})") from None
     try:
@@ -49,7 +49,7 @@ def read_span_rows(path: str | Path) -> list[SpanRow]:
         for number, record in enumerate(reader, start=2):
             where = f"{path}: row {number}"
             if None in record:
-                raise UserError(f"{where}: more cells than header columns (unquoted comma?)")
+                raise UserError(f"{where}: more cells than header columns; quote cells that contain commas")
             rows.append(
                 SpanRow(
                     row=number,
@@ -64,5 +64,5 @@ def read_span_rows(path: str | Path) -> list[SpanRow]:
                 )
             )
     except csv.Error as exc:
-        raise UserError(f"{path}: line {reader.line_num}: malformed CSV ({exc})") from None
+        raise UserError(f"{path}:{reader.line_num}: malformed CSV ({exc}); check the quoting on that line") from None
     return rows
