@@ -9,13 +9,16 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+PARALLEL = max(2, os.cpu_count() or 2)
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -102,7 +105,7 @@ def _reported(res_by_level: dict[str, dict], key: str, case: dict):
 def test_every_coding_case_through_table(shared_dir, tmp_path):
     doc = json.loads((shared_dir / "agreement" / "coding_cases.json").read_text("utf-8"))
     assert len(doc["cases"]) >= 15
-    checked = 0
+    jobs = {}
     for n, case in enumerate(doc["cases"]):
         coders, rows = _case_rows(case)
         path = tmp_path / f"{case['id']}.csv"
@@ -110,7 +113,14 @@ def test_every_coding_case_through_table(shared_dir, tmp_path):
         levels = {"nominal"} | {k.removeprefix("krippendorff_alpha_") for k in case["expected"]
                                 if k.removeprefix("krippendorff_alpha_") in
                                 ("ordinal", "interval", "ratio")}
-        res = {lvl: ok_json("agreement", "--table", str(path), "--level", lvl) for lvl in levels}
+        for lvl in levels:
+            jobs[(case["id"], lvl)] = ("agreement", "--table", str(path), "--level", lvl)
+    with ThreadPoolExecutor(PARALLEL) as pool:  # independent CLI runs: save wall time
+        out = dict(zip(jobs, pool.map(lambda a: ok_json(*a), jobs.values()), strict=True))
+    checked = 0
+    for case in doc["cases"]:
+        coders, rows = _case_rows(case)
+        res = {lvl: v for (cid, lvl), v in out.items() if cid == case["id"]}
         coded = [r for r in rows if any(v is not None for v in r)]  # blank lines are no units
         assert res["nominal"]["units"] in (len(rows), len(coded))
         tol = case["tolerance"]
@@ -200,6 +210,26 @@ def _touching(units: list, cat: str) -> bool:
     return False
 
 
+def _unitizing_run(case: dict, tmp: Path) -> tuple:
+    """Project for one case, through the CLI; returns rows, stored rows, codes, and the results
+    with --no-merge (each unit as given, as DKPro takes them) and by default (merged)."""
+    begin, length = case["continuum_begin"], case["continuum_length"]
+    raters = [f"r{i}" for i in range(case["raters"])]
+    cats = sorted({u[1] for u in case["units"]})
+    docs = {"case.txt": "a" * length, "other.txt": "b" * 10}
+    rows = [("case.txt", raters[r], c, b - begin, b - begin + n) for r, c, b, n in case["units"]]
+    stored = [r for r in rows if r[4] > r[3]]
+    other = [("other.txt", r, "zz_other", 0, 5) for r in raters]
+    db = _project(tmp, [*cats, "zz_other"], docs, stored + other)
+    if len(stored) < len(rows):
+        _write_spans(tmp / "zero.csv", rows)
+        err = fails("--project", str(db), "spans", "import", str(tmp / "zero.csv"))
+        assert "row" in err
+    sel = ["--project", str(db), "agreement", "--coders", ",".join(raters),
+           "--documents", "case.txt", "--codes", ",".join(cats) if cats else "all"]
+    return rows, stored, cats, ok_json(*sel, "--no-merge"), ok_json(*sel)
+
+
 def test_every_unitizing_case_through_spans_import(shared_dir, tmp_path):
     """The case's continuum [begin, begin+L) becomes one document of exactly L characters with
     every unit shifted by -begin: alpha_U depends on L and on unit lengths and distances only, so
@@ -208,24 +238,10 @@ def test_every_unitizing_case_through_spans_import(shared_dir, tmp_path):
     refuses them in one line; the case is then computed without them."""
     cases = json.loads((shared_dir / "agreement" / "unitizing_cases.json").read_text("utf-8"))
     assert len(cases["cases"]) >= 7
-    for case in cases["cases"]:
-        cid, begin, length = case["id"], case["continuum_begin"], case["continuum_length"]
-        raters = [f"r{i}" for i in range(case["raters"])]
-        cats = sorted({u[1] for u in case["units"]})
-        docs = {"case.txt": "a" * length, "other.txt": "b" * 10}
-        rows = [("case.txt", raters[r], c, b - begin, b - begin + n) for r, c, b, n in case["units"]]
-        stored = [r for r in rows if r[4] > r[3]]
-        other = [("other.txt", r, "zz_other", 0, 5) for r in raters]
-        tmp = tmp_path / cid
-        db = _project(tmp, [*cats, "zz_other"], docs, stored + other)
-        if len(stored) < len(rows):
-            _write_spans(tmp / "zero.csv", rows)
-            err = fails("--project", str(db), "spans", "import", str(tmp / "zero.csv"))
-            assert "row" in err
-        sel = ["--project", str(db), "agreement", "--coders", ",".join(raters),
-               "--documents", "case.txt", "--codes", ",".join(cats) if cats else "all"]
-        res = ok_json(*sel, "--no-merge")          # each unit as given, as DKPro takes them
-        merged = ok_json(*sel)                      # the default: touching spans merged
+    with ThreadPoolExecutor(PARALLEL) as pool:
+        runs = list(pool.map(lambda c: _unitizing_run(c, tmp_path / c["id"]), cases["cases"]))
+    for case, (rows, stored, cats, res, merged) in zip(cases["cases"], runs, strict=True):
+        cid = case["id"]
         au, exp = res["alpha_u"], case["expected"]
         ref = case["verification"]["dkpro_java_output"]
         zero_only = bool(cats) and not stored
