@@ -160,9 +160,17 @@ class DocumentView(QPlainTextEdit):
         first, last = self.visible_range()
         return self.index.query(first, last)
 
-    def y_extent(self, q_start: int, q_end: int) -> tuple[int, int]:
-        """Viewport y of the top of q_start's line and the bottom of (q_end - 1)'s line."""
-        return self._line_top(q_start), self._line_bottom(max(q_start, q_end - 1))
+    def y_extent(self, q_start: int, q_end: int, visible: tuple[int, int] | None = None) -> tuple[int, int]:
+        """Viewport y of the top of q_start's line and the bottom of (q_end - 1)'s line.
+
+        Spans starting above (ending below) the visible blocks run off the top (bottom) edge.
+        """
+        first, last = visible or self.visible_range()
+        height = self.viewport().height()
+        top = self._line_rect(q_start) if q_start >= first else None
+        end = max(q_start, q_end - 1)
+        bottom = self._line_rect(end) if end < last else None
+        return (int(top[0]) if top else -4), (int(bottom[1]) if bottom else height + 4)
 
     def _line_rect(self, pos: int) -> tuple[float, float] | None:
         block = self.document().findBlock(pos)
@@ -174,20 +182,6 @@ class DocumentView(QPlainTextEdit):
         if line is None or not line.isValid():
             return geo.top(), geo.bottom()
         return geo.top() + line.y(), geo.top() + line.y() + line.height()
-
-    def _line_top(self, pos: int) -> int:
-        first, _last = self.visible_range()
-        if pos < first:
-            return -4
-        rect = self._line_rect(pos)
-        return int(rect[0]) if rect else -4
-
-    def _line_bottom(self, pos: int) -> int:
-        _first, last = self.visible_range()
-        if pos >= last:
-            return self.viewport().height() + 4
-        rect = self._line_rect(pos)
-        return int(rect[1]) if rect else self.viewport().height() + 4
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -62,8 +62,9 @@ class StripesMargin(QWidget):
         """(entry, lane, top, bottom) for every visible span; a lane is reused once a bar has ended."""
         view = self.view
         rows = []
-        for e in view.visible_entries():  # type: ignore[attr-defined]
-            top, bottom = view.y_extent(e.start, e.end)  # type: ignore[attr-defined]
+        visible = view.visible_range()  # type: ignore[attr-defined]
+        for e in view.index.query(*visible):  # type: ignore[attr-defined]
+            top, bottom = view.y_extent(e.start, e.end, visible)  # type: ignore[attr-defined]
             rows.append((top, bottom, e))
         rows.sort(key=lambda r: (r[0], -(r[1] - r[0]), r[2].start, r[2].span_id))
         placed: list[tuple[Entry, int, int, int]] = []
