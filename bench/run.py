@@ -192,6 +192,10 @@ def growth_notes(rows: list[Row]) -> list[str]:
         if ratios:
             text += f"; ratio per size {', '.join(ratios)}"
         growth = getattr(mod, "judge_growth", None)
+        targeted = [r for r in ok if r.size in getattr(mod, "TARGET_SIZES", ())]
+        if len(targeted) >= 2 and len(targeted) < len(ok):
+            k = exponent([r.size for r in targeted], [r.ours.median for r in targeted]) or k
+            text += f"; between the target sizes ours grows as size^{k:.2f} ({_growth_word(k)})"
         if growth:
             verdict = growth(k)
             if verdict is not None:
@@ -248,8 +252,9 @@ def _which(name: str) -> bool:
 def notes_for(rows: list[Row]) -> list[str]:
     out = []
     for r in rows:
+        no_baseline = getattr(importlib.import_module(f"bench.{r.module}"), "NO_BASELINE", None)
         for side_name, side in (("ours", r.ours), ("baseline", r.base)):
-            if side.unavailable:
+            if side.unavailable and not (side_name == "baseline" and no_baseline):
                 out.append(f"{r.name} [{r.size_label}] {side_name}: not available: {side.unavailable}")
             if side.error:
                 out.append(f"{r.name} [{r.size_label}] {side_name}: FAILED: {side.error}")
