@@ -37,11 +37,12 @@ def _code_id(s: Session, key: str) -> int:
     return row[0]
 
 
-def _doc(s: Session, document_id: int) -> Document:
-    doc = s.get(Document, document_id)
-    if doc is None:
+def _doc(s: Session, document_id: int) -> tuple[str, int]:
+    """(name, length) of a document, without loading its text: coding one span must stay cheap."""
+    row = s.exec(select(Document.name, func.length(Document.text)).where(Document.id == document_id)).first()
+    if row is None:
         raise UserError(f"document #{document_id} does not exist in this project")
-    return doc
+    return row[0], row[1]
 
 
 def _mark_in_progress(s: Session, document_id: int, coder: int) -> None:
@@ -57,10 +58,10 @@ def add_span(project: Project, *, document_id: int, coder: str, code_key: str, s
              created_at: datetime | None = None) -> SpanRecord:
     """Store one span (one transaction). `span_id`/`uid` let undo restore a deleted span as it was."""
     with project.write() as s:
-        doc = _doc(s, document_id)
-        problem = check_offsets(len(doc.text), start, end)
+        doc_name, doc_length = _doc(s, document_id)
+        problem = check_offsets(doc_length, start, end)
         if problem:
-            raise UserError(f"cannot code in '{doc.name}': {problem}")
+            raise UserError(f"cannot code in '{doc_name}': {problem}")
         cid = coder_id(s, coder)
         span = Span(id=span_id, uid=uid or new_uid(), document_id=document_id, coder_id=cid,
                     code_id=_code_id(s, code_key), start=start, end=end, memo=memo,
@@ -68,7 +69,7 @@ def add_span(project: Project, *, document_id: int, coder: str, code_key: str, s
         s.add(span)
         _mark_in_progress(s, document_id, cid)
         s.flush()
-        return _record(span, doc.name, coder.strip(), code_key)
+        return _record(span, doc_name, coder.strip(), code_key)
 
 
 def restore_span(project: Project, record: SpanRecord) -> SpanRecord:
@@ -96,7 +97,7 @@ def update_span(project: Project, span_id: int, *, code_key: str | None = None, 
         new_start = span.start if start is None else start
         new_end = span.end if end is None else end
         if (new_start, new_end) != (span.start, span.end):
-            problem = check_offsets(len(_doc(s, span.document_id).text), new_start, new_end)
+            problem = check_offsets(_doc(s, span.document_id)[1], new_start, new_end)
             if problem:
                 raise UserError(f"cannot move the span in '{doc_name}': {problem}")
             span.start, span.end = new_start, new_end
