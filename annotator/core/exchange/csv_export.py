@@ -18,7 +18,8 @@ import csv
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 from typing import IO
 
@@ -29,6 +30,7 @@ COLUMNS = ("span_id", "document", "coder", "code", "code_name", "code_path", "st
            "memo", "created_at", "updated_at")
 ATTR_PREFIX = "attr_"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BATCH = 10_000  # rows per writerows call; progress is reported after each full batch
 
 Row = dict[str, object]
 
@@ -67,36 +69,62 @@ def atomic_text_file(path: str | Path, *, encoding: str = "utf-8", newline: str 
 
 def write_csv(path: str | Path, columns: list[str], rows: Iterable[Row], *, excel: bool = False,
               progress: Callable[[int], None] | None = None) -> int:
-    """Write `rows` as RFC 4180 CSV (CRLF records, minimal quoting, UTF-8); return the row count.
+    """Write dict `rows` as RFC 4180 CSV (see `write_csv_rows`); return the row count."""
+    return write_csv_rows(path, columns, (tuple([row.get(c) for c in columns]) for row in rows),
+                          excel=excel, progress=progress)
 
-    Newlines inside cells are written as they are (inside quotes), so `text` keeps its line breaks.
+
+def write_csv_rows(path: str | Path, columns: Sequence[str], rows: Iterable[Sequence[object]], *,
+                   excel: bool = False, progress: Callable[[int], None] | None = None) -> int:
+    """Write rows (tuples in `columns` order) as RFC 4180 CSV: CRLF records, minimal quoting, UTF-8.
+
+    Newlines inside cells are written as they are (inside quotes), so `text` keeps its line breaks;
+    None is an empty cell. Rows go to `csv.writer.writerows` in batches of `BATCH` (the loop stays in
+    C), and `progress(count)` is called after every full batch; an exception raised by it (a cancel)
+    aborts the export and removes the temporary file.
     """
     count = 0
+    it = iter(rows)
     with atomic_text_file(path, encoding="utf-8-sig" if excel else "utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
         writer.writerow(columns)
-        for row in rows:
-            cells = [_cell(row.get(c)) for c in columns]
-            writer.writerow([neutralise(c) for c in cells] if excel else cells)
-            count += 1
-            if progress is not None and count % 10000 == 0:
+        while True:
+            chunk = list(islice(it, BATCH))
+            if not chunk:
+                break
+            writer.writerows(_neutralise_rows(chunk) if excel else chunk)
+            count += len(chunk)
+            if progress is not None and len(chunk) == BATCH:
                 progress(count)
     return count
+
+
+def _neutralise_rows(chunk: list[Sequence[object]]) -> list[list[object]]:
+    starts = FORMULA_STARTS
+    return [["'" + v if isinstance(v, str) and v.startswith(starts) else v for v in row] for row in chunk]
 
 
 def write_jsonl(path: str | Path, columns: list[str], rows: Iterable[Row], *,
                 progress: Callable[[int], None] | None = None) -> int:
     """One JSON object per line (UTF-8, `\\n`); offsets stay integers, missing values are null."""
+    return write_jsonl_rows(path, columns, (tuple([row.get(c) for c in columns]) for row in rows),
+                            progress=progress)
+
+
+def write_jsonl_rows(path: str | Path, columns: Sequence[str], rows: Iterable[Sequence[object]], *,
+                     progress: Callable[[int], None] | None = None) -> int:
+    """JSON Lines from tuples in `columns` order; `progress` as in `write_csv_rows`."""
     count = 0
+    it = iter(rows)
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    keys = list(columns)
     with atomic_text_file(path, newline="\n") as handle:
-        for row in rows:
-            handle.write(json.dumps({c: row.get(c) for c in columns}, ensure_ascii=False))
-            handle.write("\n")
-            count += 1
-            if progress is not None and count % 10000 == 0:
+        while True:
+            chunk = list(islice(it, BATCH))
+            if not chunk:
+                break
+            handle.write("".join([encode(dict(zip(keys, row, strict=True))) + "\n" for row in chunk]))
+            count += len(chunk)
+            if progress is not None and len(chunk) == BATCH:
                 progress(count)
     return count
-
-
-def _cell(value: object) -> object:
-    return "" if value is None else value

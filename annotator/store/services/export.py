@@ -1,8 +1,9 @@
 """Exporting a project's spans (CSV, JSON Lines) and codebook (YAML) for analysts.
 
-Spans are streamed from the database (`iter_spans`, yield_per) in document order, and only the text of
-the document being written is held in memory, so the export runs in constant memory however many
-spans there are. Every row satisfies `text == document_text[start:end]` (code points, end-exclusive).
+Spans are streamed from the database as plain columns (SQLAlchemy Core, stream_results/yield_per; no
+ORM objects) in document order, and only the text of the document being written is held in memory,
+so the export runs in constant memory however many spans there are. Every row satisfies
+`text == document_text[start:end]` (code points, end-exclusive).
 """
 
 from __future__ import annotations
@@ -12,11 +13,22 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from sqlalchemy import String, select, type_coerce
+from sqlmodel import Session
+
 from annotator.core.codebook import codebook_to_yaml
 from annotator.core.errors import UserError
-from annotator.core.exchange.csv_export import ATTR_PREFIX, COLUMNS, Row, atomic_text_file, write_csv, write_jsonl
+from annotator.core.exchange.csv_export import (
+    ATTR_PREFIX,
+    COLUMNS,
+    Row,
+    atomic_text_file,
+    write_csv_rows,
+    write_jsonl_rows,
+)
 from annotator.store.engine import Project
-from annotator.store.services import codebooks, coders, documents, spans
+from annotator.store.models import Code, Coder, Document, Span
+from annotator.store.services import codebooks, coders, documents
 
 
 @dataclass(frozen=True)
@@ -72,55 +84,118 @@ def iso(value: datetime | None) -> str | None:
     return value.isoformat()
 
 
+def _iso_raw(value: object) -> str | None:
+    """`iso` of a timestamp as the driver returns it without type processing (a string on SQLite).
+
+    SQLite stores 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC); rewriting that string gives exactly what
+    `iso(datetime)` would, without building a datetime per cell. Anything else takes the slow path.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if len(value) == 26 and value[10] == " " and value[19] == ".":
+            frac = value[19:]
+            return f"{value[:10]}T{value[11:19]}{'' if frac == '.000000' else frac}+00:00"
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        return iso(value.astimezone(timezone.utc) if value.tzinfo is not None else value)
+    return str(value)
+
+
 def export_columns(project: Project, flt: SpanFilter | None = None, *, attributes: bool = False) -> list[str]:
     """The column list: the fixed ones, then `attr_<name>` for every attribute of the chosen documents."""
-    columns = list(COLUMNS)
-    if attributes:
-        resolved = resolve_filter(project, flt)
-        keys: set[str] = set()
-        for d in documents.list_documents(project):
-            if resolved.document_ids is None or d.id in resolved.document_ids:
-                keys.update(d.attributes)
-        columns += [ATTR_PREFIX + k for k in sorted(keys)]
-    return columns
+    return list(COLUMNS) + [ATTR_PREFIX + k for k in _attribute_keys(project, resolve_filter(project, flt),
+                                                                     attributes)]
+
+
+def _attribute_keys(project: Project, resolved: ResolvedFilter, attributes: bool) -> list[str]:
+    if not attributes:
+        return []
+    keys: set[str] = set()
+    for d in documents.list_documents(project):
+        if resolved.document_ids is None or d.id in resolved.document_ids:
+            keys.update(d.attributes)
+    return sorted(keys)
+
+
+def _span_query(s: Session, resolved: ResolvedFilter):  # type: ignore[no-untyped-def]
+    """Plain columns only (Core, no ORM objects), in document order. Timestamps come untyped (see `_iso_raw`)."""
+    sp, doc = Span.__table__, Document.__table__
+    q = (select(sp.c.uid, sp.c.document_id, sp.c.coder_id, sp.c.code_id, sp.c.start, sp.c.end, sp.c.memo,
+                type_coerce(sp.c.created_at, String), type_coerce(sp.c.updated_at, String))
+         .select_from(sp.join(doc, doc.c.id == sp.c.document_id)))
+    if resolved.document_ids is not None:
+        q = q.where(sp.c.document_id.in_(resolved.document_ids))
+    if resolved.coders is not None:
+        cd = Coder.__table__
+        q = q.where(sp.c.coder_id.in_(select(cd.c.id).where(cd.c.name.in_(resolved.coders))))
+    if resolved.code_keys is not None:
+        cc = Code.__table__
+        q = q.where(sp.c.code_id.in_(select(cc.c.id).where(cc.c.key.in_(resolved.code_keys))))
+    return q.order_by(doc.c.position, sp.c.document_id, sp.c.start, sp.c.end, sp.c.id)
+
+
+def iter_export_tuples(project: Project, flt: SpanFilter | None = None, *, attributes: bool = False,
+                       batch: int = 10_000) -> Iterator[tuple[object, ...]]:
+    """One tuple per span in `export_columns` order, in document order, streamed in constant memory.
+
+    Codes, coders and document names/attributes are looked up in small dicts built once; only the text
+    of the current document is held (spans come grouped by document), and `text` is `text[start:end]`.
+    """
+    resolved = resolve_filter(project, flt)
+    attr_keys = _attribute_keys(project, resolved, attributes)
+    book = codebooks.get_codebook(project)
+    names = {c.key: c.name for c in book.iter_codes()}
+    paths = codebooks.code_path(book)
+    with project.read() as s:
+        conn = s.connection()
+        doc, cd, cc = Document.__table__, Coder.__table__, Code.__table__
+        coder_names = dict(conn.execute(select(cd.c.id, cd.c.name)).all())
+        codes = {cid: (key, names.get(key, key), paths.get(key, key))
+                 for cid, key in conn.execute(select(cc.c.id, cc.c.key)).all()}
+        doc_info: dict[int, tuple[str, tuple[object, ...]]] = {}
+        for did, dname, attrs in conn.execute(select(doc.c.id, doc.c.name, doc.c.attributes)).all():
+            attrs = attrs or {}
+            doc_info[did] = (dname, tuple(attrs.get(k) for k in attr_keys))
+        result = conn.execution_options(stream_results=True, yield_per=batch).execute(_span_query(s, resolved))
+        current_id: int | None = None
+        text = dname = ""
+        extra: tuple[object, ...] = ()
+        conv = _iso_raw
+        for part in result.partitions():
+            for uid, did, cid, kid, start, end, memo, created, updated in part:
+                if did != current_id:  # one document's text in memory at a time
+                    current_id = did
+                    dname, extra = doc_info[did]
+                    text = conn.execute(select(doc.c.text).where(doc.c.id == did)).scalar_one()
+                key, cname, cpath = codes[kid]
+                row = (uid, dname, coder_names[cid], key, cname, cpath, start, end, text[start:end], memo or "",
+                       conv(created), conv(updated))
+                yield row + extra if attr_keys else row
 
 
 def iter_export_rows(project: Project, flt: SpanFilter | None = None, *,
                      attributes: bool = False) -> Iterator[Row]:
     """One dict per span, in document order, with the columns of `export_columns`."""
-    resolved = resolve_filter(project, flt)
-    book = codebooks.get_codebook(project)
-    names = {c.key: c.name for c in book.iter_codes()}
-    paths = codebooks.code_path(book)
-    attrs = {d.id: d.attributes for d in documents.list_documents(project)} if attributes else {}
-    current_id: int | None = None
-    current_text = ""
-    for rec in spans.iter_spans(project, coders=resolved.coders, document_ids=resolved.document_ids,
-                                code_keys=resolved.code_keys):
-        if rec.document_id != current_id:  # spans come grouped by document: one text in memory
-            current_id, current_text = rec.document_id, documents.document_text(project, rec.document_id)
-        row: Row = {
-            "span_id": rec.uid, "document": rec.document, "coder": rec.coder, "code": rec.code_key,
-            "code_name": names.get(rec.code_key, rec.code_key), "code_path": paths.get(rec.code_key, rec.code_key),
-            "start": rec.start, "end": rec.end, "text": current_text[rec.start:rec.end], "memo": rec.memo,
-            "created_at": iso(rec.created_at), "updated_at": iso(rec.updated_at),
-        }
-        for key, value in attrs.get(rec.document_id, {}).items():
-            row[ATTR_PREFIX + key] = value
-        yield row
+    columns = export_columns(project, flt, attributes=attributes)
+    for row in iter_export_tuples(project, flt, attributes=attributes):
+        yield dict(zip(columns, row, strict=True))
 
 
 def export_spans(project: Project, path: str | Path, *, fmt: str = "csv", flt: SpanFilter | None = None,
                  attributes: bool = False, excel: bool = False,
                  progress: Callable[[int], None] | None = None) -> int:
     """Write the spans to `path` as "csv" or "jsonl" (atomically); return the number of rows."""
+    if fmt not in ("csv", "jsonl"):
+        raise ValueError(f"unknown export format {fmt!r}")
     columns = export_columns(project, flt, attributes=attributes)
-    rows = iter_export_rows(project, flt, attributes=attributes)
-    if fmt == "csv":
-        return write_csv(path, columns, rows, excel=excel, progress=progress)
-    if fmt == "jsonl":
-        return write_jsonl(path, columns, rows, progress=progress)
-    raise ValueError(f"unknown export format {fmt!r}")
+    rows = iter_export_tuples(project, flt, attributes=attributes)
+    try:
+        if fmt == "csv":
+            return write_csv_rows(path, columns, rows, excel=excel, progress=progress)
+        return write_jsonl_rows(path, columns, rows, progress=progress)
+    finally:
+        rows.close()
 
 
 def export_codebook_yaml(project: Project, path: str | Path) -> int:
