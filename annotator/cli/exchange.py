@@ -5,15 +5,20 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.cli.common import parse_attrs, project_from, split_list
-from annotator.core.codebook import Codebook
 from annotator.core.errors import UserError
-from annotator.store.services import export, merge, refi
+
+if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported inside the commands: `--help` stays fast
+    from annotator.core.codebook import Codebook
+    from annotator.store.services.export import SpanFilter
 
 
-def _filter(args: argparse.Namespace) -> export.SpanFilter:
-    return export.SpanFilter(coders=split_list(args.coders), documents=split_list(args.documents),
+def _filter(args: argparse.Namespace) -> SpanFilter:
+    from annotator.store.services.export import SpanFilter
+
+    return SpanFilter(coders=split_list(args.coders), documents=split_list(args.documents),
                              codes=split_list(args.codes))
 
 
@@ -22,6 +27,8 @@ def _progress(n: int) -> None:
 
 
 def cmd_export_spans(args: argparse.Namespace) -> int:
+    from annotator.store.services import export
+
     with project_from(args) as project:
         n = export.export_spans(project, args.out, fmt=args.fmt, flt=_filter(args),
                                 attributes=args.attributes, excel=getattr(args, "excel", False),
@@ -31,6 +38,8 @@ def cmd_export_spans(args: argparse.Namespace) -> int:
 
 
 def cmd_export_codebook(args: argparse.Namespace) -> int:
+    from annotator.store.services import export
+
     with project_from(args) as project:
         n = export.export_codebook_yaml(project, args.out)
     print(f"exported the codebook ({n} codes) to {args.out}")
@@ -57,6 +66,7 @@ def _write(writer, *args) -> None:  # type: ignore[no-untyped-def]
 
 def cmd_export_qdpx(args: argparse.Namespace) -> int:
     from annotator.core.exchange.refi_qda import write_qdpx
+    from annotator.store.services import refi
 
     out = _writable(args.out)
     with project_from(args) as project:
@@ -69,6 +79,7 @@ def cmd_export_qdpx(args: argparse.Namespace) -> int:
 
 def cmd_export_qdc(args: argparse.Namespace) -> int:
     from annotator.core.exchange.refi_qda import write_qdc
+    from annotator.store.services import refi
     from annotator.store.services.codebooks import get_codebook
 
     out = _writable(args.out)
@@ -90,7 +101,7 @@ def _walk(codes):  # type: ignore[no-untyped-def]
 def import_qdpx_files(args: argparse.Namespace) -> int:
     """`annotator import` with .qdpx files (called by annotator.cli.basic); other files import as documents."""
     from annotator.core.exchange.refi_qda import read_qdpx
-    from annotator.store.services import documents
+    from annotator.store.services import documents, refi
 
     qdpx = [f for f in args.files if str(f).lower().endswith(".qdpx")]
     others = [f for f in args.files if f not in qdpx]
@@ -121,6 +132,7 @@ def import_qdpx_files(args: argparse.Namespace) -> int:
 def read_qdc_as_codebook(path: str | Path) -> Codebook:
     """A REFI-QDA .qdc as our Codebook (for `codebook load X.qdc`); adjustments are printed to stderr."""
     from annotator.core.exchange.refi_qda import read_qdc
+    from annotator.store.services import refi
 
     qdc = read_qdc(path)
     for warning in qdc.warnings:
@@ -131,6 +143,8 @@ def read_qdc_as_codebook(path: str | Path) -> Codebook:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
+    from annotator.store.services import merge
+
     with project_from(args) as project:
         report = merge.merge_projects(project, args.others, allow_conflicts=args.allow_conflicts,
                                       dry_run=args.dry_run)

@@ -268,3 +268,20 @@ def test_merge_three_coders_via_cli(tmp_path: Path) -> None:
     allowed = run("--project", sup, "merge", coders[0], "--allow-conflicts")
     assert "conflict: coder 'anna'" in allowed.stdout
     assert len(span_set(sup)) == len(expected) + 1
+
+
+# ---------------------------------------------------------------------------------------- start-up
+
+def test_help_is_complete_without_importing_the_store_or_qt() -> None:
+    """`annotator --help` lists every command but imports neither Qt nor SQLModel/SQLAlchemy/Alembic."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "annotator", "--help"], capture_output=True,
+                          text=True, encoding="utf-8", env=os.environ.copy(), timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    for command in ("export", "merge", "import", "codebook", "spans"):
+        assert command in proc.stdout
+    imported = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
+    heavy = {m for m in imported if m.split(".")[0] in {"PySide6", "sqlmodel", "sqlalchemy", "alembic", "pandas"}}
+    assert not heavy, sorted(heavy)[:10]
+    sub = run("export", "csv", "--help")
+    assert "--excel" in sub.stdout
+    assert "--attributes" in sub.stdout
