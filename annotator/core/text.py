@@ -10,7 +10,9 @@ from __future__ import annotations
 import codecs
 import contextlib
 import hashlib
+import re
 import unicodedata
+from collections import Counter
 
 import charset_normalizer
 
@@ -25,13 +27,31 @@ _RU_FREQ = dict(zip(
 ))
 
 
+# Counting is done with regexes and C-level str/bytes methods: a per-character Python loop over every
+# imported file cost ~60% of an import's time (10 MB corpus: 0.5 s of 0.75 s).
+# Control characters other than \t \n \v \f \r (what a binary file that happened to decode is full of) ...
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
+# ... and the same counting \r too: stored text has none left, so a lone one is as suspicious as any other.
+_CONTROL_OR_CR_BYTES = bytes([*range(0x00, 0x09), *range(0x0D, 0x20)])
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_CYRILLIC_UPPER = "".join(c for c in map(chr, range(0x400, 0x500)) if c.isupper())
+# The character before each uppercase Cyrillic letter (lookahead: consecutive capitals each get their pair).
+_BEFORE_CYRILLIC_UPPER = re.compile(f"(?s)(.)(?=[{re.escape(_CYRILLIC_UPPER)}])")
+_LATIN_THEN_CYRILLIC = re.compile(r"[A-Za-z](?=[\u0400-\u04ff])")
+_CYRILLIC_THEN_LATIN = re.compile(r"[\u0400-\u04ff](?=[A-Za-z])")
+
+
 def normalise_newlines(text: str) -> str:
     """Remove leading BOMs and turn `\\r\\n` and lone `\\r` into `\\n`; change nothing else.
 
     Every leading U+FEFF/U+FFFE goes, not just one: Qt's setPlainText silently drops such a character at the
     start of a document, which would shift every offset in the coding window by one.
     """
-    text = text.lstrip("\ufeff\ufffe")
+    if text[:1] in ("\ufeff", "\ufffe"):
+        text = text.lstrip("\ufeff\ufffe")
+    if "\r" not in text:  # the common case: no copy of the text at all
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -40,13 +60,19 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _is_cyrillic(ch: str) -> bool:
-    return "\u0400" <= ch <= "\u04ff"
+def _count_controls(sample: str, controls: bytes) -> int:
+    """How many characters of `sample` are among the ASCII `controls`.
+
+    Counted on the UTF-8 encoding, which keeps every ASCII character as its own byte and never uses a byte
+    below 0x80 inside a multi-byte sequence: encode + bytes.translate is several times faster than a regex.
+    """
+    raw = sample.encode("utf-8", "surrogatepass")
+    return len(raw) - len(raw.translate(None, controls))
 
 
 def _control_share(text: str) -> float:
     sample = text[:4096]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t\f\v")
+    controls = _count_controls(sample, _CONTROL_BYTES)
     return controls / max(1, len(sample))
 
 
@@ -81,21 +107,16 @@ def _russian_score(text: str) -> tuple[float, int, int]:
     Read in the wrong one of cp1251/KOI8-R, lowercase turns into capitals and frequent letters into rare
     ones, so frequent lowercase letters score and a capital right after a lowercase letter costs.
     """
-    score, cyrillic, mixed = 0.0, 0, 0
-    prev = ""
-    for ch in text:
-        if _is_cyrillic(ch):
-            cyrillic += 1
-            weight = _RU_FREQ.get(ch.lower(), 1)
-            score += weight if ch.islower() else weight / 2
-            if ch.isupper() and prev.islower():
-                score -= 50
-            if prev.isascii() and prev.isalpha():
-                mixed += 1
-        elif ch.isascii() and ch.isalpha() and _is_cyrillic(prev):
-            mixed += 1
-        prev = ch
-    return score, cyrillic, mixed
+    # Counted per distinct letter, not per character: same sum (all terms are halves of integers, so
+    # float addition is exact in any order), at C speed.
+    letters = Counter(_CYRILLIC.findall(text))
+    score = 0.0
+    for ch, n in letters.items():
+        weight = _RU_FREQ.get(ch.lower(), 1)
+        score += n * (weight if ch.islower() else weight / 2)
+    score -= 50 * sum(map(str.islower, _BEFORE_CYRILLIC_UPPER.findall(text)))
+    mixed = len(_LATIN_THEN_CYRILLIC.findall(text)) + len(_CYRILLIC_THEN_LATIN.findall(text))
+    return score, sum(letters.values()), mixed
 
 
 def _legacy_cyrillic(data: bytes) -> str | None:
@@ -104,7 +125,7 @@ def _legacy_cyrillic(data: bytes) -> str | None:
     Latin-1 text (say German 'Müller') also decodes in both, but then its Cyrillic letters sit inside
     Latin words; that mix rules Cyrillic out.
     """
-    high = sum(1 for b in data if b >= 0x80)
+    high = len(data) - len(data.translate(None, _HIGH_BYTES))
     if high == 0:
         return None
     best, best_score, best_counts = None, float("-inf"), (0, 0)
@@ -131,7 +152,7 @@ def _refuse_damaged_utf8(data: bytes, source: str) -> None:
     """
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
-    good = sum(1 for ch in text if ord(ch) > 0x7F and ch != "\ufffd")
+    good = len(text) - len(text.encode("ascii", "ignore")) - bad  # non-ASCII characters other than U+FFFD
     if bad and good >= 10 * bad:
         try:
             data.decode("utf-8")
@@ -193,10 +214,10 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
 
 def check_text_is_plausible(text: str, source: str) -> None:
     """Refuse decoded text that is mostly control characters: a binary file that happened to decode."""
-    if not text.strip():
+    if not text or text.isspace():  # the same test as `not text.strip()`, without copying the text
         raise UserError(f"{source}: contains no text (only whitespace); nothing to import")
     sample = text[:8192]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\t\f\v")
+    controls = _count_controls(sample, _CONTROL_OR_CR_BYTES)
     if controls > 0.01 * len(sample) + 2:
         raise UserError(f"{source}: looks like a binary file (control characters), not text; "
                         "import .txt, .md, .html, .docx or .pdf documents")

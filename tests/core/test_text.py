@@ -6,6 +6,8 @@ import codecs
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.core.errors import UserError
 from annotator.core.text import check_text_is_plausible, decode_bytes, normalise_newlines, text_sha256
@@ -108,3 +110,57 @@ def test_damaged_utf8_is_refused_with_its_line_not_read_as_cp1251():
     data = data[:40] + b"\xff" + data[40:]
     with pytest.raises(UserError, match=r"^f\.txt:2: not valid UTF-8 at byte 40"):
         decode_bytes(data, "f.txt")
+
+
+def _russian_score_by_character(text: str) -> tuple[float, int, int]:
+    """The scoring rule spelled out one character at a time (what the fast counting must equal)."""
+    from annotator.core.text import _RU_FREQ
+
+    def cyr(ch: str) -> bool:
+        return "\u0400" <= ch <= "\u04ff"
+
+    score, cyrillic, mixed, prev = 0.0, 0, 0, ""
+    for ch in text:
+        if cyr(ch):
+            cyrillic += 1
+            weight = _RU_FREQ.get(ch.lower(), 1)
+            score += weight if ch.islower() else weight / 2
+            if ch.isupper() and prev.islower():
+                score -= 50
+            if prev.isascii() and prev.isalpha():
+                mixed += 1
+        elif ch.isascii() and ch.isalpha() and cyr(prev):
+            mixed += 1
+        prev = ch
+    return score, cyrillic, mixed
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВЁЖЗЯЮЪ\u0400\u0482\u0483\u04ffabcXYZ äÄß1.\n\r🙂",
+               max_size=200))
+def test_russian_score_counts_exactly_as_the_per_character_rule(text):
+    from annotator.core.text import _russian_score
+
+    assert _russian_score(text) == _russian_score_by_character(text)
+    for codec in ("cp1251", "koi8_r"):
+        data = text.encode(codec, errors="ignore")
+        assert _russian_score(data.decode(codec)) == _russian_score_by_character(data.decode(codec))
+
+
+def test_control_characters_are_counted_per_character_not_per_byte():
+    # 8,192 Cyrillic characters (16 KB of UTF-8): the limit is 1% of characters + 2, i.e. 83 of them.
+    body = "ж" * 8192
+    check_text_is_plausible("\x01" * 83 + body[83:], "f")
+    with pytest.raises(UserError, match="binary"):
+        check_text_is_plausible("\x01" * 84 + body[84:], "f")
+    # \t \n \v \f are text; a lone \r (never left in stored text) and \x1f are not.
+    check_text_is_plausible("\t\n\v\f" * 1000 + "text", "f")
+    with pytest.raises(UserError, match="binary"):
+        check_text_is_plausible("ab\r\x1f" * 100, "f")
+
+
+def test_unicode_whitespace_only_is_no_text():
+    with pytest.raises(UserError, match="no text"):
+        check_text_is_plausible("\u3000\u00a0\u2028 \n", "f")
+    with pytest.raises(UserError, match="no text"):
+        check_text_is_plausible("", "f")
