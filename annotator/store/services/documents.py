@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import select
 
 from annotator.core.documents import ImportedDocument, read_document
@@ -45,13 +45,18 @@ def _info(doc: Document, length: int | None = None) -> DocumentInfo:
 
 def store_documents(project: Project, docs: Iterable[ImportedDocument],
                     errors: list[str] | None = None) -> ImportReport:
-    """Store already-read documents in one transaction; duplicates (by name or content) are reported."""
+    """Store already-read documents in one transaction; duplicates (by name or content) are reported.
+
+    Rows go in as one Core executemany of plain dicts: building an ORM object per document and flushing
+    them cost more than reading, decoding and checking the files (1,000 files: ~0.2 s of 0.3 s).
+    """
     report = ImportReport(errors=list(errors or []))
+    table = Document.__table__
     with project.write() as s:
         names = set(s.exec(select(Document.name)).all())
         hashes = dict(s.exec(select(Document.sha256, Document.name)).all())
         position = (s.exec(select(func.max(Document.position))).one() or 0) + 1
-        added: list[Document] = []
+        rows: list[dict] = []
         for doc in docs:
             digest = doc.sha256
             if digest in hashes:
@@ -62,16 +67,24 @@ def store_documents(project: Project, docs: Iterable[ImportedDocument],
                 report.errors.append(f"{doc.source_filename or doc.name}: a document named '{doc.name}' "
                                      "already exists; import it with another --name")
                 continue
-            row = Document(name=doc.name, text=doc.text, sha256=digest, source_filename=doc.source_filename,
-                           imported_at=doc.imported_at, attributes=doc.attributes,
-                           position=position)
+            rows.append({"name": doc.name, "text": doc.text, "sha256": digest,
+                         "source_filename": doc.source_filename, "imported_at": doc.imported_at,
+                         "attributes": dict(doc.attributes or {}), "position": position})
             position += 1
-            s.add(row)
-            added.append(row)
             names.add(doc.name)
             hashes[digest] = doc.name
-        s.flush()
-        report.imported = [_info(d) for d in added]
+        if rows:
+            # A plain executemany (RETURNING with ordered ids falls back to one statement per row on
+            # SQLite); the new ids are read back by position, which only this transaction has written.
+            s.execute(insert(table), rows)
+            ids = dict(s.exec(select(Document.name, Document.id)
+                              .where(Document.position >= rows[0]["position"])).all())
+            report.imported = [
+                DocumentInfo(id=ids[r["name"]], name=r["name"], length=len(r["text"]), sha256=r["sha256"],
+                             source_filename=r["source_filename"], imported_at=r["imported_at"],
+                             attributes=dict(r["attributes"]))
+                for r in rows
+            ]
     return report
 
 
