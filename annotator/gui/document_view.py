@@ -8,14 +8,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+import numpy as np
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPen, QResizeEvent, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QTextBlock,
+    QTextCharFormat,
+    QTextCursor,
+    QTextFormat,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from annotator.core.spans import SpanRecord
 from annotator.gui.highlighter import SpanHighlighter
 from annotator.gui.positions import Positions
-from annotator.gui.span_index import Entry, SpanIndex
+from annotator.gui.span_index import Entry, SpanIndex, record_arrays
 from annotator.gui.stripes import StripesMargin
 
 FALLBACK_COLOR = "#cccccc"
@@ -50,6 +61,7 @@ class DocumentView(QPlainTextEdit):
         self.stripes.tooltip_for = lambda entries: self.tooltip_for(entries)
         self.updateRequest.connect(self._on_update_request)
         self.setViewportMargins(self.stripes.margin_width, 0, 0, 0)
+        self.verticalScrollBar().valueChanged.connect(self.reveal_visible)
 
     # -- loading and changing spans ---------------------------------------------------------------
     def entry(self, record: SpanRecord) -> Entry:
@@ -58,22 +70,44 @@ class DocumentView(QPlainTextEdit):
                      record.coder, record.code_key)
 
     def load(self, text: str, spans: Iterable[SpanRecord]) -> None:
-        """Show `text` with `spans` (stored offsets). One pass: index first, then the text is laid out."""
+        """Show `text` with `spans` (stored offsets); only the blocks on screen are highlighted now.
+
+        Per span this costs two C-speed attribute reads (into numpy arrays); entries are made when a
+        span first comes on screen, so opening 100,000 spans costs about what 10,000 do.
+        """
+        records = spans if isinstance(spans, list) else list(spans)
         self.positions = Positions(text)
         self.selected_span_id = None
-        self.index = SpanIndex(self.entry(r) for r in spans)
+        self.index = self._index_for(records)
         self.highlighter.index = self.index
-        self.setPlainText(text)  # the attached highlighter formats each new block once, from the index
+        self.highlighter.reset()
+        self.setPlainText(text)  # the highlighter formats nothing yet: no block is revealed
         if self.document().characterCount() - 1 != self.positions.qt_length:
             raise RuntimeError("Qt document length differs from the stored text (unexpected line separator?)")
         self.setExtraSelections([])
+        self.reveal_visible()
         self.stripes.update()
+
+    def _index_for(self, records: list[SpanRecord]) -> SpanIndex:
+        starts, ends = record_arrays(records)
+        q_starts, q_ends = self.positions.array_to_qt(starts), self.positions.array_to_qt(ends)
+        colors = self.colors
+
+        def make(k: int) -> Entry:
+            r = records[k]
+            return Entry(int(q_starts[k]), int(q_ends[k]), r.id or 0, colors.get(r.code_key, FALLBACK_COLOR),
+                         r.coder, r.code_key)
+
+        def ids() -> np.ndarray:
+            return np.fromiter((r.id or 0 for r in records), np.int64, len(records))
+        return SpanIndex.from_arrays(q_starts, q_ends, make, ids)
 
     def set_spans(self, spans: Iterable[SpanRecord]) -> None:
         """Replace all spans (e.g. other coders shown) without reloading the text."""
-        self.index = SpanIndex(self.entry(r) for r in spans)
+        self.index = self._index_for(list(spans))
         self.highlighter.index = self.index
-        self.highlighter.rehighlight()
+        self.highlighter.forget()
+        self.reveal_visible()
         self._refresh_selection()
         self.stripes.update()
 
@@ -145,16 +179,26 @@ class DocumentView(QPlainTextEdit):
         self.setExtraSelections([sel])
 
     # -- geometry for the stripes margin ---------------------------------------------------------
-    def visible_range(self) -> tuple[int, int]:
+    def visible_blocks(self) -> tuple[QTextBlock, QTextBlock]:
+        """The first and last block (partly) on screen."""
         block = self.firstVisibleBlock()
-        first = block.position()
+        first = last = block
         offset = self.contentOffset()
         height = self.viewport().height()
-        last = block
         while block.isValid() and self.blockBoundingGeometry(block).translated(offset).top() <= height:
             last = block
             block = block.next()
-        return first, last.position() + last.length()
+        return first, last
+
+    def visible_range(self) -> tuple[int, int]:
+        first, last = self.visible_blocks()
+        return first.position(), last.position() + last.length()
+
+    def reveal_visible(self) -> None:
+        """Highlight the on-screen blocks not highlighted yet (after load, scroll, resize; before paint)."""
+        first, last = self.visible_blocks()
+        if first.isValid():
+            self.highlighter.reveal(first, last.blockNumber())
 
     def visible_entries(self) -> list[Entry]:
         first, last = self.visible_range()
@@ -187,6 +231,11 @@ class DocumentView(QPlainTextEdit):
         super().resizeEvent(event)
         cr = self.contentsRect()
         self.stripes.setGeometry(QRect(cr.left(), cr.top(), self.stripes.margin_width, cr.height()))
+        self.reveal_visible()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self.reveal_visible()  # catches what scrolling and resizing did not (zoom, relayout); usually a no-op
+        super().paintEvent(event)
 
     def _on_update_request(self, rect: QRect, dy: int) -> None:
         if dy:

@@ -5,11 +5,17 @@ boundaries and gives every elementary segment one format whose background multip
 spans covering it (so an overlap is visibly darker and tinted by both codes, never hidden by the last one
 painted); where two or more spans overlap the text is also underlined. After a change only the blocks the
 changed span covers are re-highlighted (`rehighlight_range`).
+
+Highlighting is lazy: QSyntaxHighlighter would run `highlightBlock` (Python) for every block of a newly
+loaded document, most of which nobody looks at yet. Here a block is formatted only once it is *revealed*:
+the view calls `reveal` for the blocks on screen after loading, scrolling, resizing and before painting.
+Qt-initiated re-highlights of unrevealed blocks return at once. Formats only change colours and underline,
+never metrics, so re-highlighting a block does not move others and cannot cascade.
 """
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument
 
 from annotator.gui.span_index import SpanIndex
 
@@ -28,13 +34,16 @@ def blend(colors: tuple[str, ...]) -> QColor:
 
 
 class SpanHighlighter(QSyntaxHighlighter):
-    """Highlights from a SpanIndex (Qt positions); the owning view replaces `index` and calls rehighlight."""
+    """Highlights revealed blocks from a SpanIndex (Qt positions); the owning view replaces `index`."""
 
     def __init__(self, document: QTextDocument, index: SpanIndex) -> None:
         super().__init__(document)
         self.index = index
         self._formats: dict[tuple[str, ...], QTextCharFormat] = {}
-        self.blocks_highlighted = 0  # for tests/benchmarks: proves re-highlighting stays local
+        self._on = False                # True while we ask Qt to highlight a block
+        self.revealed: set[int] = set()  # block numbers formatted from the current index
+        self.blocks_highlighted = 0  # blocks re-highlighted after span changes: proves that stays local
+        self.blocks_revealed = 0     # blocks formatted because they came on screen
 
     def _format(self, colors: tuple[str, ...]) -> QTextCharFormat:
         fmt = self._formats.get(colors)
@@ -48,12 +57,15 @@ class SpanHighlighter(QSyntaxHighlighter):
         return fmt
 
     def highlightBlock(self, text: str) -> None:  # positions come from currentBlock()
+        if not self._on and not self.revealed:
+            return  # loading: nothing is on screen yet
         block = self.currentBlock()
+        if not self._on and block.blockNumber() not in self.revealed:
+            return
         start = block.position()
         length = block.length() - 1  # UTF-16 units without the paragraph separator
         if length <= 0 or not len(self.index):
             return
-        self.blocks_highlighted += 1
         entries = self.index.query(start, start + length)
         if not entries:
             return
@@ -78,11 +90,45 @@ class SpanHighlighter(QSyntaxHighlighter):
                 if nxt > pos:
                     self.setFormat(pos, nxt - pos, self._format(tuple(active[k] for k in sorted(active))))
 
+    def _highlight(self, block: QTextBlock) -> None:
+        self.revealed.add(block.blockNumber())
+        self._on = True
+        try:
+            self.rehighlightBlock(block)
+        finally:
+            self._on = False
+
+    def reset(self) -> None:
+        """Forget revealed blocks (call before replacing the document's text: new blocks carry no formats)."""
+        self.revealed.clear()
+
+    def forget(self) -> None:
+        """Clear the formats of every revealed block (the index was replaced); reveal again afterwards."""
+        doc = self.document()
+        numbers, self.revealed = sorted(self.revealed), set()
+        for n in numbers:
+            block = doc.findBlockByNumber(n)
+            if block.isValid():
+                self.rehighlightBlock(block)  # not revealed any more: highlightBlock sets nothing
+
+    def reveal(self, first: QTextBlock, last_number: int) -> int:
+        """Format the blocks from `first` to block number `last_number` not formatted yet; returns how many."""
+        count = 0
+        block = first
+        while block.isValid() and block.blockNumber() <= last_number:
+            if block.blockNumber() not in self.revealed:
+                self._highlight(block)
+                count += 1
+            block = block.next()
+        self.blocks_revealed += count
+        return count
+
     def rehighlight_range(self, q_start: int, q_end: int) -> None:
         """Re-highlight only the blocks that [q_start, q_end) touches."""
         doc = self.document()
         block = doc.findBlock(q_start)
         last = doc.findBlock(max(q_start, q_end - 1)).blockNumber()
         while block.isValid() and block.blockNumber() <= last:
-            self.rehighlightBlock(block)
+            self._highlight(block)
+            self.blocks_highlighted += 1
             block = block.next()

@@ -6,6 +6,8 @@ which wraps `annotator.core.offsets.OffsetMap`. Nothing else in `annotator.gui` 
 
 from __future__ import annotations
 
+import numpy as np
+
 from annotator.core.offsets import OffsetMap
 
 
@@ -15,6 +17,7 @@ class Positions:
     def __init__(self, text: str) -> None:
         self.text = text
         self._map = OffsetMap.for_text(text)
+        self._astral: np.ndarray | None = None
 
     @property
     def qt_length(self) -> int:
@@ -36,3 +39,15 @@ class Positions:
         if self._map.to_utf16(end) < q_end:
             end += 1
         return start, end
+
+    def array_to_qt(self, cps: np.ndarray) -> np.ndarray:
+        """Many stored offsets at once (vectorised `to_qt`; the identity for text without astral characters)."""
+        if len(cps) and (int(cps.min()) < 0 or int(cps.max()) > self._map.text_length):
+            bad = int(cps.min()) if int(cps.min()) < 0 else int(cps.max())
+            raise ValueError(f"code-point offset {bad} outside 0..{self._map.text_length}")
+        astral = self._map.astral_positions
+        if not astral:
+            return cps
+        if self._astral is None:
+            self._astral = np.asarray(astral, np.int64)
+        return cps + np.searchsorted(self._astral, cps, "left")
