@@ -7,6 +7,7 @@ repainted from the view's visible blocks only. Bars are packed into lanes by the
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
@@ -62,9 +63,16 @@ class StripesMargin(QWidget):
         """(entry, lane, top, bottom) for every visible span; a lane is reused once a bar has ended."""
         view = self.view
         rows = []
-        visible = view.visible_range()  # type: ignore[attr-defined]
-        for e in view.index.query(*visible):  # type: ignore[attr-defined]
-            top, bottom = view.y_extent(e.start, e.end, visible)  # type: ignore[attr-defined]
+        blocks = view.visible_blocks()  # type: ignore[attr-defined]
+        first = blocks[0].position()
+        last = blocks[1].position() + blocks[1].length()
+        starts, tops, bottoms = view.line_table(blocks)  # type: ignore[attr-defined]
+        height = self.view.viewport().height()  # type: ignore[attr-defined]
+        for e in view.index.query(first, last):  # type: ignore[attr-defined]
+            # Same rule as DocumentView.y_extent: spans running off the visible blocks run off the edge.
+            top = int(tops[bisect.bisect_right(starts, e.start) - 1]) if e.start >= first else -4
+            end = max(e.start, e.end - 1)
+            bottom = int(bottoms[bisect.bisect_right(starts, end) - 1]) if end < last else height + 4
             rows.append((top, bottom, e))
         rows.sort(key=lambda r: (r[0], -(r[1] - r[0]), r[2].start, r[2].span_id))
         placed: list[tuple[Entry, int, int, int]] = []
@@ -110,13 +118,19 @@ class StripesMargin(QWidget):
         lane_w = max(LANE_MIN, min(LANE, (self.width() - LABEL_MIN) // lanes))
         selected = self.view.selected_span_id  # type: ignore[attr-defined]
         bar_rects: dict[int, QRect] = {}
+        pens: dict[str, tuple[QColor, QPen]] = {}  # hundreds of bars share a handful of colours
+        width = self.width()
         for e, lane, top, bottom in bars:
-            right = max(BAR + 2, self.width() - 6 - lane * lane_w)
-            bar_color = QColor(e.color).darker(150)
+            right = max(BAR + 2, width - 6 - lane * lane_w)
+            style = pens.get(e.color)
+            if style is None:
+                bar_color = QColor(e.color).darker(150)
+                style = pens[e.color] = (bar_color, QPen(bar_color, 1))
+            bar_color, pen = style
             bar = QRect(right - BAR, top + 1, BAR, max(3, bottom - top - 2))
             bar_rects[e.span_id] = bar
             painter.fillRect(bar, bar_color if e.span_id != selected else QColor("#1a1a1a"))
-            painter.setPen(QPen(bar_color, 1))
+            painter.setPen(pen)
             painter.drawLine(right, bar.top(), right + 2, bar.top())
             painter.drawLine(right, bar.bottom(), right + 2, bar.bottom())
             if self.show_coders:
@@ -124,6 +138,8 @@ class StripesMargin(QWidget):
             self._hits.append((bar.adjusted(-2, 0, 3, 0), e))
         fm = QFontMetrics(self.font())
         for e, rect, bar_x in self.layout_labels(bars, lane_w):
+            if rect.top() > self.height():
+                break  # labels are stacked downwards: the rest are below the margin
             color = QColor(e.color)
             label = fm.elidedText(self.label(e), Qt.TextElideMode.ElideRight, rect.width() - 6)
             pill_w = fm.horizontalAdvance(label) + 6
