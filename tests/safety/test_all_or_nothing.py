@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import random
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -60,6 +61,43 @@ def _reopen_and_check(project: Path) -> list[str]:
     return dump(project)
 
 
+def _counts(project: Path) -> tuple[int, int]:
+    con = sqlite3.connect(project)
+    try:
+        return tuple(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[return-value]
+                     for t in ("document", "span"))
+    finally:
+        con.close()
+
+
+def kill_series(template: Path, args: list[str], delays: list[float], work: Path) -> list[str]:
+    """Kill `annotator ARGS` inside its write transaction after each delay, each time on a fresh copy of
+    `template`. Each outcome must be 'unchanged' (dump equal to before) or 'complete' (same counts as a run
+    left to finish); the first kill, right after BEGIN, must leave the project unchanged."""
+    work.mkdir(exist_ok=True)
+    before = dump(template)
+    finished = work / "finished.db"
+    shutil.copy(template, finished)
+    result = cli(*args, project=finished)
+    assert result.returncode in (0, 1), result.stderr
+    complete = _counts(finished)
+    assert dump(finished) != before, "the command must change something when it runs to the end"
+    outcomes = []
+    for i, delay in enumerate(delays):
+        copy = work / f"run{i}.db"
+        shutil.copy(template, copy)
+        killed = kill_inside_write(args, copy, delay)
+        if _reopen_and_check(copy) == before:
+            outcomes.append("unchanged")
+        else:
+            assert _counts(copy) == complete, f"delay {delay}: a partial write survived"
+            outcomes.append("complete")
+        if i == 0:
+            assert killed, "the command finished before it could be killed; give it more work"
+            assert outcomes[0] == "unchanged", "killed right after BEGIN, the project must be as it was"
+    return outcomes
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     path = tmp_path / "p.db"
@@ -92,37 +130,16 @@ def _spans_csv(path: Path, rows: int, bad_row_at: int | None = None) -> Path:
 
 def test_bulk_import_killed_inside_its_transaction_changes_nothing(project: Path, tmp_path: Path) -> None:
     files = _many_documents(tmp_path / "docs", 20, 40_000)
-    before = dump(project)
-    delays = [0.0, 0.01, 0.05] + ([0.002 * i for i in range(40)] if LONG else [])
-    outcomes = []
-    for delay in delays:
-        killed = kill_inside_write(["import", *map(str, files)], project, delay)
-        after = _reopen_and_check(project)
-        if after != before:  # the commit finished before the kill landed: then all of it must be there
-            assert not killed or delay > 0
-            with open_project(project) as reopened:
-                from annotator.store.services.documents import list_documents
-
-                assert len(list_documents(reopened)) == 2 + len(files)
-            outcomes.append("complete")
-            break
-        outcomes.append("unchanged")
-    assert outcomes[0] == "unchanged", "the first kill (right at BEGIN) must leave the project as it was"
-    result = cli("import", *files, project=project)  # and the project still takes the import afterwards
-    assert result.returncode in (0, 1), result.stderr
-    assert dump(project) != before
+    delays = [0.0, 0.01] + ([0.005 * i for i in range(60)] if LONG else [])
+    outcomes = kill_series(project, ["import", *map(str, files)], delays, tmp_path / "runs")
+    assert outcomes[0] == "unchanged"
 
 
 def test_spans_import_killed_inside_its_transaction_changes_nothing(project: Path, tmp_path: Path) -> None:
     source = _spans_csv(tmp_path / "spans.csv", 12_000)
-    before = dump(project)
-    for delay in [0.0, 0.2] + ([0.05 * i for i in range(30)] if LONG else []):
-        killed = kill_inside_write(["spans", "import", str(source)], project, delay)
-        assert killed, "the import finished before it could be killed; make the file larger"
-        assert _reopen_and_check(project) == before
-    result = cli("spans", "import", source, project=project)
-    assert result.returncode == 0, result.stderr
-    assert dump(project) != before
+    delays = [0.0, 0.2] + ([0.05 * i for i in range(40)] if LONG else [])
+    outcomes = kill_series(project, ["spans", "import", str(source)], delays, tmp_path / "runs")
+    assert outcomes[:2] == ["unchanged", "unchanged"]
 
 
 def test_spans_import_with_a_bad_last_row_imports_nothing(project: Path, tmp_path: Path) -> None:

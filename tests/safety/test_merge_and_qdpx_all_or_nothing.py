@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.safety.helpers import LONG, assert_clean_error, cli, dump, integrity, make_project
-from tests.safety.test_all_or_nothing import _reopen_and_check, kill_inside_write
+from tests.safety.test_all_or_nothing import kill_series
 
 SPANS = 8000
 
@@ -49,19 +49,14 @@ def test_merge_killed_inside_its_transaction_changes_nothing(projects: tuple[Pat
     supervisor = tmp_path / "supervisor.db"
     shutil.copy(projects[0], supervisor)
     before = dump(supervisor)
-    for delay in [0.0, 0.3] + ([0.1 * i for i in range(20)] if LONG else []):
-        killed = kill_inside_write(["merge", str(projects[1])], supervisor, delay)
-        assert killed, "the merge finished before it could be killed; make the coder project larger"
-        assert _reopen_and_check(supervisor) == before
-    for backup in supervisor.parent.glob("supervisor.pre-merge-*.db"):
-        assert dump(backup) == before  # any backup written before the kill is the untouched project
-    result = cli("merge", projects[1], project=supervisor)
-    assert result.returncode == 0, result.stderr
-    assert integrity(supervisor) == "ok"
-    backups = sorted(supervisor.parent.glob("supervisor.pre-merge-*.db"))
-    assert backups, "a merge that writes must leave a backup first"
-    assert dump(backups[-1]) == before
-    assert dump(supervisor) != before
+    delays = [0.0, 0.3] + ([0.1 * i for i in range(25)] if LONG else [])
+    outcomes = kill_series(supervisor, ["merge", str(projects[1])], delays, tmp_path / "runs")
+    assert outcomes[:2] == ["unchanged", "unchanged"]
+    for backup in (tmp_path / "runs").glob("*.pre-merge-*.db"):
+        assert dump(backup) == before  # every backup, even one written just before a kill, is the old project
+    finished = tmp_path / "runs" / "finished.db"
+    assert integrity(finished) == "ok"
+    assert len(list((tmp_path / "runs").glob("finished.pre-merge-*.db"))) == 1, "a merge backs up first"
 
 
 def test_merge_of_something_that_is_not_a_project_changes_nothing(projects: tuple[Path, Path, Path],
@@ -82,15 +77,9 @@ def test_qdpx_import_killed_inside_its_transaction_changes_nothing(projects: tup
                                                                    tmp_path: Path) -> None:
     target = tmp_path / "fresh.db"
     assert cli("status", project=target).returncode == 0
-    before = dump(target)
-    for delay in [0.0, 0.2] + ([0.05 * i for i in range(20)] if LONG else []):
-        killed = kill_inside_write(["import", str(projects[2])], target, delay)
-        if not killed:
-            pytest.fail("the qdpx import finished before it could be killed; make it larger")
-        assert _reopen_and_check(target) == before
-    result = cli("import", projects[2], project=target)
-    assert result.returncode == 0, result.stderr
-    assert dump(target) != before
+    delays = [0.0, 0.2] + ([0.05 * i for i in range(25)] if LONG else [])
+    outcomes = kill_series(target, ["import", str(projects[2])], delays, tmp_path / "runs")
+    assert outcomes[0] == "unchanged"
 
 
 def test_a_damaged_qdpx_imports_nothing(projects: tuple[Path, Path, Path], tmp_path: Path) -> None:
