@@ -253,3 +253,21 @@ def test_every_sample_codebook_becomes_a_loadable_codebook(tmp_path: Path, share
         with open_project(tmp_path / f"c{i}.db") as p:
             report = codebooks.load_codebook(p, book, source=sample.name)
             assert len(report.added) == len(keys)
+
+
+def test_csv_fast_path_equals_csv_writer_of_the_rows(project: Project, tmp_path: Path) -> None:
+    """The CSV records built per span (pre-formatted cells) are what csv.writer makes of the same rows."""
+    import io
+
+    from annotator.core.exchange.csv_export import neutralise
+    from annotator.store.services.export import export_columns, iter_export_tuples
+
+    for excel in (False, True):
+        out = tmp_path / f"fast{excel}.csv"
+        export_spans(project, out, attributes=True, excel=excel)
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")
+        writer.writerow(export_columns(project, attributes=True))
+        for row in iter_export_tuples(project, attributes=True):
+            writer.writerow([neutralise(v) for v in row] if excel else row)
+        assert out.read_bytes() == buf.getvalue().encode("utf-8-sig" if excel else "utf-8")

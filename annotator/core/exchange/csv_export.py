@@ -104,6 +104,47 @@ def _neutralise_rows(chunk: list[Sequence[object]]) -> list[list[object]]:
     return [["'" + v if isinstance(v, str) and v.startswith(starts) else v for v in row] for row in chunk]
 
 
+def csv_cell(value: object) -> str:
+    """One cell exactly as `csv.writer` (QUOTE_MINIMAL, CRLF) writes it inside a row of several cells.
+
+    Lets a caller pre-format cells that repeat (a document's name, a code's path) once and build each
+    record with one f-string: the C writer looks at every character through a function call, which
+    made it the largest cost of a million-row export.
+    """
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if '"' in text or "," in text or "\n" in text or "\r" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_cell_excel(value: object) -> str:
+    """`csv_cell` of the neutralised value (`--excel`)."""
+    return csv_cell(neutralise(value))
+
+
+def write_csv_lines(path: str | Path, columns: Sequence[str], lines: Iterable[str], *, excel: bool = False,
+                    progress: Callable[[int], None] | None = None) -> int:
+    """Write a header and pre-formatted CSV records (each ending in CRLF, cells made with `csv_cell`).
+
+    Same file as `write_csv_rows` (UTF-8, BOM with `excel`, atomic, progress after every full batch).
+    """
+    count = 0
+    it = iter(lines)
+    with atomic_text_file(path, encoding="utf-8-sig" if excel else "utf-8") as handle:
+        csv.writer(handle, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow(columns)
+        while True:
+            chunk = list(islice(it, BATCH))
+            if not chunk:
+                break
+            handle.write("".join(chunk))
+            count += len(chunk)
+            if progress is not None and len(chunk) == BATCH:
+                progress(count)
+    return count
+
+
 def write_jsonl(path: str | Path, columns: list[str], rows: Iterable[Row], *,
                 progress: Callable[[int], None] | None = None) -> int:
     """One JSON object per line (UTF-8, `\\n`); offsets stay integers, missing values are null."""

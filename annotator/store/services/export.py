@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import String, select, type_coerce
+from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from annotator.core.codebook import codebook_to_yaml
@@ -23,7 +24,9 @@ from annotator.core.exchange.csv_export import (
     COLUMNS,
     Row,
     atomic_text_file,
-    write_csv_rows,
+    csv_cell,
+    csv_cell_excel,
+    write_csv_lines,
     write_jsonl_rows,
 )
 from annotator.store.engine import Project
@@ -135,6 +138,36 @@ def _span_query(s: Session, resolved: ResolvedFilter):  # type: ignore[no-untype
     return q.order_by(doc.c.position, sp.c.document_id, sp.c.start, sp.c.end, sp.c.id)
 
 
+@dataclass(frozen=True)
+class _Lookups:
+    """What repeats across rows, fetched once: names by id, code (key, name, path), document attributes."""
+
+    coders: dict[int, str]
+    codes: dict[int, tuple[str, str, str]]
+    documents: dict[int, tuple[str, tuple[object, ...]]]  # id -> (name, attribute values in column order)
+
+
+def _lookups(project: Project, conn: Connection, attr_keys: list[str]) -> _Lookups:
+    book = codebooks.get_codebook(project)
+    names = {c.key: c.name for c in book.iter_codes()}
+    paths = codebooks.code_path(book)
+    doc, cd, cc = Document.__table__, Coder.__table__, Code.__table__
+    codes = {cid: (key, names.get(key, key), paths.get(key, key))
+             for cid, key in conn.execute(select(cc.c.id, cc.c.key)).all()}
+    docs = {did: (name, tuple((attrs or {}).get(k) for k in attr_keys))
+            for did, name, attrs in conn.execute(select(doc.c.id, doc.c.name, doc.c.attributes)).all()}
+    return _Lookups(dict(conn.execute(select(cd.c.id, cd.c.name)).all()), codes, docs)
+
+
+def _partitions(conn: Connection, q, batch: int) -> Iterator[list]:  # type: ignore[no-untyped-def]
+    yield from conn.execution_options(stream_results=True, yield_per=batch).execute(q).partitions()
+
+
+def _text(conn: Connection, document_id: int) -> str:
+    doc = Document.__table__
+    return conn.execute(select(doc.c.text).where(doc.c.id == document_id)).scalar_one()
+
+
 def iter_export_tuples(project: Project, flt: SpanFilter | None = None, *, attributes: bool = False,
                        batch: int = 10_000) -> Iterator[tuple[object, ...]]:
     """One tuple per span in `export_columns` order, in document order, streamed in constant memory.
@@ -144,34 +177,60 @@ def iter_export_tuples(project: Project, flt: SpanFilter | None = None, *, attri
     """
     resolved = resolve_filter(project, flt)
     attr_keys = _attribute_keys(project, resolved, attributes)
-    book = codebooks.get_codebook(project)
-    names = {c.key: c.name for c in book.iter_codes()}
-    paths = codebooks.code_path(book)
     with project.read() as s:
         conn = s.connection()
-        doc, cd, cc = Document.__table__, Coder.__table__, Code.__table__
-        coder_names = dict(conn.execute(select(cd.c.id, cd.c.name)).all())
-        codes = {cid: (key, names.get(key, key), paths.get(key, key))
-                 for cid, key in conn.execute(select(cc.c.id, cc.c.key)).all()}
-        doc_info: dict[int, tuple[str, tuple[object, ...]]] = {}
-        for did, dname, attrs in conn.execute(select(doc.c.id, doc.c.name, doc.c.attributes)).all():
-            attrs = attrs or {}
-            doc_info[did] = (dname, tuple(attrs.get(k) for k in attr_keys))
-        result = conn.execution_options(stream_results=True, yield_per=batch).execute(_span_query(s, resolved))
+        look = _lookups(project, conn, attr_keys)
+        coder_names, codes, docs = look.coders, look.codes, look.documents
         current_id: int | None = None
         text = dname = ""
         extra: tuple[object, ...] = ()
         conv = _iso_raw
-        for part in result.partitions():
+        for part in _partitions(conn, _span_query(s, resolved), batch):
             for uid, did, cid, kid, start, end, memo, created, updated in part:
                 if did != current_id:  # one document's text in memory at a time
-                    current_id = did
-                    dname, extra = doc_info[did]
-                    text = conn.execute(select(doc.c.text).where(doc.c.id == did)).scalar_one()
+                    current_id, text = did, _text(conn, did)
+                    dname, extra = docs[did]
                 key, cname, cpath = codes[kid]
                 row = (uid, dname, coder_names[cid], key, cname, cpath, start, end, text[start:end], memo or "",
                        conv(created), conv(updated))
                 yield row + extra if attr_keys else row
+
+
+def iter_csv_lines(project: Project, flt: SpanFilter | None = None, *, attributes: bool = False,
+                   excel: bool = False, batch: int = 10_000) -> Iterator[str]:
+    """The CSV records (CRLF-terminated) of `iter_export_tuples`, built with one f-string per span.
+
+    Cells that repeat (document, coder, code columns, attributes) are formatted once per id; only the
+    span's own cells (uid, text, memo, timestamps) go through `csv_cell` on every row.
+    """
+    resolved = resolve_filter(project, flt)
+    attr_keys = _attribute_keys(project, resolved, attributes)
+    cell = csv_cell_excel if excel else csv_cell
+    with project.read() as s:
+        conn = s.connection()
+        look = _lookups(project, conn, attr_keys)
+        coder_cells = {cid: cell(name) for cid, name in look.coders.items()}
+        code_cells = {kid: ",".join(map(cell, info)) for kid, info in look.codes.items()}
+        current_id: int | None = None
+        text = doc_cell = tail = ""
+        for part in _partitions(conn, _span_query(s, resolved), batch):
+            for uid, did, cid, kid, start, end, memo, created, updated in part:
+                if did != current_id:  # one document's text in memory at a time
+                    current_id, text = did, _text(conn, did)
+                    dname, extra = look.documents[did]
+                    doc_cell = cell(dname)
+                    tail = "".join("," + cell(v) for v in extra) + "\r\n"
+                yield (f"{cell(uid)},{doc_cell},{coder_cells[cid]},{code_cells[kid]},{start},{end},"
+                       f"{cell(text[start:end])},{cell(memo)},{_iso_cell(created, cell)},"
+                       f"{_iso_cell(updated, cell)}{tail}")
+
+
+def _iso_cell(value: object, cell: Callable[[object], str]) -> str:
+    """`_iso_raw` as a CSV cell; SQLite's stored form takes the fast path (nothing to quote in it)."""
+    if type(value) is str and len(value) == 26 and value[10] == " " and value[19] == ".":
+        frac = value[19:]
+        return f"{value[:10]}T{value[11:19]}{'' if frac == '.000000' else frac}+00:00"
+    return cell(_iso_raw(value))
 
 
 def iter_export_rows(project: Project, flt: SpanFilter | None = None, *,
@@ -189,10 +248,14 @@ def export_spans(project: Project, path: str | Path, *, fmt: str = "csv", flt: S
     if fmt not in ("csv", "jsonl"):
         raise ValueError(f"unknown export format {fmt!r}")
     columns = export_columns(project, flt, attributes=attributes)
+    if fmt == "csv":
+        lines = iter_csv_lines(project, flt, attributes=attributes, excel=excel)
+        try:
+            return write_csv_lines(path, columns, lines, excel=excel, progress=progress)
+        finally:
+            lines.close()
     rows = iter_export_tuples(project, flt, attributes=attributes)
     try:
-        if fmt == "csv":
-            return write_csv_rows(path, columns, rows, excel=excel, progress=progress)
         return write_jsonl_rows(path, columns, rows, progress=progress)
     finally:
         rows.close()
