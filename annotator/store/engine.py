@@ -131,8 +131,13 @@ class Project:
         head = script.get_current_head()
         with self.engine.connect() as conn:
             current = MigrationContext.configure(conn).get_current_revision()
+            foreign = current is None and conn.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'").scalar() if self.is_sqlite else False
         if current == head:
             return
+        if foreign:  # another program's database: never add our tables to it
+            raise UserError(f"{self.display_name}: a SQLite database of another program, not an annotator "
+                            "project; pass another --project or a new file name to create one")
         if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
             raise UserError(f"{self.display_name}: made by a newer version of annotator (schema {current}); "
                             "update annotator to open it")

@@ -208,3 +208,18 @@ def test_an_unexpected_error_goes_to_crash_log_with_one_line(project: Path, tmp_
         log = (data_dir / "crash.log").read_text(encoding="utf-8")
         assert "Traceback" in log
         assert str(data_dir / "crash.log") in result.stderr
+
+
+def test_another_programs_sqlite_database_is_refused_untouched(tmp_path: Path) -> None:
+    other = tmp_path / "places.sqlite"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE bookmarks (id INTEGER PRIMARY KEY, url TEXT)")
+    con.execute("INSERT INTO bookmarks (url) VALUES ('https://example.org')")
+    con.commit()
+    con.close()
+    before = dump(other)
+    result = cli("status", project=other)
+    assert_clean_error(result)
+    assert "another program" in result.stderr
+    assert dump(other) == before
+    assert not list(tmp_path.glob("*pre-migration*"))
