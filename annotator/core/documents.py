@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from html.parser import HTMLParser
 from pathlib import Path
 
 from annotator.core.errors import UserError
-from annotator.core.text import check_text_is_plausible, decode_bytes, normalise_newlines, text_sha256
+from annotator.core.text import (
+    check_text_is_plausible,
+    decode_bytes,
+    decode_text_file,
+    normalise_newlines,
+    text_sha256,
+)
 
 # Larger files are refused before they are read, so a stray 50 MB dump cannot exhaust memory or make
 # the text pane unusable. Books are ~1-3 MB; 32 MB is far beyond any speech or press corpus.
@@ -33,10 +40,12 @@ class ImportedDocument:
     encoding: str
     attributes: dict[str, str] = field(default_factory=dict)
     imported_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    # sha256 of `text` when the reader already has it (hashed from the file's bytes); else computed on use.
+    known_sha256: str | None = field(default=None, repr=False)
 
     @property
     def sha256(self) -> str:
-        return text_sha256(self.text)
+        return self.known_sha256 or text_sha256(self.text)
 
 
 # HTML collapses only ASCII whitespace; a no-break space (&nbsp;) is text and stays.
@@ -146,13 +155,14 @@ def read_document(path: str | os.PathLike[str], *, name: str | None = None,
             f"{source}: unknown file type '{suffix or '(none)'}'; supported: {', '.join(SUPPORTED_SUFFIXES)}"
         )
     try:
-        size = path.stat().st_size
+        info = path.stat()  # one stat answers existence, folder and size
     except FileNotFoundError:
         raise UserError(f"{source}: file not found; check the path and spelling") from None
     except OSError as exc:
         raise UserError(f"{source}: cannot read ({exc.strerror})") from None
-    if path.is_dir():
+    if stat.S_ISDIR(info.st_mode):
         raise UserError(f"{source}: is a folder, not a file; name the files in it (e.g. {source}/*.txt)")
+    size = info.st_size
     if size > MAX_FILE_BYTES:
         raise UserError(
             f"{source}: too large ({size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB); "
@@ -161,24 +171,28 @@ def read_document(path: str | os.PathLike[str], *, name: str | None = None,
     if size == 0:
         raise UserError(f"{source}: the file is empty; nothing to import")
     encoding = "utf-8"
+    digest: str | None = None
     try:
         if suffix == ".docx":
             text = _read_docx(path, source)
         elif suffix == ".pdf":
             text = _read_pdf(path, source)
         else:
-            data = path.read_bytes()
+            with open(path, "rb") as handle:  # the file is read once, here
+                data = handle.read()
             if suffix in (".html", ".htm"):
                 text, encoding = _read_html(data, source)
             else:
-                text, encoding = decode_bytes(data, source)
+                text, encoding, digest = decode_text_file(data, source)
     except PermissionError:
         raise UserError(f"{source}: permission denied; check the file's permissions") from None
-    check_text_is_plausible(text, source)
+    if digest is None:
+        check_text_is_plausible(text, source)
     return ImportedDocument(
         name=name or path.name,
         text=text,
         source_filename=path.name,
         encoding=encoding,
         attributes=dict(attributes or {}),
+        known_sha256=digest,
     )

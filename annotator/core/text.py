@@ -212,12 +212,41 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
     return normalise_newlines(str(best)), best.encoding
 
 
-def check_text_is_plausible(text: str, source: str) -> None:
-    """Refuse decoded text that is mostly control characters: a binary file that happened to decode."""
+def _refuse_blank(text: str, source: str) -> None:
     if not text or text.isspace():  # the same test as `not text.strip()`, without copying the text
         raise UserError(f"{source}: contains no text (only whitespace); nothing to import")
+
+
+def check_text_is_plausible(text: str, source: str) -> None:
+    """Refuse decoded text that is mostly control characters: a binary file that happened to decode."""
+    _refuse_blank(text, source)
     sample = text[:8192]
     controls = _count_controls(sample, _CONTROL_OR_CR_BYTES)
     if controls > 0.01 * len(sample) + 2:
         raise UserError(f"{source}: looks like a binary file (control characters), not text; "
                         "import .txt, .md, .html, .docx or .pdf documents")
+
+
+# A leading U+FEFF / U+FFFE in UTF-8: removed from stored text, so such files leave the fast path.
+_UTF8_LEADING_BOMS = ("\ufeff".encode(), "\ufffe".encode())
+
+
+def decode_text_file(data: bytes, source: str) -> tuple[str, str, str]:
+    """(stored text, encoding, sha256 of the stored text) of a plain-text file, checked for plausibility.
+
+    Exactly `decode_bytes` + `check_text_is_plausible` + `text_sha256`. Clean UTF-8 (no control
+    character, no CR, no leading BOM: nearly every file) is decoded as it is and hashed from its bytes, which
+    then equal the stored text's UTF-8; that skips two passes over the text (a third of the read time).
+    """
+    if (data and len(data.translate(None, _CONTROL_OR_CR_BYTES)) == len(data)
+            and not data.startswith(_UTF8_LEADING_BOMS)):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            _refuse_blank(text, source)
+            return text, "utf-8", hashlib.sha256(data).hexdigest()
+    text, encoding = decode_bytes(data, source)
+    check_text_is_plausible(text, source)
+    return text, encoding, text_sha256(text)

@@ -10,7 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.core.errors import UserError
-from annotator.core.text import check_text_is_plausible, decode_bytes, normalise_newlines, text_sha256
+from annotator.core.text import (
+    check_text_is_plausible,
+    decode_bytes,
+    decode_text_file,
+    normalise_newlines,
+    text_sha256,
+)
 
 RUSSIAN = "Угрозы терроризма и экстремизма остаются актуальными для всех государств Содружества.\n"
 SHORT_RU = ["Да", "Мир", "Привет", "Съешь же ещё этих мягких французских булок, да выпей чаю."]
@@ -164,3 +170,22 @@ def test_unicode_whitespace_only_is_no_text():
         check_text_is_plausible("\u3000\u00a0\u2028 \n", "f")
     with pytest.raises(UserError, match="no text"):
         check_text_is_plausible("", "f")
+
+
+@pytest.mark.parametrize("raw", [
+    "Hello, мир 🙂\n".encode(), codecs.BOM_UTF8 + RUSSIAN.encode(), "\ufffex\n".encode(), b"a\r\nb\rc",
+    RUSSIAN.encode("cp1251"), RUSSIAN.encode("koi8_r"), RUSSIAN.encode("utf-16-le"),
+    codecs.BOM_UTF16_BE + RUSSIAN.encode("utf-16-be"), b"x\x01y\tz\n", b"plain ascii",
+])
+def test_decode_text_file_is_decode_check_and_hash(raw):
+    text, enc = decode_bytes(raw, "f")
+    assert decode_text_file(raw, "f") == (text, enc, text_sha256(text))
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    (b" \n\t ", "no text"), ("\u3000\n".encode(), "no text"), (b"", "empty"),
+    (b"\x01\x02\x03\x04\x05" * 100, "binary"), (bytes(range(256)) * 8, "binary"),
+])
+def test_decode_text_file_refuses_like_decode_and_check(raw, message):
+    with pytest.raises(UserError, match=message):
+        decode_text_file(raw, "f")
