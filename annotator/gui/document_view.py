@@ -75,7 +75,7 @@ class DocumentView(QPlainTextEdit):
         Per span this costs two C-speed attribute reads (into numpy arrays); entries are made when a
         span first comes on screen, so opening 100,000 spans costs about what 10,000 do.
         """
-        records = spans if isinstance(spans, list) else list(spans)
+        records = list(spans)  # the index keeps it: a copy, so later changes to the caller's list cannot leak in
         self.positions = Positions(text)
         self.selected_span_id = None
         self.index = self._index_for(records)
