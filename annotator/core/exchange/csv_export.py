@@ -31,6 +31,7 @@ COLUMNS = ("span_id", "document", "coder", "code", "code_name", "code_path", "st
 ATTR_PREFIX = "attr_"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 10_000  # rows per writerows call; progress is reported after each full batch
+WRITE_CHUNK = 1_000  # pre-formatted records joined per write (a divisor of BATCH)
 
 Row = dict[str, object]
 
@@ -134,13 +135,13 @@ def write_csv_lines(path: str | Path, columns: Sequence[str], lines: Iterable[st
     it = iter(lines)
     with atomic_text_file(path, encoding="utf-8-sig" if excel else "utf-8") as handle:
         csv.writer(handle, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow(columns)
-        while True:
-            chunk = list(islice(it, BATCH))
+        while True:  # joined in small pieces: a 10,000-record string of CJK text would be ~15 MB
+            chunk = list(islice(it, WRITE_CHUNK))
             if not chunk:
                 break
             handle.write("".join(chunk))
             count += len(chunk)
-            if progress is not None and len(chunk) == BATCH:
+            if progress is not None and len(chunk) == WRITE_CHUNK and count % BATCH == 0:
                 progress(count)
     return count
 

@@ -165,3 +165,18 @@ def test_write_csv_lines_matches_write_csv(tmp_path: Path) -> None:
         write_csv(tmp_path / "rows.csv", list(COLUMNS), rows(), excel=excel)
         assert (tmp_path / "lines.csv").read_bytes() == (tmp_path / "rows.csv").read_bytes()
         assert seen == []
+
+
+def test_write_csv_lines_progress_and_cancel(tmp_path: Path) -> None:
+    """Progress every 10,000 records; an exception from the callback (a cancel) leaves no file behind."""
+    seen: list[int] = []
+    lines = (f"u{i},x\r\n" for i in range(25_000))
+    assert write_csv_lines(tmp_path / "p.csv", ["span_id", "text"], lines, progress=seen.append) == 25_000
+    assert seen == [10_000, 20_000]
+
+    def cancel(n: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_csv_lines(tmp_path / "c.csv", ["span_id"], (f"{i}\r\n" for i in range(30_000)), progress=cancel)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.csv"]
