@@ -13,17 +13,13 @@ for reading by people; the plain CSV is the exact, re-importable one.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
-import os
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
 from pathlib import Path
-from typing import IO
 
-from annotator.core.errors import UserError
+from annotator.core.atomic import atomic_text_file
 
 # The fixed columns of a span export, in order; document attributes follow as `attr_<name>`.
 COLUMNS = ("span_id", "document", "coder", "code", "code_name", "code_path", "start", "end", "text",
@@ -41,31 +37,6 @@ def neutralise(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
-
-
-@contextlib.contextmanager
-def atomic_text_file(path: str | Path, *, encoding: str = "utf-8", newline: str | None = "") -> Iterator[IO[str]]:
-    """A text file beside `path`, fsynced and renamed over `path` on success, deleted on failure."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UserError(f"{path}: folder {folder} does not exist")
-    if path.is_dir():
-        raise UserError(f"{path}: is a folder; give a file name")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise UserError(f"{path}: cannot write in {folder} ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline=newline) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def write_csv(path: str | Path, columns: list[str], rows: Iterable[Row], *, excel: bool = False,

@@ -15,15 +15,12 @@ interrupted export never leaves a truncated file under the real name.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO
 
+from annotator.core.atomic import atomic_file
 from annotator.core.exchange import refi_common as rc
 from annotator.core.exchange.refi_model import (
     QdaCode,
@@ -150,23 +147,6 @@ def _selection_elem(parent: ET.Element, sel: QdaSelection, text: str, notes: lis
         note_guid = stable_guid("memo", sel.guid)
         _el(elem, "NoteRef", targetGUID=note_guid)
         notes.append((note_guid, sel))
-
-
-@contextlib.contextmanager
-def atomic_file(path: str | Path) -> Iterator[IO[bytes]]:
-    """Yield a temp file beside `path`; on success fsync and rename it over `path`, else delete it."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def write_qdc(codes: list[QdaCode], path: str | Path, *, origin: str = ORIGIN) -> None:
