@@ -47,7 +47,8 @@ def cmd_codebook_check(args: argparse.Namespace) -> int:
 
 def cmd_codebook_load(args: argparse.Namespace) -> int:
     from annotator.store.services import codebooks
-    if str(args.file).lower().endswith(".qdc"):
+
+    if str(args.file).lower().endswith((".qdc", ".qdpx", ".qde")):  # REFI-QDA codebook or project
         from annotator.cli.exchange import read_qdc_as_codebook
 
         book = read_qdc_as_codebook(args.file)
@@ -143,7 +144,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = cb.add_parser("check", help="validate a codebook file and report FILE:LINE problems")
     p.add_argument("file")
     p.set_defaults(func=cmd_codebook_check)
-    p = cb.add_parser("load", help="load (or update) the project's codebook from YAML or .qdc")
+    p = cb.add_parser("load", help="load (or update) the project's codebook from YAML, or a REFI-QDA .qdc/.qdpx/.qde")
     p.add_argument("file")
     p.set_defaults(func=cmd_codebook_load)
 
