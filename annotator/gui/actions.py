@@ -41,7 +41,8 @@ class Actions:
         self.open_project = a(parent, "&Open project…", std.Open, "Open an existing project file")
         self.import_documents = a(parent, "&Import documents…", "Ctrl+I",
                                   "Add .txt, .md, .html, .docx or .pdf files to the project")
-        self.load_codebook = a(parent, "Load &codebook…", "Ctrl+Shift+L", "Load or update the YAML codebook")
+        self.load_codebook = a(parent, "Load &codebook…", "Ctrl+Shift+L",
+                               "Load or update the codebook (YAML or REFI-QDA .qdc)")
         self.open_example = a(parent, "Open bundled &example", None,
                               "Load the threats codebook and the example documents into this project")
         self.merge_project = a(parent, "&Merge project…", None, "Merge another project's coding into this one")

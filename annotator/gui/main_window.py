@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QThreadPool
 from PySide6.QtGui import QCloseEvent, QShowEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -63,6 +63,10 @@ class MainWindow(QMainWindow):
         self.code_actions: dict = {}
         self._menus: dict[str, QMenu] = {}
         self._sized = False
+        self.ask_path: Callable[[str, str, str, str], list[str]] | None = None  # tests replace file dialogs
+        self.import_job = None  # the running or last document import (file_actions.import_paths)
+        self.import_progress = None
+        self.import_delay = 0.0  # seconds per file; tests slow the import down to press Cancel
         self._build_central()
         self._build_docks()
         self._build_status_bar()
@@ -306,5 +310,8 @@ class MainWindow(QMainWindow):
                 self.resizeDocks([self.spans_dock], [200], Qt.Orientation.Vertical)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.import_job is not None and self.import_job.outcome is None:
+            self.import_job.cancel()  # reading stops at the next file; storing finishes as a whole
+            QThreadPool.globalInstance().waitForDone(30000)
         self.save_settings()
         super().closeEvent(event)
