@@ -33,6 +33,11 @@ def fmt(value: Any, digits: int = 3) -> str:
     return str(value)
 
 
+def fmt_sig(value: Any, digits: int = 4) -> str:
+    """Significant digits for disagreement terms (D_o, D_e), which are often far below 0.001."""
+    return fmt(value) if not isinstance(value, float) else f"{value:.{digits}g}"
+
+
 def fmt_ci(ci: dict[str, Any] | None) -> str:
     """'[0.712, 0.905]', or '' when there is no interval, or 'undefined' when it has a reason."""
     if not ci:
@@ -76,12 +81,12 @@ def format_span_report(res: dict[str, Any]) -> str:
         out.append("(spans kept as stored: touching spans of one coder and code are not merged)")
     ci = au.get("ci", {})
     out += ["", "Unitizing alpha (alpha_U), documents laid end to end"]
-    rows = [["ALL CODES", au["overall"], fmt_ci(ci.get("overall")), au.get("D_o"), au.get("D_e"),
+    rows = [["ALL CODES", au["overall"], fmt_ci(ci.get("overall")), fmt_sig(au.get("D_o")), fmt_sig(au.get("D_e")),
              c["spans"], au.get("overall_reason", "")]]
     for code in res["codes"]:
         d = au.get("per_code_detail", {}).get(code, {})
         rows.append([code, au["per_code"].get(code), fmt_ci(ci.get("per_code", {}).get(code)),
-                     d.get("D_o"), d.get("D_e"), c["spans_per_code"].get(code, 0),
+                     fmt_sig(d.get("D_o")), fmt_sig(d.get("D_e")), c["spans_per_code"].get(code, 0),
                      _reason(au, "per_code", code)])
     out.append(render_table(["code", "alpha_U", "95% CI" if ci else "", "D_o", "D_e", "spans",
                              "note"], rows))
