@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -22,12 +22,19 @@ from annotator.gui.spans_model import SPAN_ID_ROLE, SpansModel, SpansProxy
 
 
 class DocumentsPanel(QTableView):
-    """Document list; choosing a row opens the document."""
+    """Document list; choosing a row opens the document.
+
+    Names get their full width when the dock has room; only a narrow dock elides them, in the middle
+    (so "speech-2014-..-part2.txt" keeps both ends). Attribute columns take at most ATTR_WIDTH pixels
+    each; the rest scrolls sideways. Every cell's tooltip has the full name and all attributes.
+    """
 
     documentChosen = Signal(int)
+    ATTR_WIDTH = 160
+    MIN_NAME = 90
 
     def sizeHint(self) -> QSize:
-        return QSize(215, 400)
+        return QSize(300, 400)
 
     def __init__(self, model: DocumentsModel) -> None:
         super().__init__()
@@ -39,15 +46,40 @@ class DocumentsPanel(QTableView):
         self.setShowGrid(False)
         self.setWordWrap(False)
         self.setAlternatingRowColors(True)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)  # attributes: the rest of the width, scrolls if long
-        header.resizeSection(0, 120)
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        header = self.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        model.modelReset.connect(self.fit_columns)
+        model.dataChanged.connect(lambda *_: self.fit_columns())
         self.selectionModel().currentRowChanged.connect(self._row_changed)
         self._quiet = False
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Status, spans and attributes to their contents (attributes capped); the name gets the rest,
+        up to its full length."""
+        model = self.model()
+        header = self.horizontalHeader()
+        if model is None or model.columnCount() == 0:
+            return
+        others = 0
+        for col in range(1, model.columnCount()):
+            width = max(self.sizeHintForColumn(col), header.sectionSizeHint(col))
+            if col >= 3:
+                width = min(width, self.ATTR_WIDTH)
+            header.resizeSection(col, width)
+            others += width if col < 3 else 0  # name and counts first; attributes may scroll
+        full = max(self.sizeHintForColumn(0), header.sectionSizeHint(0)) + 4
+        room = self.viewport().width() - others
+        header.resizeSection(0, max(self.MIN_NAME, min(full, room)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid() and not self._quiet:

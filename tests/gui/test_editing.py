@@ -134,7 +134,7 @@ def test_mark_done(qtbot, window, project, doc_id):
     assert "done" in window.documents_model.index(0, 1).data()
     undo(qtbot, window)
     assert statuses(project, "alice")[doc_id] == "in_progress"
-    assert window.documents_model.index(0, 1).data() == "started"
+    assert window.documents_model.index(0, 1).data() == "in progress"
 
 
 def test_undo_switches_back_to_the_document(qtbot, make_window, project, doc_id):
