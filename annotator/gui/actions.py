@@ -49,8 +49,10 @@ class Actions:
         self.quit = a(parent, "&Quit", std.Quit, "Close the window (everything is already saved)")
         self.undo = undo_group.createUndoAction(parent, "&Undo")
         self.undo.setShortcut(QKeySequence("Ctrl+Z"))
+        self.undo.setStatusTip("Undo the last coding action (it is undone in the project too)")
         self.redo = undo_group.createRedoAction(parent, "&Redo")
         self.redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo.setStatusTip("Redo the action just undone")
         self.find = a(parent, "&Find…", std.Find, "Find text in the document")
         self.zoom_in = a(parent, "Zoom &in", std.ZoomIn, "Larger text")
         self.zoom_out = a(parent, "Zoom &out", std.ZoomOut, "Smaller text")
@@ -74,6 +76,9 @@ class Actions:
         self.supervisor_view = a(parent, "&Supervisor view: all coders", "Ctrl+2",
                                  "Show the spans of every coder, each one distinguishable", checkable=True)
         self.blind_view.setChecked(True)
+        self.shortcuts_help = a(parent, "&Keyboard shortcuts", "Ctrl+/",
+                                "Every command and its keys, including the codebook's code keys")
+        self.about = a(parent, "&About annotator", None, "Version, project file and coder")
 
     def text_pane_actions(self) -> list[QAction]:
         return [self.repeat_code, self.delete_span, self.start_earlier, self.start_later, self.end_earlier,

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QMessageBox, QStyle
+from PySide6.QtWidgets import QMenu, QStyle
 
-from annotator.gui import file_actions
+from annotator.gui import file_actions, help_dialogs
 from annotator.gui.codebook_model import swatch
 from annotator.store.services.coders import list_coders
 
@@ -16,23 +16,6 @@ if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
 
 PLACEHOLDER = "(nothing installed yet)"
-
-KEYS_HELP = """<h3>Coding by keyboard</h3>
-<table cellspacing=4>
-<tr><td><b>code key</b> (1–9, letters)</td><td>apply that code to the selected text;
-with no text selected, recode the selected span</td></tr>
-<tr><td><b>.</b></td><td>repeat the last code used</td></tr>
-<tr><td><b>Enter</b> / double-click in the codebook</td><td>apply the code</td></tr>
-<tr><td><b>Del</b></td><td>delete the selected span</td></tr>
-<tr><td><b>Ctrl+M</b></td><td>memo on the selected span</td></tr>
-<tr><td><b>Ctrl+B</b></td><td>set the selected span's boundaries to the selected text</td></tr>
-<tr><td><b>Alt+←/→</b>, <b>Alt+Shift+←/→</b></td><td>move the selected span's start / end by one character</td></tr>
-<tr><td><b>Ctrl+Z</b> / <b>Ctrl+Shift+Z</b></td><td>undo / redo (everything is saved as you go)</td></tr>
-<tr><td><b>Ctrl+D</b></td><td>mark the document done</td></tr>
-<tr><td><b>Ctrl+F</b>, <b>Ctrl++</b>, <b>Ctrl+-</b></td><td>find, zoom in, zoom out</td></tr>
-</table>
-<p>Select a span by clicking its bar in the stripes margin or its row in the spans table.</p>"""
-
 
 def build_menus(w: MainWindow) -> None:
     a = w.actions
@@ -80,15 +63,8 @@ def build_menus(w: MainWindow) -> None:
 
     w._menus["tools"] = bar.addMenu("&Tools")
     helpm = bar.addMenu("&Help")
-    keys = helpm.addAction("&Keyboard shortcuts")
-    keys.triggered.connect(lambda: _info(w, "Keyboard shortcuts", KEYS_HELP))
+    helpm.addActions([a.shortcuts_help, a.about])
     w._menus["help"] = helpm
-
-
-def _info(w: MainWindow, title: str, html: str) -> None:
-    box = QMessageBox(QMessageBox.Icon.Information, title, html, QMessageBox.StandardButton.Ok, w)
-    box.setModal(False)
-    box.show()
 
 
 def build_toolbar(w: MainWindow) -> None:
@@ -127,6 +103,8 @@ def connect_actions(w: MainWindow) -> None:
     a.import_documents.triggered.connect(lambda: file_actions.import_documents(w))
     a.load_codebook.triggered.connect(lambda: file_actions.load_codebook_dialog(w))
     a.open_example.triggered.connect(w.open_example)
+    a.shortcuts_help.triggered.connect(lambda: help_dialogs.show_shortcuts(w))
+    a.about.triggered.connect(lambda: help_dialogs.show_about(w))
     a.quit.triggered.connect(w.close)
     a.find.triggered.connect(w.find_bar.open_bar)
     a.zoom_in.triggered.connect(lambda: w.view.zoomIn(1))
