@@ -78,3 +78,25 @@ def test_spans_model_keeps_sort_order_on_insert(qtmodeltester, project, doc_id):
             values = [int(v.split("–")[0]) for v in values]
         assert values == sorted(values, reverse=order == Qt.SortOrder.DescendingOrder)
         qtmodeltester.check(model)
+
+
+def test_spans_model_moves_an_updated_row_and_finds_rows(qtmodeltester, project, doc_id):
+    from PySide6.QtCore import Qt
+
+    model = SpansModel()
+    for a, b in ((0, 7), (8, 17), (22, 39), (40, 45)):
+        add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=a, end=b)
+    records = list_spans(project)
+    model.set_spans(list(reversed(records)), TEXT)  # out of order: sorted by position at load
+    assert [model.row_of(r.id) for r in records] == [0, 1, 2, 3]
+    for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+        model.sort(2, order)
+        moved = records[0].with_changes(start=41, end=44)
+        model.upsert(moved)
+        starts = [int(model.index(row, 2).data().split("–")[0]) for row in range(model.rowCount())]
+        assert starts == sorted(starts, reverse=order == Qt.SortOrder.DescendingOrder)
+        assert model.records[model.row_of(moved.id)] is moved
+        model.upsert(records[0])
+        assert model.rowCount() == 4
+        assert model.row_of(12345) == -1
+        qtmodeltester.check(model)
