@@ -55,13 +55,27 @@ def install_excepthook(show: Callable[[str], None] | None = None) -> Callable[..
     return hook
 
 
-def _ask_coder(settings: QSettings) -> str | None:
+def startup_project(settings: QSettings, project_arg: str | None) -> str | None:
+    """The project to open: the one asked for, else the last one (if its file still exists), else the default."""
+    if project_arg:
+        return project_arg
+    last = settings.value("project/last")
+    return str(last) if last and Path(str(last)).exists() else None
+
+
+def remembered_coder(settings: QSettings) -> str | None:
+    name = str(settings.value("coder/name", "") or "").strip()
+    return name or None
+
+
+def _ask_coder(settings: QSettings, ask: Callable[[], str | None] | None = None) -> str | None:
+    """The remembered coder name; asked for (and remembered) only on the first start."""
     from annotator.gui.dialogs import ask_coder_dialog
 
-    name = str(settings.value("coder/name", "") or "").strip()
+    name = remembered_coder(settings)
     if name:
         return name
-    name = ask_coder_dialog(None) or ""
+    name = ((ask or (lambda: ask_coder_dialog(None)))() or "").strip()
     if name:
         settings.setValue("coder/name", name)
     return name or None
@@ -74,8 +88,7 @@ def run_gui(project_arg: str | None, settings: QSettings | None = None) -> int:
     app.setApplicationName(APP)
     install_excepthook()
     settings = settings if settings is not None else QSettings(ORG, APP)
-    last = settings.value("project/last")
-    target = project_arg or (str(last) if last and Path(str(last)).exists() else None)
+    target = startup_project(settings, project_arg)
     try:
         project = open_project(target)
     except UserError as exc:
