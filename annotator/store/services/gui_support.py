@@ -1,36 +1,63 @@
 """Read paths the coding window needs to be fast: a document's spans as light records.
 
 `spans.list_spans` builds ORM objects (about 1 s for 10,000 spans); the window only needs a few columns
-to paint and list spans. Even a Core `select` costs several microseconds per row in SQLAlchemy's result
-machinery (over a second for 100,000 spans), so this runs one plain SQL statement on the session's own
-DBAPI connection and builds the records with `itertools.starmap` straight from the row tuples, whose
-columns are already in SpanRecord's field order. Timestamps are left out (None): the window never shows
-them, and undo of a delete uses the full record `delete_span` returns.
+to paint and list spans. Even executing a Core `select` costs several microseconds per row in
+SQLAlchemy's result machinery (over a second for 100,000 spans), so the statement is compiled once per
+database dialect (and number of coders) to its plain SQL string, in that driver's own parameter style
+(`?` for SQLite, `%(name)s` for psycopg2), and run on the session's DBAPI cursor; the records are built
+with `itertools.starmap` straight from the row tuples, whose columns are already in SpanRecord's field
+order. Timestamps are left out (None): the window never shows them, and undo of a delete uses the full
+record `delete_span` returns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import starmap
+
+from sqlalchemy import bindparam, func, literal_column, select
+from sqlalchemy.engine import Dialect
 
 from annotator.core.spans import SpanRecord
 from annotator.store.engine import Project
+from annotator.store.models import Code, Coder, Document, Span
 
-_SQL = """SELECT s.id, s.uid, s.document_id, d.name, cr.name, cd.key, s.start, s."end", COALESCE(s.memo, '')
-FROM span AS s JOIN document AS d ON d.id = s.document_id JOIN coder AS cr ON cr.id = s.coder_id
-JOIN code AS cd ON cd.id = s.code_id WHERE s.document_id = ?{coders} ORDER BY s.start, s."end", s.id"""
+# (dialect name, driver, paramstyle, number of coders or None) -> (SQL, parameter names in order or None)
+_COMPILED: dict[tuple[str, str, str, int | None], tuple[str, tuple[str, ...] | None]] = {}
+
+
+def _statement(dialect: Dialect, n_coders: int | None) -> tuple[str, tuple[str, ...] | None]:
+    """The SQL for this dialect; parameter names in order for positional styles, None for named ones."""
+    key = (dialect.name, dialect.driver, dialect.paramstyle, n_coders)
+    found = _COMPILED.get(key)
+    if found is None:
+        sp, doc, cr, cd = Span.__table__, Document.__table__, Coder.__table__, Code.__table__
+        q = (select(sp.c.id, sp.c.uid, sp.c.document_id, doc.c.name, cr.c.name, cd.c.key, sp.c.start, sp.c.end,
+                    func.coalesce(sp.c.memo, literal_column("''")))
+             .select_from(sp.join(doc, doc.c.id == sp.c.document_id).join(cr, cr.c.id == sp.c.coder_id)
+                          .join(cd, cd.c.id == sp.c.code_id))
+             .where(sp.c.document_id == bindparam("doc")))
+        if n_coders is not None:
+            q = q.where(cr.c.name.in_([bindparam(f"c{i}") for i in range(n_coders)]))
+        compiled = q.order_by(sp.c.start, sp.c.end, sp.c.id).compile(dialect=dialect)
+        order = tuple(compiled.positiontup or ()) if compiled.positional else None
+        found = _COMPILED[key] = (compiled.string, order)
+    return found
 
 
 def document_spans(project: Project, document_id: int, coders: Iterable[str] | None = None) -> list[SpanRecord]:
     """Spans of one document (of the given coders, or all), ordered by position."""
-    params: list[object] = [document_id]
-    where = ""
+    names: Sequence[str] | None = None
     if coders is not None:
         names = list(coders)
         if not names:
             return []
-        where = f" AND cr.name IN ({', '.join('?' * len(names))})"
-        params += names
+    values: dict[str, object] = {"doc": document_id}
+    if names is not None:
+        values.update((f"c{i}", n) for i, n in enumerate(names))
     with project.read() as s:
-        rows = s.connection().exec_driver_sql(_SQL.format(coders=where), tuple(params)).cursor.fetchall()
+        conn = s.connection()
+        sql, order = _statement(conn.dialect, None if names is None else len(names))
+        params = tuple(values[k] for k in order) if order is not None else values
+        rows = conn.exec_driver_sql(sql, params).cursor.fetchall()
     return list(starmap(SpanRecord, rows))
