@@ -115,7 +115,9 @@ def test_import_and_codebook_through_file_actions(qtbot, window, tmp_path):
 
     path = tmp_path / "new.txt"
     path.write_text("Another speech.", encoding="utf-8")
-    assert import_paths(window, [path]) == 1
+    job = import_paths(window, [path])
+    qtbot.waitUntil(lambda: job.outcome is not None, timeout=10000)
+    assert len(job.result.imported) == 1
     assert window.documents_model.rowCount() == 2
     broken = tmp_path / "broken.yaml"
     broken.write_text("title: x\ncodes:\n  - key: a\n", encoding="utf-8")
