@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, insert
+from sqlalchemy.engine import Connection
 from sqlmodel import select
 
 from annotator.core.documents import ImportedDocument, read_document
@@ -43,20 +44,48 @@ def _info(doc: Document, length: int | None = None) -> DocumentInfo:
     )
 
 
+_COLUMNS = ("name", "text", "sha256", "source_filename", "imported_at", "attributes", "position")
+
+
+def _bulk_insert(connection: Connection, rows: list[tuple]) -> None:
+    """One DBAPI executemany of `rows` (tuples in `_COLUMNS` order) into the document table.
+
+    The statement is compiled by SQLAlchemy Core for the connection's dialect (so it is right for SQLite
+    and PostgreSQL alike) and values pass through the columns' own bind processors (datetime, JSON), so
+    the stored values are the ones an ORM insert would write; only SQLAlchemy's per-row parameter
+    handling for a compiled ORM/Core insert is skipped (~20 ms for 1,000 documents).
+    """
+    dialect = connection.dialect
+    table = Document.__table__
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(_COLUMNS))
+    processors = [table.c[k].type.dialect_impl(dialect).bind_processor(dialect) for k in _COLUMNS]
+    columns = list(zip(*rows, strict=True))  # column-wise: one C-level map per processed column
+    for i, process in enumerate(processors):
+        if process is not None:
+            columns[i] = tuple(map(process, columns[i]))
+    positional = compiled.positiontup  # None for named paramstyles (e.g. psycopg's pyformat)
+    if positional is not None:
+        params: list = list(zip(*(columns[_COLUMNS.index(k)] for k in positional), strict=True))
+    else:
+        params = [dict(zip(_COLUMNS, r, strict=True)) for r in zip(*columns, strict=True)]
+    # exec_driver_sql hands a list of parameter sets to the DBAPI's executemany as they are, and
+    # still wraps driver errors the way Project.write() expects.
+    connection.exec_driver_sql(str(compiled), params)
+
+
 def store_documents(project: Project, docs: Iterable[ImportedDocument],
                     errors: list[str] | None = None) -> ImportReport:
     """Store already-read documents in one transaction; duplicates (by name or content) are reported.
 
-    Rows go in as one Core executemany of plain dicts: building an ORM object per document and flushing
+    Rows go in as one executemany on the DBAPI cursor: building an ORM object per document and flushing
     them cost more than reading, decoding and checking the files (1,000 files: ~0.2 s of 0.3 s).
     """
     report = ImportReport(errors=list(errors or []))
-    table = Document.__table__
     with project.write() as s:
         names = set(s.exec(select(Document.name)).all())
         hashes = dict(s.exec(select(Document.sha256, Document.name)).all())
         position = (s.exec(select(func.max(Document.position))).one() or 0) + 1
-        rows: list[dict] = []
+        rows: list[tuple] = []
         for doc in docs:
             digest = doc.sha256
             if digest in hashes:
@@ -67,22 +96,19 @@ def store_documents(project: Project, docs: Iterable[ImportedDocument],
                 report.errors.append(f"{doc.source_filename or doc.name}: a document named '{doc.name}' "
                                      "already exists; import it with another --name")
                 continue
-            rows.append({"name": doc.name, "text": doc.text, "sha256": digest,
-                         "source_filename": doc.source_filename, "imported_at": doc.imported_at,
-                         "attributes": dict(doc.attributes or {}), "position": position})
+            rows.append((doc.name, doc.text, digest, doc.source_filename, doc.imported_at,
+                         dict(doc.attributes or {}), position))
             position += 1
             names.add(doc.name)
             hashes[digest] = doc.name
         if rows:
-            # A plain executemany (RETURNING with ordered ids falls back to one statement per row on
-            # SQLite); the new ids are read back by position, which only this transaction has written.
-            s.execute(insert(table), rows)
+            # The new ids are read back by position, which only this transaction has written.
+            _bulk_insert(s.connection(), rows)
             ids = dict(s.exec(select(Document.name, Document.id)
-                              .where(Document.position >= rows[0]["position"])).all())
+                              .where(Document.position >= rows[0][6])).all())
             report.imported = [
-                DocumentInfo(id=ids[r["name"]], name=r["name"], length=len(r["text"]), sha256=r["sha256"],
-                             source_filename=r["source_filename"], imported_at=r["imported_at"],
-                             attributes=dict(r["attributes"]))
+                DocumentInfo(id=ids[r[0]], name=r[0], length=len(r[1]), sha256=r[2], source_filename=r[3],
+                             imported_at=r[4], attributes=dict(r[5]))
                 for r in rows
             ]
     return report
