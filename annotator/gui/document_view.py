@@ -86,7 +86,7 @@ class DocumentView(QPlainTextEdit):
             raise RuntimeError("Qt document length differs from the stored text (unexpected line separator?)")
         self.setExtraSelections([])
         self.reveal_visible()
-        self.stripes.update()
+        self.stripes.changed()
 
     def _index_for(self, records: list[SpanRecord]) -> SpanIndex:
         starts, ends = record_arrays(records)
@@ -109,7 +109,7 @@ class DocumentView(QPlainTextEdit):
         self.highlighter.forget()
         self.reveal_visible()
         self._refresh_selection()
-        self.stripes.update()
+        self.stripes.changed()
 
     def put_span(self, record: SpanRecord) -> None:
         """Add or update one span; repaints only the blocks its old and new ranges touch."""
@@ -119,7 +119,10 @@ class DocumentView(QPlainTextEdit):
             self.highlighter.rehighlight_range(old.start, old.end)
         self.highlighter.rehighlight_range(entry.start, entry.end)
         self._refresh_selection()
-        self.stripes.update()
+        if old is None:
+            self.stripes.span_added(entry)  # one bar placed into the cached stripes layout
+        else:
+            self.stripes.changed()
 
     def remove_span(self, span_id: int) -> None:
         old = self.index.remove(span_id)
@@ -128,7 +131,7 @@ class DocumentView(QPlainTextEdit):
         if self.selected_span_id == span_id:
             self.selected_span_id = None
         self._refresh_selection()
-        self.stripes.update()
+        self.stripes.changed()
 
     def set_colors(self, colors: dict[str, str]) -> None:
         self.colors = dict(colors)

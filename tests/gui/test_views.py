@@ -166,3 +166,48 @@ def test_entry_colours_follow_codebook(window):
     entry = window.view.entry(type("R", (), {"start": 0, "end": 2, "id": 9, "code_key": "source.west",
                                              "coder": "x"})())
     assert entry == Entry(0, 2, 9, "#b8e6a1", "x", "source.west")
+
+
+def test_dense_stripes_stay_in_the_margin_with_a_plus_n_marker(qtbot, make_window, project, doc_id):
+    start = TEXT.index("terrorism")
+    for i in range(30):  # 30 spans over the same words: more than fit as lanes
+        add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=start,
+                 end=start + 9 + i % 5)
+    window = make_window(project)
+    stripes = window.view.stripes
+    stripes.repaint()
+    built = stripes.layouts_built
+    stripes.repaint()
+    assert stripes.layouts_built == built  # nothing moved: the cached layout is reused
+    bars = [rect for rect, _ in stripes._hits if rect.width() < 12]
+    assert len(bars) == stripes.max_lanes() and all(r.left() >= 0 for r in bars)
+    [(marker, text, hidden)] = stripes.overflow
+    assert text == f"+{30 - stripes.max_lanes()}" and len(hidden) == 30 - stripes.max_lanes()
+    assert marker.left() >= 0 and not any(marker.intersects(r) for r, _ in stripes.label_rects)
+    qtbot.mouseClick(stripes, Qt.MouseButton.LeftButton, pos=marker.center())
+    assert window.view.selected_span_id == hidden[0].span_id
+    assert stripes.layouts_built == built  # selecting repaints from the same layout
+
+
+def test_coding_places_one_bar_without_rebuilding_the_stripes(qtbot, make_window, project, doc_id):
+    for a, b in ((0, 20), (3, 9), (8, 30)):
+        add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=a, end=b)
+    window = make_window(project)
+    stripes = window.view.stripes
+    stripes.repaint()
+    built = stripes.layouts_built
+    start = TEXT.index("cooperation")  # a line with free lanes
+    select(window, start, start + 11)
+    qtbot.keyClick(window.view, Qt.Key.Key_1)
+    new_id = window.view.selected_span_id
+    stripes.repaint()
+    assert stripes.layouts_built == built  # the bar was placed into the cached layout
+    bars = [(rect, e) for rect, e in stripes._hits if rect.width() < 12]
+    assert sorted(e.span_id for _, e in bars) == sorted(window.controller.records)
+    for i, (r, _) in enumerate(bars):
+        assert not any(r.intersects(o) for o, _ in bars[i + 1:])
+    assert any(e.span_id == new_id for _, e in stripes.label_rects)
+    window.controller.select_span(None)
+    [rect] = [r for r, e in bars if e.span_id == new_id]
+    qtbot.mouseClick(stripes, Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.view.selected_span_id == new_id
