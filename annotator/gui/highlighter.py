@@ -15,6 +15,8 @@ never metrics, so re-highlighting a block does not move others and cannot cascad
 
 from __future__ import annotations
 
+from bisect import insort
+
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument
 
 from annotator.gui.span_index import SpanIndex
@@ -69,26 +71,25 @@ class SpanHighlighter(QSyntaxHighlighter):
         entries = self.index.query(start, start + length)
         if not entries:
             return
-        events: list[tuple[int, int, int]] = []  # (position, +1 open / -1 close, entry number)
-        for n, e in enumerate(entries):
-            events.append((max(e.start, start) - start, 1, n))
-            events.append((min(e.end, start + length) - start, -1, n))
-        events.sort(key=lambda ev: (ev[0], ev[1]))
-        active: dict[int, str] = {}
-        i = 0
-        while i < len(events):
-            pos = events[i][0]
-            while i < len(events) and events[i][0] == pos:
-                _, kind, n = events[i]
-                if kind > 0:
-                    active[n] = entries[n].color
-                else:
-                    active.pop(n, None)
-                i += 1
-            if active and i < len(events):
-                nxt = events[i][0]
-                if nxt > pos:
-                    self.setFormat(pos, nxt - pos, self._format(tuple(active[k] for k in sorted(active))))
+        # Boundary events (position, -1 close / +1 open, colour); closes sort before opens at a position.
+        events: list[tuple[int, int, str]] = []
+        for e in entries:
+            a, b = e.start - start, e.end - start
+            events.append((a if a > 0 else 0, 1, e.color))
+            events.append((b if b < length else length, -1, e.color))
+        events.sort()
+        active: list[str] = []  # colours of the spans covering the current segment, kept sorted
+        formats = self._formats
+        prev = 0
+        for pos, kind, color in events:
+            if pos > prev and active:
+                key = tuple(active)
+                self.setFormat(prev, pos - prev, formats.get(key) or self._format(key))
+            prev = pos
+            if kind > 0:
+                insort(active, color)
+            else:
+                active.remove(color)
 
     def _highlight(self, block: QTextBlock) -> None:
         self.revealed.add(block.blockNumber())
