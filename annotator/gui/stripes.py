@@ -79,6 +79,7 @@ class _Layout:
     label_hits: list[tuple[QRect, Entry]] = field(default_factory=list)
     labels: list[tuple[QRect, Entry, str]] = field(default_factory=list)  # pill, entry, shown text
     hidden: list[tuple[Entry, int, int, int]] = field(default_factory=list)
+    hidden_by_top: dict[int, list[Entry]] = field(default_factory=dict)
     overflow: list[tuple[QRect, str, list[Entry]]] = field(default_factory=list)
 
 
@@ -255,9 +256,10 @@ class StripesMargin(QWidget):
         if not out.hidden:
             return
         right = self.width() - 6 - out.lanes * out.lane_w - 2
-        groups: dict[int, list[Entry]] = {}
-        for e, _lane, top, _bottom in out.hidden:
-            groups.setdefault(max(0, top), []).append(e)
+        groups = out.hidden_by_top
+        if not groups:
+            for e, _lane, top, _bottom in out.hidden:
+                groups.setdefault(max(0, top), []).append(e)
         fm = QFontMetrics(self.font())
         next_free = -10_000
         for top in sorted(groups):
@@ -298,6 +300,7 @@ class StripesMargin(QWidget):
         out.rows.append((entry, lane, top, bottom))
         if lane >= cap:
             out.hidden.append((entry, lane, top, bottom))
+            out.hidden_by_top.setdefault(max(0, top), []).append(entry)
             self._build_overflow(out)
         else:
             self._add_bar(out, entry, lane, top, bottom)
