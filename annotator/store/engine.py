@@ -3,7 +3,9 @@
 `Project.write()` is the one place that opens a write transaction. On SQLite it starts with
 `BEGIN IMMEDIATE`, so two processes writing the same file queue on the write lock instead of failing
 halfway through a transaction; while waiting, `on_busy` is told once ("project busy, retrying") and the
-wait goes on up to `busy_wait_seconds` before a clear `ProjectBusy` error.
+wait goes on up to `busy_wait_seconds` before a clear `ProjectBusy` error. On PostgreSQL, write
+transactions queue the same way on one transaction-scoped advisory lock, and every connection works in
+UTC (the timestamp columns hold naive UTC times).
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ _LOCK_SLICE_MS = 1000
 # pages, so importing 1,000 documents writes about half the bytes and stays under the WAL's
 # 1,000-page autocheckpoint; a one-span write costs the same (measured with bench/run.py).
 NEW_PROJECT_PAGE_SIZE = 32_768
+# Key of the PostgreSQL advisory lock that write transactions queue on (any constant; "annotatr").
+_PG_WRITE_LOCK = 0x616E6E6F74617472
 
 
 class ProjectBusy(UserError):  # noqa: N818 (public name, kept)
@@ -61,6 +65,7 @@ class Project:
         self.busy_wait_seconds = busy_wait_seconds
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self.is_postgresql = parsed.get_backend_name() == "postgresql"
         self.path: Path | None = Path(parsed.database) if self.is_sqlite and parsed.database else None
         if self.path is not None:
             if not self.path.parent.is_dir():
@@ -74,6 +79,8 @@ class Project:
         self.engine: Engine = create_engine(url, connect_args=connect_args)
         if self.is_sqlite:
             self._install_sqlite_hooks()
+        elif self.is_postgresql:
+            self._install_postgresql_hooks()
         self.backup_made: Path | None = None
         try:
             self._migrate()
@@ -82,10 +89,15 @@ class Project:
             if _is_locked(exc):
                 raise ProjectBusy(f"{self.display_name}: project busy (another program is "
                                   "writing to it); try again in a moment") from None
-            raise UserError(f"{self.display_name}: cannot open project ({exc.orig})") from None
+            # one line: libpq's messages end in a newline and may carry DETAIL/HINT lines
+            raise UserError(f"{self.display_name}: cannot open project ({' '.join(str(exc.orig).split())})"
+                            ) from None
         except DatabaseError as exc:  # "database disk image is malformed", "file is not a database", ...
             self.engine.dispose()
-            raise UserError(f"{self.display_name}: the project file is damaged ({exc.orig}); restore the latest "
+            detail = " ".join(str(exc.orig).split())
+            if not self.is_sqlite:  # a server's error (permissions, ...) says nothing about a damaged file
+                raise UserError(f"{self.display_name}: cannot open project ({detail})") from None
+            raise UserError(f"{self.display_name}: the project file is damaged ({detail}); restore the latest "
                             "backup (a .backup-/.pre-migration- file next to it)") from None
 
     @property
@@ -132,6 +144,36 @@ class Project:
                     if not told and self.on_busy:
                         self.on_busy(f"{self.display_name}: project busy, retrying...")
                         told = True
+
+    # -- PostgreSQL specifics ---------------------------------------------------------------------
+    def _install_postgresql_hooks(self) -> None:
+        @event.listens_for(self.engine, "connect")
+        def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+            # The DateTime columns are 'timestamp without time zone' holding UTC; in a server or database
+            # set to another zone the driver's aware datetimes would be stored shifted by that zone.
+            cur = dbapi_connection.cursor()
+            cur.execute("SET TIME ZONE 'UTC'")
+            cur.close()
+            dbapi_connection.commit()  # a SET inside a transaction rolled back by the pool would not stay
+
+        @event.listens_for(self.engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            # Writers queue like BEGIN IMMEDIATE on SQLite: the services' read-check-insert steps (coder
+            # by name, status rows, duplicate spans, first migration) cannot interleave and fail halfway
+            # with a unique violation. The lock is released at commit or rollback.
+            if not conn.get_execution_options().get("annotator_write", False):
+                return
+            sql = f"SELECT pg_try_advisory_xact_lock({_PG_WRITE_LOCK})"
+            deadline = time.monotonic() + self.busy_wait_seconds
+            told = False
+            while not conn.exec_driver_sql(sql).scalar():
+                if time.monotonic() > deadline:
+                    raise ProjectBusy(f"{self.display_name}: project busy for over {self.busy_wait_seconds:.0f} s "
+                                      "(another program keeps writing to it); try again later")
+                if not told and self.on_busy:
+                    self.on_busy(f"{self.display_name}: project busy, retrying...")
+                    told = True
+                time.sleep(0.02)
 
     # -- migrations -------------------------------------------------------------------------------
     def _migrate(self) -> None:

@@ -6,9 +6,6 @@ import csv
 import subprocess
 import sys
 
-import pytest
-
-from annotator.store import engine
 from tests.pg.helpers import REPO, THREATS, find, stored, write_texts
 
 
@@ -70,8 +67,6 @@ def test_cli_import_codebook_spans_status_export(pg_url, tmp_path):
     assert _status(pg_url)["spans"] == "3"
 
 
-@pytest.mark.xfail(not hasattr(engine, "_PG_WRITE_LOCK"), strict=False,
-                   reason="needs the PostgreSQL patch of annotator/store/engine.py (libpq errors end in a newline)")
 def test_cli_unreachable_server_is_one_line(pg_cluster):
     url = pg_cluster.url("no_such_database")
     result = run_cli(url, "status")

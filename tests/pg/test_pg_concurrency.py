@@ -12,19 +12,12 @@ import sys
 import threading
 import time
 
-import pytest
-
 from annotator.core.codebook import load_codebook_file
 from annotator.core.spans import SpanRow
-from annotator.store import engine
 from annotator.store.engine import open_project
 from annotator.store.models import utcnow
 from annotator.store.services import codebooks, coders, documents, export, spans, status
 from tests.pg.helpers import REPO, THREATS, find, stored, write_texts
-
-# Until engine.py has its PostgreSQL hooks (write lock, UTC sessions) these show the bugs they guard against.
-pytestmark = pytest.mark.xfail(not hasattr(engine, "_PG_WRITE_LOCK"), strict=False,
-                               reason="needs the PostgreSQL hooks in annotator/store/engine.py")
 
 WRITER = """
 import sys, time
