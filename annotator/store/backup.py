@@ -2,7 +2,7 @@
 
 A file copy of a live WAL database can miss committed pages that are still in the -wal file; the backup
 API reads through SQLite itself and so always yields a consistent snapshot. To restore, close annotator and
-copy the backup over the project file (see docs/safety.md).
+copy the backup over the project file (see "How to restore a backup" in the README).
 """
 
 from __future__ import annotations
