@@ -180,10 +180,13 @@ def test_dense_stripes_stay_in_the_margin_with_a_plus_n_marker(qtbot, make_windo
     stripes.repaint()
     assert stripes.layouts_built == built  # nothing moved: the cached layout is reused
     bars = [rect for rect, _ in stripes._hits if rect.width() < 12]
-    assert len(bars) == stripes.max_lanes() and all(r.left() >= 0 for r in bars)
+    assert len(bars) == stripes.max_lanes()
+    assert all(r.left() >= 0 for r in bars)
     [(marker, text, hidden)] = stripes.overflow
-    assert text == f"+{30 - stripes.max_lanes()}" and len(hidden) == 30 - stripes.max_lanes()
-    assert marker.left() >= 0 and not any(marker.intersects(r) for r, _ in stripes.label_rects)
+    assert text == f"+{30 - stripes.max_lanes()}"
+    assert len(hidden) == 30 - stripes.max_lanes()
+    assert marker.left() >= 0
+    assert not any(marker.intersects(r) for r, _ in stripes.label_rects)
     qtbot.mouseClick(stripes, Qt.MouseButton.LeftButton, pos=marker.center())
     assert window.view.selected_span_id == hidden[0].span_id
     assert stripes.layouts_built == built  # selecting repaints from the same layout
