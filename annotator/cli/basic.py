@@ -122,7 +122,19 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _no_screen() -> bool:
+    """On Linux/BSD without a display Qt aborts the process; say so in one line instead."""
+    import os
+
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd")) or os.environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
+    if _no_screen():
+        raise UserError("no screen to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set); run it "
+                        "in a desktop session, or use the commands in 'annotator --help' on a server")
     from annotator.gui.app import run_gui  # the only place the CLI imports Qt
 
     return run_gui(args.project)

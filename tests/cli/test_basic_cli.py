@@ -6,6 +6,8 @@ import codecs
 import csv
 import glob
 import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -392,3 +394,13 @@ def test_done_when_scenario(tmp_path, shared_dir):
     assert f"spans: {len(rows)}" in result.stdout
     n_codes = int(next(ln for ln in result.stdout.splitlines() if ln.startswith("codes:")).split()[1])
     assert n_codes >= 30
+
+
+def test_gui_without_a_screen_is_one_line(tmp_path):
+    """Qt aborts the process without a display; the CLI says what is wrong instead."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    run = subprocess.run([sys.executable, "-m", "annotator", "--project", str(tmp_path / "p.db"), "gui"],
+                         capture_output=True, text=True, timeout=60, env=env)
+    assert run.returncode == 1
+    assert "no screen" in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1
