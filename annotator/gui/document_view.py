@@ -2,6 +2,14 @@
 
 Works in Qt positions internally and speaks stored offsets (code points) at its edges through
 `Positions`. `load(text, spans)` and `put_span(record)` are the paths the benchmark suite times.
+
+Loading is progressive: `QPlainTextEdit.setPlainText` of a 1 MB text costs ~20 ms before anything can be
+painted, so `load` puts only the first `FIRST_CHUNK` characters (cut after a '\n', many screens) into
+the QTextDocument and appends the rest in `CHUNK`-sized pieces (also cut after a '\n') from a zero-timeout
+timer. Appending at the end never shifts an earlier Qt position, so the span index (built for the whole
+text), the lazy highlighter and the stripes stay right while the text grows; `loaded_qt_length` says
+where the loaded text ends. Whatever needs a position beyond it (selecting a stored range, jumping to a
+span, find, select-all, Ctrl+End) calls `ensure_loaded()` first, which appends the rest synchronously.
 """
 
 from __future__ import annotations
@@ -9,10 +17,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QKeyEvent,
+    QKeySequence,
     QPaintEvent,
     QPen,
     QResizeEvent,
@@ -30,6 +40,8 @@ from annotator.gui.span_index import Entry, SpanIndex, record_arrays
 from annotator.gui.stripes import StripesMargin
 
 FALLBACK_COLOR = "#cccccc"
+_WHOLE_TEXT_KEYS = (QKeySequence.StandardKey.SelectAll, QKeySequence.StandardKey.MoveToEndOfDocument,
+                    QKeySequence.StandardKey.SelectEndOfDocument)
 
 
 class DocumentView(QPlainTextEdit):
@@ -37,6 +49,8 @@ class DocumentView(QPlainTextEdit):
 
     spanClicked = Signal(int)
     contextMenuWanted = Signal(QPoint, list)  # global position, span ids under the mouse
+    FIRST_CHUNK = 48_000  # characters shown at once (dozens of screens); the rest follows in the background
+    CHUNK = 128_000       # characters appended per timer tick (~1.5 ms: the event loop stays responsive)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,7 +64,14 @@ class DocumentView(QPlainTextEdit):
         font.setStyleHint(QFont.StyleHint.Serif)
         self.setFont(font)
         self.document().setDocumentMargin(14)
+        self.document().setUndoRedoEnabled(False)  # read-only view: appended chunks need no undo history
         self.positions = Positions("")
+        self._text = ""
+        self._loaded = 0               # code points of self._text in the QTextDocument
+        self.loaded_qt_length = 0      # the same in Qt positions (UTF-16 units)
+        self._loader = QTimer(self)
+        self._loader.setInterval(0)
+        self._loader.timeout.connect(self._load_next_chunk)
         self.index = SpanIndex()
         self.colors: dict[str, str] = {}
         self.selected_span_id: int | None = None
@@ -76,17 +97,71 @@ class DocumentView(QPlainTextEdit):
         span first comes on screen, so opening 100,000 spans costs about what 10,000 do.
         """
         records = list(spans)  # the index keeps it: a copy, so later changes to the caller's list cannot leak in
+        self._loader.stop()  # chunks still pending from the previous document are dropped
         self.positions = Positions(text)
         self.selected_span_id = None
         self.index = self._index_for(records)
         self.highlighter.index = self.index
         self.highlighter.reset()
-        self.setPlainText(text)  # the highlighter formats nothing yet: no block is revealed
-        if self.document().characterCount() - 1 != self.positions.qt_length:
-            raise RuntimeError("Qt document length differs from the stored text (unexpected line separator?)")
+        self._text = text
+        cut = self._cut(0, self.FIRST_CHUNK)
+        self.setPlainText(text[:cut])  # the highlighter formats nothing yet: no block is revealed
+        self._loaded_to(cut)
         self.setExtraSelections([])
         self.reveal_visible()
         self.stripes.changed()
+        if cut < len(text):
+            self._loader.start()
+
+    # -- progressive loading ----------------------------------------------------------------------
+    @property
+    def fully_loaded(self) -> bool:
+        return self._loaded >= len(self._text)
+
+    def _cut(self, start: int, size: int) -> int:
+        """End (code points) of the piece starting at `start`: just after the first '\n' from start + size."""
+        if start + size >= len(self._text):
+            return len(self._text)
+        i = self._text.find("\n", start + size)
+        return len(self._text) if i < 0 else i + 1
+
+    def _loaded_to(self, cut: int) -> None:
+        """Record that text[:cut] is in the document; the Qt length must match (the old sanity check)."""
+        self._loaded = cut
+        self.loaded_qt_length = self.positions.to_qt(cut)
+        if self.document().characterCount() - 1 != self.loaded_qt_length:
+            self._loader.stop()
+            raise RuntimeError("Qt document length differs from the stored text (unexpected line separator?)")
+
+    def _append(self, cut: int) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(self._text[self._loaded:cut])  # at the end: no earlier position moves
+        self._loaded_to(cut)
+        if self.fully_loaded:
+            self._loader.stop()
+
+    def _load_next_chunk(self) -> None:
+        if self.fully_loaded:
+            self._loader.stop()
+            return
+        self._append(self._cut(self._loaded, self.CHUNK))
+
+    def ensure_loaded(self, upto_qt_pos: int | None = None) -> None:
+        """Make sure the document holds the text up to `upto_qt_pos` (default: all of it), synchronously."""
+        if self.fully_loaded or (upto_qt_pos is not None and upto_qt_pos <= self.loaded_qt_length):
+            return
+        self._append(len(self._text))
+
+    def find(self, *args):  # type: ignore[no-untyped-def, override]
+        """QPlainTextEdit.find over the whole text, not only what is loaded yet."""
+        self.ensure_loaded()
+        return super().find(*args)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not self.fully_loaded and any(event.matches(k) for k in _WHOLE_TEXT_KEYS):
+            self.ensure_loaded()
+        super().keyPressEvent(event)
 
     def _index_for(self, records: list[SpanRecord]) -> SpanIndex:
         starts, ends = record_arrays(records)
@@ -146,6 +221,7 @@ class DocumentView(QPlainTextEdit):
 
     def select_range(self, start: int, end: int) -> None:
         q_start, q_end = self.positions.range_to_qt(start, end)
+        self.ensure_loaded(q_end)
         cursor = self.textCursor()
         cursor.setPosition(q_start)
         cursor.setPosition(q_end, QTextCursor.MoveMode.KeepAnchor)
@@ -170,6 +246,7 @@ class DocumentView(QPlainTextEdit):
         if entry is None:
             self.setExtraSelections([])
             return
+        self.ensure_loaded(entry.end)  # a span selected in the table or stripes may lie beyond the loaded text
         sel = QTextEdit.ExtraSelection()
         cursor = QTextCursor(self.document())
         cursor.setPosition(entry.start)

@@ -128,7 +128,9 @@ class SpanHighlighter(QSyntaxHighlighter):
         """Re-highlight only the blocks that [q_start, q_end) touches."""
         doc = self.document()
         block = doc.findBlock(q_start)
-        last = doc.findBlock(max(q_start, q_end - 1)).blockNumber()
+        end_block = doc.findBlock(max(q_start, q_end - 1))
+        # A span may run past the text loaded so far (progressive loading): its loaded blocks still change.
+        last = end_block.blockNumber() if end_block.isValid() else doc.blockCount() - 1
         while block.isValid() and block.blockNumber() <= last:
             self._highlight(block)
             self.blocks_highlighted += 1
