@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -49,7 +49,7 @@ class DocumentView(QPlainTextEdit):
 
     spanClicked = Signal(int)
     contextMenuWanted = Signal(QPoint, list)  # global position, span ids under the mouse
-    FIRST_CHUNK = 48_000  # characters shown at once (dozens of screens); the rest follows in the background
+    FIRST_CHUNK = 32_000  # characters shown at once (about ten screens); the rest follows in the background
     CHUNK = 128_000       # characters appended per timer tick (~1.5 ms: the event loop stays responsive)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -107,6 +107,9 @@ class DocumentView(QPlainTextEdit):
         cut = self._cut(0, self.FIRST_CHUNK)
         self.setPlainText(text[:cut])  # the highlighter formats nothing yet: no block is revealed
         self._loaded_to(cut)
+        # Show or hide the scroll bar now, not at the next event loop turn: else the first screen is laid
+        # out and painted at the old width, then wrapped and painted again.
+        QCoreApplication.sendPostedEvents(self, QEvent.Type.LayoutRequest)
         self.setExtraSelections([])
         self.reveal_visible()
         self.stripes.changed()
@@ -133,10 +136,25 @@ class DocumentView(QPlainTextEdit):
             self._loader.stop()
             raise RuntimeError("Qt document length differs from the stored text (unexpected line separator?)")
 
+    def _end_off_screen(self) -> bool:
+        """True if the loaded text's last block is surely below the screen (every block is >= one line)."""
+        lines = self.viewport().height() // max(1, self.fontMetrics().lineSpacing()) + 2
+        return self.firstVisibleBlock().blockNumber() + lines < self.document().blockCount() - 1
+
     def _append(self, cut: int) -> None:
         cursor = QTextCursor(self.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertText(self._text[self._loaded:cut])  # at the end: no earlier position moves
+        layout = self.document().documentLayout()
+        # Below the screen nothing visible changes: skip the full repaint Qt would schedule per chunk and
+        # only let the scroll bar know the document grew.
+        quiet = self._end_off_screen()
+        layout.blockSignals(quiet)
+        try:
+            cursor.insertText(self._text[self._loaded:cut])  # at the end: no earlier position moves
+        finally:
+            layout.blockSignals(False)
+        if quiet:
+            layout.documentSizeChanged.emit(layout.documentSize())
         self._loaded_to(cut)
         if self.fully_loaded:
             self._loader.stop()
