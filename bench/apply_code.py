@@ -73,6 +73,8 @@ def ours(size: int, folder: Path):
     view.show()
     ctl = CodingController(project, q.CODER, view, SpansModel())
     ctl.open_document(1)
+    if hasattr(view, "ensure_loaded"):
+        view.ensure_loaded()  # the pane loads long texts progressively; the middle must be in it
     _scroll_to_middle(view, view.positions.to_qt(len(text) // 2))
     _state.update(view=view, project=project, rng=rng, codes=codes)
 

@@ -1,13 +1,16 @@
-"""Open document: a 1 MB text with N spans shown in the coding window's text pane. Ours: the GUI's
-`DocumentView.load(text, spans)` (code point -> UTF-16 conversion, span index, every block
-highlighted by the span highlighter, stripes margin) then the first screen painted; the spans are
-SpanRecords already in memory. Baseline: `QTextEdit.setPlainText` then one
+"""Open document: a 1 MB text with N spans shown in the coding window's text pane, until the first
+screen is painted. Ours: the GUI's `DocumentView.load(text, spans)` (code point -> UTF-16 conversion of
+all spans, span index, the first ~32 KB of text put into the pane, the blocks on screen highlighted,
+stripes margin) then the first screen painted; the rest of the text is appended in the background in
+128 KB pieces (progressive loading), and the one piece the event loop runs during "paint" is inside the
+timed part. The spans are SpanRecords already in memory. Baseline: `QTextEdit.setPlainText` then one
 `QTextCursor.mergeCharFormat` per span inside one edit block (Qt lays out once), then the first screen
 painted; the same without the edit block (a layout after every merge) is reported as a note up to
-10,000 spans. Same widget size and font, one
-warm-up load each (untimed). Extra (not in the ratio): the full controller path
-`CodingController.open_document` (store query of the spans + load + spans table), the time a coder
-waits after clicking a document.
+10,000 spans. Same widget size and font, one warm-up load each (untimed). The ratio compares first
+screens (the baseline has nothing earlier to show). Extras (not in the ratio): the time until the whole
+text is in our pane (load, first paint, every background piece, final paint), and the full controller
+path `CodingController.open_document` (store query of the spans + load + spans table + first screen),
+the time a coder waits after clicking a document.
 """
 
 from __future__ import annotations
@@ -58,6 +61,7 @@ def ours(size: int, folder: Path):
         return run
     _extra["folder"] = folder
     _extra["n"] = size
+    _extra["view"] = (view, text, recs)
     return factory
 
 
@@ -85,6 +89,7 @@ def extra_times() -> dict[str, float]:
     from annotator.gui.spans_model import SpansModel
     from annotator.store.engine import open_project
 
+    out = _fully_loaded_time()
     folder = Path(_extra["folder"])  # type: ignore[arg-type]
     project = open_project(folder / "project.db")
     view = DocumentView()
@@ -101,8 +106,31 @@ def extra_times() -> dict[str, float]:
         q.paint(view)
         times.append(time.perf_counter() - t0)
     project.close()
-    return {f"controller open_document (store query + view + table + paint), median of {runs}":
-            sorted(times)[len(times) // 2]}
+    out[f"controller open_document (store query + view + table + first screen), median of {runs}"] = \
+        sorted(times)[len(times) // 2]
+    return out
+
+
+def _fully_loaded_time() -> dict[str, float]:
+    """Load + first paint + every background piece + a final paint: the whole text is in the pane."""
+    import time
+
+    view, text, recs = _extra["view"]  # type: ignore[misc]
+    if not hasattr(view, "fully_loaded"):
+        return {}
+    times = []
+    for _ in range(5):
+        view.load("", [])
+        q.paint(view)
+        t0 = time.perf_counter()
+        view.load(text, recs)
+        q.paint(view)
+        while not view.fully_loaded:
+            q.app().processEvents()
+        q.paint(view)
+        times.append(time.perf_counter() - t0)
+    return {"fully loaded (load + first screen + background pieces until the whole text is in the pane "
+            "+ paint), median of 5": sorted(times)[2]}
 
 
 def baseline(size: int, folder: Path):
