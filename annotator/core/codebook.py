@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from annotator.core.errors import UserError
+from annotator.core.textfile import read_utf8_file
 
 MAX_CODEBOOK_BYTES = 2 * 1024 * 1024
 # YAML collections nested deeper than this are refused before composing (PyYAML composes recursively).
@@ -327,20 +328,8 @@ def _assign_default_colours(book: Codebook) -> None:
 def load_codebook_file(path: str | Path) -> Codebook:
     """Read and parse a codebook file, reporting unreadable files as one line."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_CODEBOOK_BYTES:
-            raise CodebookError([f"{path}:1: codebook is larger than {MAX_CODEBOOK_BYTES // 1024} KB"])
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"{path}: file not found; check the path and spelling") from None
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read ({exc.strerror})") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise CodebookError([f"{path}:{line}: not valid UTF-8; save the codebook as UTF-8"]) from None
+    text = read_utf8_file(path, max_bytes=MAX_CODEBOOK_BYTES, kind="codebook",
+                          error=lambda message: CodebookError([message]))
     return parse_codebook(text, str(path))
 
 

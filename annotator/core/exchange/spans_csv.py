@@ -8,6 +8,7 @@ from pathlib import Path
 
 from annotator.core.errors import UserError
 from annotator.core.spans import SpanRow
+from annotator.core.textfile import read_utf8_file
 
 REQUIRED = ("document", "coder", "code", "start", "end")
 MAX_SPANS_CSV_BYTES = 512 * 1024 * 1024
@@ -23,19 +24,7 @@ def _int(value: str, column: str, where: str) -> int:
 def read_span_rows(path: str | Path) -> list[SpanRow]:
     """Parse a spans CSV (UTF-8, optional BOM); raise UserError naming file and row on bad input."""
     path = Path(path)
-    try:
-        if path.stat().st_size > MAX_SPANS_CSV_BYTES:
-            raise UserError(f"{path}: larger than {MAX_SPANS_CSV_BYTES >> 20} MB; split it")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"{path}: file not found; check the path and spelling") from None
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read ({exc.strerror})") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise UserError(f"{path}:{line}: not valid UTF-8; save the CSV as UTF-8") from None
+    text = read_utf8_file(path, max_bytes=MAX_SPANS_CSV_BYTES, kind="CSV")
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
     missing = [c for c in REQUIRED if c not in header]
