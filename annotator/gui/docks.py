@@ -34,7 +34,7 @@ class DocumentsPanel(QTableView):
     MIN_NAME = 90
 
     def sizeHint(self) -> QSize:
-        return QSize(300, 400)
+        return QSize(250, 400)
 
     def __init__(self, model: DocumentsModel) -> None:
         super().__init__()

@@ -306,7 +306,7 @@ class MainWindow(QMainWindow):
         if not self._sized:
             self._sized = True
             if self.settings.value("window/state") is None:
-                self.resizeDocks([self.documents_dock, self.codebook_dock], [300, 320], Qt.Orientation.Horizontal)
+                self.resizeDocks([self.documents_dock, self.codebook_dock], [250, 310], Qt.Orientation.Horizontal)
                 self.resizeDocks([self.spans_dock], [200], Qt.Orientation.Vertical)
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -88,7 +88,7 @@ class StripesMargin(QWidget):
 
     spanClicked = Signal(int)
 
-    def __init__(self, view: QWidget, width: int = 220) -> None:
+    def __init__(self, view: QWidget, width: int = 190) -> None:
         super().__init__(view)
         self.view = view
         self.margin_width = width
