@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from annotator.core.offsets import OffsetMap
+from annotator.core.offsets import OffsetMap, astral_positions
 
 
 class Positions:
@@ -16,8 +16,9 @@ class Positions:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._map = OffsetMap.for_text(text)
-        self._astral: np.ndarray | None = None
+        astral = astral_positions(text)  # one C-speed scan; the array also serves array_to_qt
+        self._map = OffsetMap(len(text), tuple(astral.tolist()))
+        self._astral = astral
 
     @property
     def qt_length(self) -> int:
@@ -45,9 +46,6 @@ class Positions:
         if len(cps) and (int(cps.min()) < 0 or int(cps.max()) > self._map.text_length):
             bad = int(cps.min()) if int(cps.min()) < 0 else int(cps.max())
             raise ValueError(f"code-point offset {bad} outside 0..{self._map.text_length}")
-        astral = self._map.astral_positions
-        if not astral:
+        if not len(self._astral):
             return cps
-        if self._astral is None:
-            self._astral = np.asarray(astral, np.int64)
         return cps + np.searchsorted(self._astral, cps, "left")
