@@ -14,7 +14,7 @@ span, find, select-all, Ctrl+End) calls `ensure_loaded()` first, which appends t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, Qt, QTimer, Signal
@@ -96,7 +96,7 @@ class DocumentView(QPlainTextEdit):
         Per span this costs two C-speed attribute reads (into numpy arrays); entries are made when a
         span first comes on screen, so opening 100,000 spans costs about what 10,000 do.
         """
-        records = list(spans)  # the index keeps it: a copy, so later changes to the caller's list cannot leak in
+        records = _frozen(spans)
         self._loader.stop()  # chunks still pending from the previous document are dropped
         self.positions = Positions(text)
         self.selected_span_id = None
@@ -181,8 +181,9 @@ class DocumentView(QPlainTextEdit):
             self.ensure_loaded()
         super().keyPressEvent(event)
 
-    def _index_for(self, records: list[SpanRecord]) -> SpanIndex:
-        starts, ends = record_arrays(records)
+    def _index_for(self, records: Sequence[SpanRecord]) -> SpanIndex:
+        columns = _columns(records)
+        starts, ends = (columns[1], columns[2]) if columns is not None else record_arrays(records)
         q_starts, q_ends = self.positions.array_to_qt(starts), self.positions.array_to_qt(ends)
         colors = self.colors
 
@@ -192,12 +193,14 @@ class DocumentView(QPlainTextEdit):
                          r.coder, r.code_key)
 
         def ids() -> np.ndarray:
+            if columns is not None:
+                return columns[0]
             return np.fromiter((r.id or 0 for r in records), np.int64, len(records))
         return SpanIndex.from_arrays(q_starts, q_ends, make, ids)
 
     def set_spans(self, spans: Iterable[SpanRecord]) -> None:
         """Replace all spans (e.g. other coders shown) without reloading the text."""
-        self.index = self._index_for(list(spans))
+        self.index = self._index_for(_frozen(spans))
         self.highlighter.index = self.index
         self.highlighter.forget()
         self.reveal_visible()
@@ -396,3 +399,19 @@ class DocumentView(QPlainTextEdit):
     def _context_menu(self, pos: QPoint) -> None:
         ids = [e.span_id for e in self.entries_at_point(pos)]
         self.contextMenuWanted.emit(self.viewport().mapToGlobal(pos), ids)
+
+
+def _columns(records: Sequence[SpanRecord]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """(ids, starts, ends) arrays if `records` carries them (a lazy store result such as `SpanRows`)."""
+    try:
+        return records.ids, records.starts, records.ends  # type: ignore[attr-defined]
+    except AttributeError:
+        return None
+
+
+def _frozen(spans: Iterable[SpanRecord]) -> Sequence[SpanRecord]:
+    """What the index keeps: an immutable lazy result as it is, anything else copied (later changes to the
+    caller's list cannot leak in)."""
+    if _columns(spans) is not None and not hasattr(spans, "append"):  # type: ignore[arg-type]
+        return spans  # type: ignore[return-value]
+    return list(spans)

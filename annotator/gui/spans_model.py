@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, MutableMapping, MutableSequence, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -27,20 +27,26 @@ class SpansModel(QAbstractTableModel):
 
     def __init__(self) -> None:
         super().__init__()
-        self.records: list[SpanRecord] = []
-        self._by_id: dict[int, SpanRecord] = {}  # the record object each row holds, for finding its row
+        self.records: MutableSequence[SpanRecord] = []
+        self._by_id: MutableMapping[int, SpanRecord] = {}  # the record object each row holds, for finding its row
         self.text = ""
         self.code_name: Callable[[str], str] = lambda key: key
         self.code_color: Callable[[str], str] = lambda _key: "#cccccc"
 
-    def set_spans(self, records: list[SpanRecord], text: str) -> None:
+    def set_spans(self, records: Sequence[SpanRecord], text: str) -> None:
+        """Show `records`; a lazy store result (`SpanRows`) in position order stays lazy: rows are built
+        when shown, so the table costs no Python work per span when a document opens."""
         self.beginResetModel()
         self.text = text
-        if self.sort_column == 2 and not self._reverse:
-            self.records = _by_position(records)
+        lazy = _lazy_rows(records) if self.sort_column == 2 and not self._reverse else None
+        if lazy is not None:
+            self.records, self._by_id = lazy
+        elif self.sort_column == 2 and not self._reverse:
+            self.records = _by_position(list(records))
         else:
             self.records = sorted(records, key=self._sort_key(self.sort_column), reverse=self._reverse)
-        self._by_id = {r.id or 0: r for r in self.records}
+        if lazy is None:
+            self._by_id = {r.id or 0: r for r in self.records}
         self.endResetModel()
 
     # Sorting happens here, with one Python key per row, not in the proxy: QSortFilterProxyModel would
@@ -74,7 +80,7 @@ class SpansModel(QAbstractTableModel):
         self.changePersistentIndexList(persistent, [self.index(rows[sid], col) for sid, col in old])
         self.layoutChanged.emit()
 
-    def _insertion_row(self, record: SpanRecord, records: list[SpanRecord] | None = None) -> int:
+    def _insertion_row(self, record: SpanRecord, records: Sequence[SpanRecord] | None = None) -> int:
         """Where `record` goes in `records` (default: all rows): after rows with an equal key."""
         records = self.records if records is None else records
         key = self._sort_key(self.sort_column)
@@ -112,8 +118,7 @@ class SpansModel(QAbstractTableModel):
             self._by_id[span_id] = record
             self.endInsertRows()
             return
-        rest = self.records[:row] + self.records[row + 1:]
-        new_row = self._insertion_row(record, rest)
+        new_row = self._insertion_row(record, _Without(self.records, row))  # type: ignore[arg-type]
         dest = new_row if new_row <= row else new_row + 1
         moving = dest not in (row, row + 1)
         if moving:
@@ -200,3 +205,75 @@ def _by_position(records: list[SpanRecord]) -> list[SpanRecord]:
     if bool(np.all(order[1:] > order[:-1])):
         return list(records)
     return [records[k] for k in order.tolist()]
+
+
+class _Without(Sequence[SpanRecord]):
+    """`records` without row `skip`, for a binary search (no copy of 100,000 rows per change)."""
+
+    def __init__(self, records: Sequence[SpanRecord], skip: int) -> None:
+        self._records, self._skip = records, skip
+
+    def __len__(self) -> int:
+        return len(self._records) - 1
+
+    def __getitem__(self, k):  # type: ignore[no-untyped-def, override]
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        if k < 0:
+            k += len(self)
+        return self._records[k + 1 if k >= self._skip else k]
+
+
+class _LazyRows(MutableSequence[SpanRecord]):
+    """Table rows over a lazy store result: an int is row k of `base` (built when first read), later
+    inserts are records. Sorting builds every record (a user action on the table)."""
+
+    def __init__(self, base: Sequence[SpanRecord]) -> None:
+        self._base = base
+        self._items: list[int | SpanRecord] = list(range(len(base)))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, k):  # type: ignore[no-untyped-def, override]
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self._items)))]
+        item = self._items[k]
+        return self._base[item] if isinstance(item, int) else item
+
+    def __setitem__(self, k, value) -> None:  # type: ignore[no-untyped-def, override]
+        if isinstance(k, slice):
+            self._items[k] = list(value)
+        else:
+            self._items[k] = value
+
+    def __delitem__(self, k) -> None:  # type: ignore[no-untyped-def, override]
+        del self._items[k]
+
+    def insert(self, index: int, value: SpanRecord) -> None:
+        self._items.insert(index, value)
+
+    def __iter__(self) -> Iterator[SpanRecord]:
+        return (self[k] for k in range(len(self._items)))
+
+    def sort(self, *, key=None, reverse: bool = False) -> None:  # type: ignore[no-untyped-def]
+        records = [self[k] for k in range(len(self._items))]
+        records.sort(key=key, reverse=reverse)
+        self._items = list(records)
+
+
+def _lazy_rows(records: Sequence[SpanRecord]):  # type: ignore[no-untyped-def]
+    """(rows, id -> record map) over a lazy store result already in (start, end, id) order, else None."""
+    from annotator.store.services.gui_support import RecordMap
+
+    try:
+        ids, starts, ends = records.ids, records.starts, records.ends  # type: ignore[attr-defined]
+    except AttributeError:
+        return None
+    import numpy as np
+
+    if len(ids) > 1:
+        order = np.lexsort((ids, ends, starts))
+        if not bool(np.all(order[1:] > order[:-1])):
+            return None
+    return _LazyRows(records), RecordMap(records)  # type: ignore[arg-type]

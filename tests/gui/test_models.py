@@ -100,3 +100,44 @@ def test_spans_model_moves_an_updated_row_and_finds_rows(qtmodeltester, project,
         assert model.rowCount() == 4
         assert model.row_of(12345) == -1
         qtmodeltester.check(model)
+
+
+def test_spans_model_over_lazy_store_rows(qtmodeltester, project, doc_id):
+    """The table over a lazy query result (what opening a document gives it) behaves like over a list."""
+    from PySide6.QtCore import Qt
+
+    from annotator.store.services.gui_support import document_span_rows
+
+    for a, b in ((0, 7), (8, 17), (22, 39), (40, 45)):
+        add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=a, end=b)
+    rows = document_span_rows(project, doc_id)
+    lazy, eager = SpansModel(), SpansModel()
+    proxy = SpansProxy(lazy)
+    lazy.set_spans(rows, TEXT)
+    eager.set_spans(list(rows), TEXT)
+
+    def table(model: SpansModel) -> list[list[str]]:
+        return [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
+
+    assert table(lazy) == table(eager)
+    qtmodeltester.check(lazy)
+    first = rows[0]
+    moved = first.with_changes(start=41, end=44, memo="moved")
+    added = first.with_changes(id=9999, start=9, end=12)
+    for model in (lazy, eager):
+        assert model.row_of(first.id) == 0
+        model.upsert(moved)
+        assert model.records[model.row_of(moved.id)] is moved
+        model.upsert(added)
+        model.remove(rows[2].id)
+        assert model.row_of(rows[2].id) == -1
+    assert table(lazy) == table(eager)
+    assert lazy.rowCount() == 4
+    proxy.setFilterFixedString("moved")
+    assert proxy.rowCount() == 1
+    proxy.setFilterFixedString("")
+    for model in (lazy, eager):
+        model.sort(1, Qt.SortOrder.DescendingOrder)
+        model.sort(2, Qt.SortOrder.AscendingOrder)
+    assert table(lazy) == table(eager)
+    qtmodeltester.check(lazy)

@@ -12,9 +12,11 @@ record `delete_span` returns.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from itertools import starmap
+from operator import itemgetter
 
+import numpy as np
 from sqlalchemy import bindparam, func, literal_column, select
 from sqlalchemy.engine import Dialect
 
@@ -47,6 +49,15 @@ def _statement(dialect: Dialect, n_coders: int | None) -> tuple[str, tuple[str, 
 
 def document_spans(project: Project, document_id: int, coders: Iterable[str] | None = None) -> list[SpanRecord]:
     """Spans of one document (of the given coders, or all), ordered by position."""
+    return list(starmap(SpanRecord, _rows(project, document_id, coders)))
+
+
+def document_span_rows(project: Project, document_id: int, coders: Iterable[str] | None = None) -> SpanRows:
+    """The same spans as `document_spans`, as a lazy `SpanRows` (no SpanRecord is built up front)."""
+    return SpanRows(_rows(project, document_id, coders))
+
+
+def _rows(project: Project, document_id: int, coders: Iterable[str] | None) -> list[tuple]:
     names: Sequence[str] | None = None
     if coders is not None:
         names = list(coders)
@@ -59,5 +70,112 @@ def document_spans(project: Project, document_id: int, coders: Iterable[str] | N
         conn = s.connection()
         sql, order = _statement(conn.dialect, None if names is None else len(names))
         params = tuple(values[k] for k in order) if order is not None else values
-        rows = conn.exec_driver_sql(sql, params).cursor.fetchall()
-    return list(starmap(SpanRecord, rows))
+        return conn.exec_driver_sql(sql, params).cursor.fetchall()
+
+
+class SpanRows(Sequence[SpanRecord]):
+    """A query's spans kept as row tuples: the SpanRecord of row k is built when first asked for.
+
+    Opening a document with 100,000 spans must not build 100,000 objects (~170 ms) when a coder sees a
+    few dozen: the view indexes `starts`/`ends` (numpy, read from the tuples at C speed) and the table
+    shows rows on demand. The same row always gives the same (cached) record object. Immutable.
+    """
+
+    def __init__(self, rows: list[tuple]) -> None:
+        self._rows = rows
+        self._recs: list[SpanRecord | None] = [None] * len(rows)
+        self._pos: dict[int, int] | None = None
+        self._cols: dict[int, np.ndarray] = {}
+
+    def _col(self, k: int) -> np.ndarray:
+        col = self._cols.get(k)
+        if col is None:
+            col = self._cols[k] = np.fromiter(map(itemgetter(k), self._rows), np.int64, len(self._rows))
+        return col
+
+    @property
+    def ids(self) -> np.ndarray:
+        return self._col(0)
+
+    @property
+    def starts(self) -> np.ndarray:
+        return self._col(6)
+
+    @property
+    def ends(self) -> np.ndarray:
+        return self._col(7)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, k):  # type: ignore[no-untyped-def, override]
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self._rows)))]
+        r = self._recs[k]
+        if r is None:
+            r = self._recs[k] = SpanRecord(*self._rows[k])
+        return r
+
+    def __iter__(self) -> Iterator[SpanRecord]:
+        return (self[k] for k in range(len(self._rows)))
+
+    def position(self, span_id: int) -> int | None:
+        """Row number of span_id (the id -> row table is built on first use, ~5 ms per 100,000 rows)."""
+        if self._pos is None:
+            self._pos = dict(zip(map(itemgetter(0), self._rows), range(len(self._rows)), strict=True))
+        return self._pos.get(span_id)
+
+    def by_id(self, span_id: int) -> SpanRecord | None:
+        k = self.position(span_id)
+        return None if k is None else self[k]
+
+
+class RecordMap(MutableMapping[int, SpanRecord]):
+    """span id -> SpanRecord over a `SpanRows` plus the changes made since (a dict-like overlay).
+
+    Lookups build only the record asked for; len() needs no records at all.
+    """
+
+    def __init__(self, base: SpanRows | None = None) -> None:
+        self._base = base if base is not None else SpanRows([])
+        self._overlay: dict[int, SpanRecord] = {}
+        self._gone: set[int] = set()
+        self._n = len(self._base)
+
+    def _lookup(self, span_id: int) -> SpanRecord | None:
+        r = self._overlay.get(span_id)
+        if r is not None or span_id in self._gone:
+            return r
+        return self._base.by_id(span_id)
+
+    def __getitem__(self, span_id: int) -> SpanRecord:
+        r = self._lookup(span_id)
+        if r is None:
+            raise KeyError(span_id)
+        return r
+
+    def __contains__(self, span_id: object) -> bool:
+        return isinstance(span_id, int) and self._lookup(span_id) is not None
+
+    def __setitem__(self, span_id: int, record: SpanRecord) -> None:
+        if self._lookup(span_id) is None:
+            self._n += 1
+        self._overlay[span_id] = record
+        self._gone.discard(span_id)
+
+    def __delitem__(self, span_id: int) -> None:
+        if self._lookup(span_id) is None:
+            raise KeyError(span_id)
+        self._overlay.pop(span_id, None)
+        self._gone.add(span_id)
+        self._n -= 1
+
+    def __iter__(self) -> Iterator[int]:
+        overlay, gone = self._overlay, self._gone
+        for sid in self._base.ids.tolist():
+            if sid not in overlay and sid not in gone:
+                yield sid
+        yield from overlay
+
+    def __len__(self) -> int:
+        return self._n
