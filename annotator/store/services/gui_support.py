@@ -4,16 +4,15 @@
 to paint and list spans. Even executing a Core `select` costs several microseconds per row in
 SQLAlchemy's result machinery (over a second for 100,000 spans), so the statement is compiled once per
 database dialect (and number of coders) to its plain SQL string, in that driver's own parameter style
-(`?` for SQLite, `%(name)s` for psycopg2), and run on the session's DBAPI cursor; the records are built
-with `itertools.starmap` straight from the row tuples, whose columns are already in SpanRecord's field
-order. Timestamps are left out (None): the window never shows them, and undo of a delete uses the full
+(`?` for SQLite, `%(name)s` for psycopg2), and run on the session's DBAPI cursor. The rows carry coder and
+code ids (the few names are read once), and stay tuples in a `SpanRows` that builds a SpanRecord only for
+a row someone reads. Timestamps are left out (None): the window never shows them, and undo of a delete uses the full
 record `delete_span` returns.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, MutableMapping, Sequence
-from itertools import starmap
 from operator import itemgetter
 
 import numpy as np
@@ -33,11 +32,12 @@ def _statement(dialect: Dialect, n_coders: int | None) -> tuple[str, tuple[str, 
     key = (dialect.name, dialect.driver, dialect.paramstyle, n_coders)
     found = _COMPILED.get(key)
     if found is None:
-        sp, doc, cr, cd = Span.__table__, Document.__table__, Coder.__table__, Code.__table__
-        q = (select(sp.c.id, sp.c.uid, sp.c.document_id, doc.c.name, cr.c.name, cd.c.key, sp.c.start, sp.c.end,
+        sp, cr = Span.__table__, Coder.__table__
+        # Integer ids, not the joined names: a name string per row costs ~0.5 us each in the driver; the
+        # few distinct names are looked up once per call.
+        q = (select(sp.c.id, sp.c.uid, sp.c.coder_id, sp.c.code_id, sp.c.start, sp.c.end,
                     func.coalesce(sp.c.memo, literal_column("''")))
-             .select_from(sp.join(doc, doc.c.id == sp.c.document_id).join(cr, cr.c.id == sp.c.coder_id)
-                          .join(cd, cd.c.id == sp.c.code_id))
+             .select_from(sp.join(cr, cr.c.id == sp.c.coder_id))
              .where(sp.c.document_id == bindparam("doc")))
         if n_coders is not None:
             q = q.where(cr.c.name.in_([bindparam(f"c{i}") for i in range(n_coders)]))
@@ -49,20 +49,16 @@ def _statement(dialect: Dialect, n_coders: int | None) -> tuple[str, tuple[str, 
 
 def document_spans(project: Project, document_id: int, coders: Iterable[str] | None = None) -> list[SpanRecord]:
     """Spans of one document (of the given coders, or all), ordered by position."""
-    return list(starmap(SpanRecord, _rows(project, document_id, coders)))
+    return list(document_span_rows(project, document_id, coders))
 
 
 def document_span_rows(project: Project, document_id: int, coders: Iterable[str] | None = None) -> SpanRows:
     """The same spans as `document_spans`, as a lazy `SpanRows` (no SpanRecord is built up front)."""
-    return SpanRows(_rows(project, document_id, coders))
-
-
-def _rows(project: Project, document_id: int, coders: Iterable[str] | None) -> list[tuple]:
     names: Sequence[str] | None = None
     if coders is not None:
         names = list(coders)
         if not names:
-            return []
+            return SpanRows([])
     values: dict[str, object] = {"doc": document_id}
     if names is not None:
         values.update((f"c{i}", n) for i, n in enumerate(names))
@@ -70,7 +66,13 @@ def _rows(project: Project, document_id: int, coders: Iterable[str] | None) -> l
         conn = s.connection()
         sql, order = _statement(conn.dialect, None if names is None else len(names))
         params = tuple(values[k] for k in order) if order is not None else values
-        return conn.exec_driver_sql(sql, params).cursor.fetchall()
+        rows = conn.exec_driver_sql(sql, params).cursor.fetchall()
+        if not rows:
+            return SpanRows([])
+        doc = conn.execute(select(Document.__table__.c.name).where(Document.__table__.c.id == document_id))
+        cr, cd = Coder.__table__, Code.__table__
+        return SpanRows(rows, document_id, doc.scalar_one(), dict(conn.execute(select(cr.c.id, cr.c.name)).all()),
+                        dict(conn.execute(select(cd.c.id, cd.c.key)).all()))
 
 
 class SpanRows(Sequence[SpanRecord]):
@@ -81,8 +83,13 @@ class SpanRows(Sequence[SpanRecord]):
     shows rows on demand. The same row always gives the same (cached) record object. Immutable.
     """
 
-    def __init__(self, rows: list[tuple]) -> None:
+    def __init__(self, rows: list[tuple], document_id: int = 0, document: str = "",
+                 coders: dict[int, str] | None = None, codes: dict[int, str] | None = None) -> None:
+        """`rows`: (id, uid, coder id, code id, start, end, memo) tuples; the dicts name the ids."""
         self._rows = rows
+        self._doc = (document_id, document)
+        self._coders = coders or {}
+        self._codes = codes or {}
         self._recs: list[SpanRecord | None] = [None] * len(rows)
         self._pos: dict[int, int] | None = None
         self._cols: dict[int, np.ndarray] = {}
@@ -99,11 +106,11 @@ class SpanRows(Sequence[SpanRecord]):
 
     @property
     def starts(self) -> np.ndarray:
-        return self._col(6)
+        return self._col(4)
 
     @property
     def ends(self) -> np.ndarray:
-        return self._col(7)
+        return self._col(5)
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -113,7 +120,9 @@ class SpanRows(Sequence[SpanRecord]):
             return [self[i] for i in range(*k.indices(len(self._rows)))]
         r = self._recs[k]
         if r is None:
-            r = self._recs[k] = SpanRecord(*self._rows[k])
+            sid, uid, coder, code, start, end, memo = self._rows[k]
+            r = self._recs[k] = SpanRecord(sid, uid, *self._doc, self._coders[coder], self._codes[code], start, end,
+                                           memo)
         return r
 
     def __iter__(self) -> Iterator[SpanRecord]:
