@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.cli.common import parse_attrs, project_from, split_list
+from annotator.core.atomic import check_writable
 from annotator.core.errors import UserError
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported inside the commands: `--help` stays fast
@@ -46,17 +47,6 @@ def cmd_export_codebook(args: argparse.Namespace) -> int:
     return 0
 
 
-def _writable(path: str | Path) -> Path:
-    """Refuse an output path whose folder is missing, before any work is done."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UserError(f"{path}: folder {folder} does not exist")
-    if path.is_dir():
-        raise UserError(f"{path}: is a folder; give a file name")
-    return path
-
-
 def _write(writer, *args) -> None:  # type: ignore[no-untyped-def]
     try:
         writer(*args)
@@ -68,7 +58,7 @@ def cmd_export_qdpx(args: argparse.Namespace) -> int:
     from annotator.core.exchange.refi_qda import write_qdpx
     from annotator.store.services import refi
 
-    out = _writable(args.out)
+    out = check_writable(args.out)
     with project_from(args) as project:
         qda = refi.project_to_qda(project, _filter(args))
     _write(write_qdpx, qda, out)
@@ -82,7 +72,7 @@ def cmd_export_qdc(args: argparse.Namespace) -> int:
     from annotator.store.services import refi
     from annotator.store.services.codebooks import get_codebook
 
-    out = _writable(args.out)
+    out = check_writable(args.out)
     with project_from(args) as project:
         codes = refi.codes_to_qda(get_codebook(project).codes)
     if not codes:

@@ -12,6 +12,17 @@ from typing import IO, Any
 from annotator.core.errors import UserError
 
 
+def check_writable(path: str | Path) -> Path:
+    """Refuse an output path whose folder is missing, or that names a folder, before any work is done."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError(f"{path}: folder {folder} does not exist")
+    if path.is_dir():
+        raise UserError(f"{path}: is a folder; give a file name")
+    return path
+
+
 @contextlib.contextmanager
 def atomic_file(path: str | Path, mode: str = "wb", *, encoding: str | None = None,
                 newline: str | None = None) -> Iterator[IO[Any]]:
@@ -19,12 +30,8 @@ def atomic_file(path: str | Path, mode: str = "wb", *, encoding: str | None = No
 
     A missing folder or a folder given as the file name is a UserError, said in one line.
     """
-    path = Path(path)
+    path = check_writable(path)
     folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UserError(f"{path}: folder {folder} does not exist")
-    if path.is_dir():
-        raise UserError(f"{path}: is a folder; give a file name")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     except OSError as exc:
