@@ -30,7 +30,7 @@ def _say(msg: str) -> None:
 
 def setup() -> None:
     """Create .venv and install annotator[test] unless pyproject.toml is unchanged since last time."""
-    if sys.version_info < (3, 10):
+    if sys.version_info < (3, 10):  # noqa: UP036 - dev.py runs under whatever python3 the user has
         sys.exit(f"[dev] annotator needs Python 3.10 or newer; this is {sys.version.split()[0]}")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text().strip() == wanted and PY.exists():
@@ -40,8 +40,10 @@ def setup() -> None:
         try:
             subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
         except subprocess.CalledProcessError:
-            sys.exit("[dev] could not create a virtual environment; on Debian/Ubuntu install it with "
-                     "'sudo apt-get install python3-venv' and run this again")
+            sys.exit(
+                "[dev] could not create a virtual environment; on Debian/Ubuntu install it with "
+                "'sudo apt-get install python3-venv' and run this again"
+            )
     _say("installing annotator and its dependencies (first time takes a minute) ...")
     subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=False)
     subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]"], check=True)
@@ -63,7 +65,9 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(PY), "-m", "annotator", *rest])
     if command == "bench":
         return subprocess.call([str(PY), str(ROOT / "bench" / "run.py"), *rest], cwd=ROOT)
-    lint = subprocess.call([str(PY), "-m", "ruff", "check", "annotator", "tests", "bench"], cwd=ROOT)
+    sources = ["annotator", "tests", "bench", "dev.py"]
+    lint = subprocess.call([str(PY), "-m", "ruff", "check", *sources], cwd=ROOT)
+    lint = subprocess.call([str(PY), "-m", "ruff", "format", "--check", *sources], cwd=ROOT) or lint
     tests = subprocess.call([str(PY), "-m", "pytest", *rest], cwd=ROOT)
     return tests or lint
 

@@ -58,6 +58,7 @@ NO_BASELINE = "no outside baseline for alpha_U + F1 (absolute time and growth ar
 def ours(size: int, folder: Path):
     from annotator.core.agreement.spans_f1 import span_f1
     from annotator.core.agreement.unitizing import corpus_alpha
+
     data = json.loads((folder / "spans.json").read_text())
     n_docs = data["n_docs"]
     by_coder = {c: [tuple(s) for s in rows] for c, rows in data["spans"].items()}
@@ -67,8 +68,12 @@ def ours(size: int, folder: Path):
         result = corpus_alpha([DOC_LEN] * n_docs, len(CODERS), units, categories=CODES)
         exact = span_f1(by_coder, CODERS, CODES, "exact")
         overlap = span_f1(by_coder, CODERS, CODES, "overlap")
-        return {"alpha_u": result.corpus.overall.value, "f1_exact": exact["micro"]["f1"],
-                "f1_overlap": overlap["micro"]["f1"]}
+        return {
+            "alpha_u": result.corpus.overall.value,
+            "f1_exact": exact["micro"]["f1"],
+            "f1_overlap": overlap["micro"]["f1"],
+        }
+
     return lambda: run
 
 

@@ -90,7 +90,9 @@ def ours(size: int, folder: Path):
             if record is None:
                 raise RuntimeError(f"code_selection refused: {ctl.errors[-1:] or 'no message'}")
             return 1
+
         return run
+
     factory()()  # warm-up (untimed)
     return factory
 
@@ -105,8 +107,16 @@ def extra_times() -> dict[str, float]:
     for i in range(15):
         start, end = _visible_passage(view, rng)
         code = rng.choice(codes)
-        rec = SpanRecord(id=10_000_000 + i, uid=f"x{i}", document_id=1, document="speech.txt", coder=q.CODER,
-                         code_key=code, start=start, end=end)
+        rec = SpanRecord(
+            id=10_000_000 + i,
+            uid=f"x{i}",
+            document_id=1,
+            document="speech.txt",
+            coder=q.CODER,
+            code_key=code,
+            start=start,
+            end=end,
+        )
         t0 = time.perf_counter()
         view.put_span(rec)
         q.paint(view)
@@ -114,8 +124,10 @@ def extra_times() -> dict[str, float]:
         t0 = time.perf_counter()
         add_span(project, document_id=1, coder=q.CODER, code_key=code, start=start, end=end)
         store_times.append(time.perf_counter() - t0)
-    return {"DocumentView.put_span + paint, median": sorted(view_times)[7],
-            "store add_span alone, median": sorted(store_times)[7]}
+    return {
+        "DocumentView.put_span + paint, median": sorted(view_times)[7],
+        "store add_span alone, median": sorted(store_times)[7],
+    }
 
 
 def baseline(size: int, folder: Path):
@@ -139,7 +151,9 @@ def baseline(size: int, folder: Path):
             naive.rehighlight_all(current, offsets)
             q.paint(naive.edit)
             return 1
+
         return run
+
     return factory
 
 

@@ -48,8 +48,9 @@ def make_text(rng: random.Random, n_chars: int) -> str:
     return "".join(out)[:n_chars].rstrip() + "\n"
 
 
-def random_spans(rng: random.Random, text_len: int, n: int, n_codes: int = 12,
-                 min_len: int = 5, max_len: int = 200) -> list[tuple[int, int, int]]:
+def random_spans(
+    rng: random.Random, text_len: int, n: int, n_codes: int = 12, min_len: int = 5, max_len: int = 200
+) -> list[tuple[int, int, int]]:
     """`n` (start, end, code index) spans, overlapping freely as real coding does, sorted by start."""
     spans = []
     for _ in range(n):
@@ -60,8 +61,20 @@ def random_spans(rng: random.Random, text_len: int, n: int, n_codes: int = 12,
     return spans
 
 
-PALETTE = ("#e6194b", "#3cb44b", "#ffe119", "#4363d8", "#f58231", "#911eb4", "#46f0f0", "#f032e6",
-           "#bcf60c", "#fabebe", "#008080", "#e6beff")
+PALETTE = (
+    "#e6194b",
+    "#3cb44b",
+    "#ffe119",
+    "#4363d8",
+    "#f58231",
+    "#911eb4",
+    "#46f0f0",
+    "#f032e6",
+    "#bcf60c",
+    "#fabebe",
+    "#008080",
+    "#e6beff",
+)
 
 
 def fresh_dir(path: Path) -> Path:

@@ -56,8 +56,10 @@ def prepare(size: int, folder: Path) -> None:
     for name in CODERS:
         ensure_coder(project, name)
     texts = [f"Speech {i}\n" + make_text(rng, 10_000) for i in range(n_docs)]
-    store_documents(project, [ImportedDocument(f"speech_{i:05d}.txt", t, f"speech_{i:05d}.txt", "utf-8")
-                              for i, t in enumerate(texts)])
+    store_documents(
+        project,
+        [ImportedDocument(f"speech_{i:05d}.txt", t, f"speech_{i:05d}.txt", "utf-8") for i, t in enumerate(texts)],
+    )
     project.close()
     con = sqlite3.connect(db)
     doc_ids = [r[0] for r in con.execute("SELECT id FROM document ORDER BY id")]
@@ -74,21 +76,35 @@ def prepare(size: int, folder: Path) -> None:
     code = np.array(code_ids)[gen.integers(0, len(code_ids), size)]
     memo = np.where(gen.random(size) < 0.05, "check this passage again", "")
     raw = gen.bytes(16 * size).hex()
-    uids = [f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}" for h in
-            (raw[i:i + 32] for i in range(0, len(raw), 32))]
-    rows = zip(uids, np.array(doc_ids)[doc].tolist(), coder.tolist(), code.tolist(), start.tolist(),
-               (start + length).tolist(), memo.tolist(), [stamp] * size, [stamp] * size, strict=True)
+    uids = [
+        f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}"
+        for h in (raw[i : i + 32] for i in range(0, len(raw), 32))
+    ]
+    rows = zip(
+        uids,
+        np.array(doc_ids)[doc].tolist(),
+        coder.tolist(),
+        code.tolist(),
+        start.tolist(),
+        (start + length).tolist(),
+        memo.tolist(),
+        [stamp] * size,
+        [stamp] * size,
+        strict=True,
+    )
     con.execute("PRAGMA cache_size = -262144")  # 256 MB page cache: the uid index is built without spilling
     with con:
-        con.executemany('INSERT INTO span (uid, document_id, coder_id, code_id, start, "end", memo, created_at, '
-                        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        con.executemany(
+            'INSERT INTO span (uid, document_id, coder_id, code_id, start, "end", memo, created_at, '
+            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
     con.close()
 
 
 def baseline_available() -> str | None:
     if sqlite3_binary() is None:
-        return ("the sqlite3 command-line tool is not installed (Debian: apt-get install sqlite3); "
-                "baseline skipped")
+        return "the sqlite3 command-line tool is not installed (Debian: apt-get install sqlite3); baseline skipped"
     return None
 
 
@@ -120,6 +136,7 @@ def ours(size: int, folder: Path):
         if proc.returncode != 0:
             raise RuntimeError(f"annotator export failed: {proc.stderr.strip()[-300:]}")
         return size
+
     return lambda: run
 
 
@@ -133,6 +150,7 @@ def baseline(size: int, folder: Path):
         if proc.returncode != 0:
             raise RuntimeError(f"sqlite3 failed: {proc.stderr.strip()[-300:]}")
         return size
+
     return lambda: run
 
 

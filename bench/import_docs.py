@@ -32,8 +32,7 @@ def prepare(size: int, folder: Path) -> None:
     docs.mkdir(exist_ok=True)
     for i in range(size):
         # Each file is distinct (a numbered title line) so none is refused as a duplicate.
-        (docs / f"speech_{i:05d}.txt").write_text(f"Speech {i}\n" + make_text(rng, DOC_CHARS - 20),
-                                                  encoding="utf-8")
+        (docs / f"speech_{i:05d}.txt").write_text(f"Speech {i}\n" + make_text(rng, DOC_CHARS - 20), encoding="utf-8")
 
 
 def _paths(folder: Path) -> list[Path]:
@@ -51,6 +50,7 @@ def available() -> str | None:
 def ours(size: int, folder: Path):
     from annotator.store.engine import open_project
     from annotator.store.services.documents import import_files
+
     paths = _paths(folder)
     state: dict = {}
 
@@ -65,7 +65,9 @@ def ours(size: int, folder: Path):
             if report.errors or len(report.imported) != len(paths):
                 raise RuntimeError(f"import reported errors: {report.errors[:3]}")
             return len(report.imported)
+
         return run
+
     return factory
 
 
@@ -78,6 +80,7 @@ def baseline(size: int, folder: Path):
             with open(p, encoding="utf-8") as handle:
                 total += len(handle.read())
         return total
+
     return lambda: run
 
 

@@ -48,19 +48,23 @@ def baseline_available() -> str | None:
 
 def ours(size: int, folder: Path):
     from annotator.core.agreement.units import krippendorff_alpha
+
     data = np.load(folder / "matrix.npy")
 
     def factory():
         return lambda: krippendorff_alpha(data, "nominal").value
+
     return factory
 
 
 def baseline(size: int, folder: Path):
     import krippendorff
+
     data = np.load(folder / "matrix.npy")
 
     def factory():
         return lambda: float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+
     return factory
 
 

@@ -59,6 +59,7 @@ def ours(size: int, folder: Path):
         view.load("", [])
         q.paint(view)
         return run
+
     _extra["folder"] = folder
     _extra["n"] = size
     _extra["view"] = (view, text, recs)
@@ -106,8 +107,9 @@ def extra_times() -> dict[str, float]:
         q.paint(view)
         times.append(time.perf_counter() - t0)
     project.close()
-    out[f"controller open_document (store query + view + table + first screen), median of {runs}"] = \
-        sorted(times)[len(times) // 2]
+    out[f"controller open_document (store query + view + table + first screen), median of {runs}"] = sorted(times)[
+        len(times) // 2
+    ]
     return out
 
 
@@ -129,8 +131,10 @@ def _fully_loaded_time() -> dict[str, float]:
             q.app().processEvents()
         q.paint(view)
         times.append(time.perf_counter() - t0)
-    return {"fully loaded (load + first screen + background pieces until the whole text is in the pane "
-            "+ paint), median of 5": sorted(times)[2]}
+    return {
+        "fully loaded (load + first screen + background pieces until the whole text is in the pane "
+        "+ paint), median of 5": sorted(times)[2]
+    }
 
 
 def baseline(size: int, folder: Path):
@@ -149,6 +153,7 @@ def baseline(size: int, folder: Path):
         naive.edit.clear()
         q.paint(naive.edit)
         return run
+
     return factory
 
 

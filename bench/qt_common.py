@@ -49,8 +49,9 @@ def prepare(size: int, folder: Path) -> None:
         spans.append((start, start + length, rng.choice(codes)))
     spans.sort()
     (folder / "text.txt").write_text(text, encoding="utf-8")
-    (folder / "spans.json").write_text(json.dumps({"spans": spans, "colors": {c.key: c.color for c in
-                                                                                book.iter_codes()}}))
+    (folder / "spans.json").write_text(
+        json.dumps({"spans": spans, "colors": {c.key: c.color for c in book.iter_codes()}})
+    )
     project = open_project(folder / "project.db")
     load_codebook(project, book, source=CODEBOOK.name)
     ensure_coder(project, CODER)
@@ -61,10 +62,14 @@ def prepare(size: int, folder: Path) -> None:
     coder_id = con.execute("SELECT id FROM coder WHERE name = ?", (CODER,)).fetchone()[0]
     stamp = "2026-01-15 10:30:00.000000"
     with con:
-        con.executemany('INSERT INTO span (uid, document_id, coder_id, code_id, start, "end", memo, created_at, '
-                        "updated_at) VALUES (?, 1, ?, ?, ?, ?, '', ?, ?)",
-                        [(str(uuid.UUID(int=rng.getrandbits(128), version=4)), coder_id, code_ids[k], s, e,
-                          stamp, stamp) for s, e, k in spans])
+        con.executemany(
+            'INSERT INTO span (uid, document_id, coder_id, code_id, start, "end", memo, created_at, '
+            "updated_at) VALUES (?, 1, ?, ?, ?, ?, '', ?, ?)",
+            [
+                (str(uuid.UUID(int=rng.getrandbits(128), version=4)), coder_id, code_ids[k], s, e, stamp, stamp)
+                for s, e, k in spans
+            ],
+        )
     con.close()
 
 
@@ -75,13 +80,17 @@ def load_data(folder: Path) -> tuple[str, list[tuple[int, int, str]], dict[str, 
 
 def app():
     from PySide6.QtWidgets import QApplication
+
     return QApplication.instance() or QApplication([])
 
 
 def records(spans):
     from annotator.core.spans import SpanRecord
-    return [SpanRecord(id=i + 1, uid=f"u{i}", document_id=1, document="speech.txt", coder=CODER, code_key=k,
-                       start=s, end=e) for i, (s, e, k) in enumerate(spans)]
+
+    return [
+        SpanRecord(id=i + 1, uid=f"u{i}", document_id=1, document="speech.txt", coder=CODER, code_key=k, start=s, end=e)
+        for i, (s, e, k) in enumerate(spans)
+    ]
 
 
 def view_available() -> str | None:
@@ -101,6 +110,7 @@ def paint(widget) -> None:
 
 
 # ----------------------------------------------------------------------------- the naive baseline
+
 
 class NaiveEdit:
     """The issue's baseline: a QTextEdit and one QTextCursor.mergeCharFormat per span.

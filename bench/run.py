@@ -71,8 +71,14 @@ def _worker(args: list[str], timeout: float) -> tuple[dict | None, str | None]:
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     try:
-        proc = subprocess.run([sys.executable, "-m", "bench.worker", *args], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(
+            [sys.executable, "-m", "bench.worker", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
     except subprocess.TimeoutExpired:
         return None, f"timed out after {timeout:.0f} s"
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
@@ -89,8 +95,7 @@ def _side(args: list[str], timeout: float) -> Side:
     assert data is not None
     if "unavailable" in data:
         return Side(unavailable=data["unavailable"])
-    return Side(times=data["times"], value=data.get("value"), peak_kb=data.get("peak_kb"),
-                extra=data.get("extra"))
+    return Side(times=data["times"], value=data.get("value"), peak_kb=data.get("peak_kb"), extra=data.get("extra"))
 
 
 def run_module(name: str, mode: str, data_root: Path, timeout: float, log) -> list[Row]:
@@ -104,8 +109,11 @@ def run_module(name: str, mode: str, data_root: Path, timeout: float, log) -> li
         log(f"{mod.NAME} [{label}]: preparing data ...")
         _prep, err = _worker(["prepare", name, str(size), str(folder)], timeout)
         if err:
-            rows.append(Row(name, mod.NAME, size, label, mod.TARGET, Side(error=f"prepare: {err}"),
-                            Side(error="prepare failed")))
+            rows.append(
+                Row(
+                    name, mod.NAME, size, label, mod.TARGET, Side(error=f"prepare: {err}"), Side(error="prepare failed")
+                )
+            )
             continue
         log(f"{mod.NAME} [{label}]: ours x{n_ours} ...")
         ours = _side(["ours", name, str(size), str(folder), str(n_ours)], timeout)
@@ -126,6 +134,7 @@ def run_module(name: str, mode: str, data_root: Path, timeout: float, log) -> li
 
 
 # ----------------------------------------------------------------------------------- reporting
+
 
 def _ms(seconds: float | None) -> str:
     if seconds is None:
@@ -184,8 +193,9 @@ def growth_notes(rows: list[Row]) -> list[str]:
         kb = exponent([r.size for r in ok if r.base.median], [r.base.median for r in ok if r.base.median])
         if k is None:
             continue
-        text = (f"{mod.NAME}: ours grows as size^{k:.2f} ({_growth_word(k)}) from {ok[0].size_label} to "
-                f"{ok[-1].size_label}")
+        text = (
+            f"{mod.NAME}: ours grows as size^{k:.2f} ({_growth_word(k)}) from {ok[0].size_label} to {ok[-1].size_label}"
+        )
         if kb is not None:
             text += f"; baseline size^{kb:.2f} ({_growth_word(kb)})"
         ratios = [f"{r.ratio:.2f}" for r in ok if r.ratio is not None]
@@ -205,8 +215,17 @@ def growth_notes(rows: list[Row]) -> list[str]:
 
 
 def table(rows: list[Row], mode: str) -> list[str]:
-    head = ["benchmark", "size", "ours (median)", "baseline (median)", "ratio", "ours peak mem",
-            "baseline peak mem", "target", "met?"]
+    head = [
+        "benchmark",
+        "size",
+        "ours (median)",
+        "baseline (median)",
+        "ratio",
+        "ours peak mem",
+        "baseline peak mem",
+        "target",
+        "met?",
+    ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         ratio = "n/a" if r.ratio is None else f"{r.ratio:.2f}x"
@@ -216,10 +235,25 @@ def table(rows: list[Row], mode: str) -> list[str]:
             met = "(smoke)"
         else:
             met = "met" if r.met else "MISSED"
-        lines.append("| " + " | ".join([r.name, r.size_label, _side_text(r.ours),
-                                        _side_text(r.base, bool(getattr(importlib.import_module(f"bench.{r.module}"),
-                                                                        "NO_BASELINE", None))), ratio,
-                                        _mb(r.ours.peak_kb), _mb(r.base.peak_kb), r.target, met]) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    r.name,
+                    r.size_label,
+                    _side_text(r.ours),
+                    _side_text(
+                        r.base, bool(getattr(importlib.import_module(f"bench.{r.module}"), "NO_BASELINE", None))
+                    ),
+                    ratio,
+                    _mb(r.ours.peak_kb),
+                    _mb(r.base.peak_kb),
+                    r.target,
+                    met,
+                ]
+            )
+            + " |"
+        )
     return lines
 
 
@@ -234,18 +268,28 @@ def machine() -> str:
         pass
     try:
         from PySide6 import QtCore
-        qt = f"Qt {QtCore.qVersion()} / PySide6 {QtCore.__version__}" if hasattr(QtCore, "__version__") \
+
+        qt = (
+            f"Qt {QtCore.qVersion()} / PySide6 {QtCore.__version__}"
+            if hasattr(QtCore, "__version__")
             else f"Qt {QtCore.qVersion()}"
+        )
     except ImportError:
         qt = "Qt not installed"
-    sqlite = subprocess.run(["sqlite3", "--version"], capture_output=True, text=True).stdout.split(" ")[0] \
-        if _which("sqlite3") else "absent"
-    return (f"{os.cpu_count()} CPU(s), {cpu}; {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}; {qt}; sqlite3 CLI {sqlite}")
+    sqlite = (
+        subprocess.run(["sqlite3", "--version"], capture_output=True, text=True).stdout.split(" ")[0]
+        if _which("sqlite3")
+        else "absent"
+    )
+    return (
+        f"{os.cpu_count()} CPU(s), {cpu}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; {qt}; sqlite3 CLI {sqlite}"
+    )
 
 
 def _which(name: str) -> bool:
     import shutil
+
     return shutil.which(name) is not None
 
 
@@ -259,8 +303,10 @@ def notes_for(rows: list[Row]) -> list[str]:
             if side.error:
                 out.append(f"{r.name} [{r.size_label}] {side_name}: FAILED: {side.error}")
             if side.extra:
-                out.append(f"{r.name} [{r.size_label}] {side_name}: " +
-                           ", ".join(f"{k} {_ms(v) if isinstance(v, float) else v}" for k, v in side.extra.items()))
+                out.append(
+                    f"{r.name} [{r.size_label}] {side_name}: "
+                    + ", ".join(f"{k} {_ms(v) if isinstance(v, float) else v}" for k, v in side.extra.items())
+                )
         if r.check_error:
             out.append(f"{r.name} [{r.size_label}]: CHECK FAILED: {r.check_error}")
     return out
@@ -280,6 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out)
     data_root = out / "data"
     import shutil
+
     shutil.rmtree(data_root, ignore_errors=True)
     data_root.mkdir(parents=True)
     started = time.perf_counter()
@@ -305,8 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     if mode == "full":
         judged = [r for r in rows if r.met is not None]
         missed = [r for r in judged if not r.met]
-        print(f"\ntargets: {len(judged) - len(missed)} met, {len(missed)} missed, "
-              f"{len(rows) - len(judged)} not judged")
+        print(f"\ntargets: {len(judged) - len(missed)} met, {len(missed)} missed, {len(rows) - len(judged)} not judged")
     print(f"\nsuite took {elapsed:.0f} s")
     write_markdown(out / "results.md", rows, lines, growth, notes, mode, elapsed, chosen)
     failed = [r for r in rows if r.ours.error or r.base.error]
@@ -314,12 +360,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def write_markdown(path: Path, rows, lines, growth, notes, mode, elapsed, chosen) -> None:
-    doc = [f"# Benchmark results ({mode} run)", "",
-           f"Run on {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on {machine()}.",
-           f"Command: `python3 dev.py bench{' --smoke' if mode == 'smoke' else ''}`; the suite took "
-           f"{elapsed:.0f} s. Times are medians of repeated runs; ratio = ours / baseline measured in the same "
-           "run on the same data; peak memory is the peak RSS of the process running that side.", "",
-           *lines, "", "## Growth with size", ""]
+    doc = [
+        f"# Benchmark results ({mode} run)",
+        "",
+        f"Run on {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} on {machine()}.",
+        f"Command: `python3 dev.py bench{' --smoke' if mode == 'smoke' else ''}`; the suite took "
+        f"{elapsed:.0f} s. Times are medians of repeated runs; ratio = ours / baseline measured in the same "
+        "run on the same data; peak memory is the peak RSS of the process running that side.",
+        "",
+        *lines,
+        "",
+        "## Growth with size",
+        "",
+    ]
     doc += [f"- {g}" for g in growth] or ["- (only one size run)"]
     if notes:
         doc += ["", "## Notes", "", *[f"- {n}" for n in notes]]

@@ -53,9 +53,13 @@ def main(argv: list[str]) -> int:
         if sum(times) > budget:  # slow sides: fewer repeats so the suite stays within its time limit
             break
     extra = getattr(mod, "extra_times" if action == "ours" else "baseline_extra_times", None)
-    out = {"times": times, "value": value,
-           "peak_kb": _peak_kb(getattr(mod, "MEMORY_OF", "self") if action == "ours" else
-                               getattr(mod, "BASELINE_MEMORY_OF", "self"))}
+    out = {
+        "times": times,
+        "value": value,
+        "peak_kb": _peak_kb(
+            getattr(mod, "MEMORY_OF", "self") if action == "ours" else getattr(mod, "BASELINE_MEMORY_OF", "self")
+        ),
+    }
     if extra:
         out["extra"] = extra()
     print(json.dumps(out))

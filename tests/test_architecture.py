@@ -34,8 +34,9 @@ _PROBE = textwrap.dedent(
 
 
 def _import_all(package: str, blocked: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", _PROBE, package, blocked], cwd=REPO,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", _PROBE, package, blocked], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_core_imports_neither_qt_nor_database():
@@ -54,14 +55,21 @@ def test_cli_works_without_qt():
     """Every CLI module imports, and a headless command runs, with PySide6 unavailable."""
     result = _import_all("annotator.cli", "PySide6")
     assert result.returncode == 0, result.stderr
-    probe = ("import sys\n"
-             "class B:\n"
-             "    def find_spec(self, n, p=None, t=None):\n"
-             "        if n.split('.')[0] == 'PySide6': raise ImportError(n)\n"
-             "sys.meta_path.insert(0, B())\n"
-             "from annotator.cli.main import main\n"
-             "sys.exit(main(sys.argv[1:]))\n")
-    run = subprocess.run([sys.executable, "-c", probe, "codebook", "check", "codebooks/threats.yaml"],
-                         cwd=REPO, capture_output=True, text=True, timeout=120)
+    probe = (
+        "import sys\n"
+        "class B:\n"
+        "    def find_spec(self, n, p=None, t=None):\n"
+        "        if n.split('.')[0] == 'PySide6': raise ImportError(n)\n"
+        "sys.meta_path.insert(0, B())\n"
+        "from annotator.cli.main import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe, "codebook", "check", "codebooks/threats.yaml"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     assert "OK" in run.stdout

@@ -15,28 +15,42 @@ LEVELS = ("nominal", "ordinal", "interval", "ratio")  # == core.agreement.LEVELS
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "agreement", help="inter-coder agreement: alpha_U, span F1, sentence units; or a CSV table",
+        "agreement",
+        help="inter-coder agreement: alpha_U, span F1, sentence units; or a CSV table",
         description="Agreement between coders on the project's spans (--coders), or the classic "
-                    "measures for a reliability table (--table FILE.csv: header row naming the "
-                    "coders, one row per unit, empty cell = missing, optional first column 'unit').",
+        "measures for a reliability table (--table FILE.csv: header row naming the "
+        "coders, one row per unit, empty cell = missing, optional first column 'unit').",
         epilog="Every selected document counts as coded by every selected coder: a coder without "
-               "spans in it coded nothing there.")
+        "spans in it coded nothing there.",
+    )
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--coders", metavar="A,B[,C...]", help="coders to compare (project spans)")
     what.add_argument("--table", metavar="FILE.csv", help="a reliability table (no project needed)")
     p.add_argument("--documents", metavar="D1,D2|all", help="documents (default: all)")
-    p.add_argument("--codes", metavar="K1,K2|all",
-                   help="code keys (default: every codable code of the codebook)")
+    p.add_argument("--codes", metavar="K1,K2|all", help="code keys (default: every codable code of the codebook)")
     p.add_argument("--level", choices=LEVELS, help="--table only: alpha's level (default nominal)")
-    p.add_argument("--bootstrap", type=int, default=0, metavar="N",
-                   help="N resamples for 95%% confidence intervals of alpha (default 0: none; "
-                        "Krippendorff recommends 1000 or more)")
+    p.add_argument(
+        "--bootstrap",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N resamples for 95%% confidence intervals of alpha (default 0: none; "
+        "Krippendorff recommends 1000 or more)",
+    )
     p.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
-    p.add_argument("--no-merge", action="store_true",
-                   help="alpha_U on the spans as stored: touching spans of one coder and code stay "
-                        "separate units (as DKPro/INCEpTION take them); default merges them")
-    p.add_argument("--disagreements", type=int, default=0, metavar="N",
-                   help="also list the N largest places where the coders differ")
+    p.add_argument(
+        "--no-merge",
+        action="store_true",
+        help="alpha_U on the spans as stored: touching spans of one coder and code stay "
+        "separate units (as DKPro/INCEpTION take them); default merges them",
+    )
+    p.add_argument(
+        "--disagreements",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also list the N largest places where the coders differ",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     p.set_defaults(func=cmd_agreement)
 
@@ -47,9 +61,12 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     if args.disagreements < 0:
         raise UserError("--disagreements must be 0 or a positive number")
     if args.table is not None:
-        for flag, value in (("--documents", args.documents), ("--codes", args.codes),
-                            ("--no-merge", args.no_merge or None),
-                            ("--disagreements", args.disagreements or None)):
+        for flag, value in (
+            ("--documents", args.documents),
+            ("--codes", args.codes),
+            ("--no-merge", args.no_merge or None),
+            ("--disagreements", args.disagreements or None),
+        ):
             if value is not None:
                 raise UserError(f"{flag} applies to project spans (--coders), not to --table")
         return _table(args)
@@ -67,9 +84,9 @@ def _progress(enabled: bool) -> Callable[[int, int], bool] | None:
         pct = int(100 * done / max(total, 1))
         if pct != last[0]:
             last[0] = pct
-            print(f"\rbootstrap: {pct}%", end="" if pct < 100 else "\n", file=sys.stderr,
-                  flush=True)
+            print(f"\rbootstrap: {pct}%", end="" if pct < 100 else "\n", file=sys.stderr, flush=True)
         return True
+
     return report
 
 
@@ -82,8 +99,13 @@ def _table(args: argparse.Namespace) -> int:
     from annotator.core.agreement_report import format_table_report
 
     table = read_table_csv(args.table)
-    res = table_agreement(table, args.level or "nominal", bootstrap=args.bootstrap, seed=args.seed,
-                          progress=_progress(args.bootstrap > 0 and sys.stderr.isatty()))
+    res = table_agreement(
+        table,
+        args.level or "nominal",
+        bootstrap=args.bootstrap,
+        seed=args.seed,
+        progress=_progress(args.bootstrap > 0 and sys.stderr.isatty()),
+    )
     _table_extras(table, res)
     if args.json:
         _print_json(res)
@@ -107,8 +129,7 @@ def _table_extras(table: Any, res: dict[str, Any]) -> None:
         weighted_kappa(data, "linear").put(res, "weighted_kappa_linear")
     else:
         res["weighted_kappa_linear"] = None
-        res["weighted_kappa_linear_reason"] = (f"weighted kappa is for two coders (the table has "
-                                               f"{data.n_coders})")
+        res["weighted_kappa_linear_reason"] = f"weighted kappa is for two coders (the table has {data.n_coders})"
     details: dict[str, Any] = {}
     if data.n_coders == 2:
         details["cohen_kappa"] = cohen_kappa(data).details
@@ -126,21 +147,33 @@ def _spans(args: argparse.Namespace) -> int:
     if coders is None:
         raise UserError("--coders needs the names of the coders to compare, e.g. --coders anna,ben")
     with project_from(args) as project:
-        selection = service.load_selection(project, coders, split_list(args.documents),
-                                           split_list(args.codes))
-    res = service.compute(selection, bootstrap=args.bootstrap, seed=args.seed,
-                          merge=not args.no_merge,
-                          progress=_progress(args.bootstrap > 0 and sys.stderr.isatty()))
+        selection = service.load_selection(project, coders, split_list(args.documents), split_list(args.codes))
+    res = service.compute(
+        selection,
+        bootstrap=args.bootstrap,
+        seed=args.seed,
+        merge=not args.no_merge,
+        progress=_progress(args.bootstrap > 0 and sys.stderr.isatty()),
+    )
     found = []
     if args.disagreements:
-        found = disagreements(selection.documents, selection.spans, selection.coders,
-                              selection.codes)[: args.disagreements]
+        found = disagreements(selection.documents, selection.spans, selection.coders, selection.codes)[
+            : args.disagreements
+        ]
     if args.json:
         if args.disagreements:
             res["disagreements"] = [
-                {"document": d.document, "start": d.start, "end": d.end, "size": d.size,
-                 "kind": d.kind, "codes": list(d.codes),
-                 "spans": {c: [list(t) for t in sp] for c, sp in d.spans.items()}} for d in found]
+                {
+                    "document": d.document,
+                    "start": d.start,
+                    "end": d.end,
+                    "size": d.size,
+                    "kind": d.kind,
+                    "codes": list(d.codes),
+                    "spans": {c: [list(t) for t in sp] for c, sp in d.spans.items()},
+                }
+                for d in found
+            ]
         _print_json(res)
         return 0
     print(format_span_report(res))
@@ -148,10 +181,10 @@ def _spans(args: argparse.Namespace) -> int:
         texts = dict(selection.documents)
         print(f"\nLargest disagreements ({len(found)} shown)")
         for d in found:
-            snippet = texts[d.document][d.start:d.end].replace("\n", " ")
+            snippet = texts[d.document][d.start : d.end].replace("\n", " ")
             snippet = snippet if len(snippet) <= 60 else snippet[:57] + "..."
-            who = "; ".join(f"{c}: " + (", ".join(f"{k} {s}-{e}" for k, s, e in sp) or "nothing")
-                            for c, sp in d.spans.items())
-            print(f"  {d.document} {d.start}-{d.end} ({d.size} chars, {d.label}): "
-                  f"\"{snippet}\"  [{who}]")
+            who = "; ".join(
+                f"{c}: " + (", ".join(f"{k} {s}-{e}" for k, s, e in sp) or "nothing") for c, sp in d.spans.items()
+            )
+            print(f'  {d.document} {d.start}-{d.end} ({d.size} chars, {d.label}): "{snippet}"  [{who}]')
     return 0

@@ -18,6 +18,7 @@ from annotator.core.exchange.spans_csv import read_span_rows
 
 def cmd_import(args: argparse.Namespace) -> int:
     from annotator.store.services import documents
+
     if any(str(f).lower().endswith(".qdpx") for f in args.files):
         from annotator.cli.exchange import import_qdpx_files  # REFI-QDA projects have their own path
 
@@ -58,8 +59,11 @@ def cmd_codebook_load(args: argparse.Namespace) -> int:
         except CodebookError as exc:  # FILE:LINE: lines, as `codebook check` prints them
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
-            print(f"{args.file}: not loaded; fix the {len(exc.problems)} problem(s) above "
-                  f"(annotator codebook check {args.file})", file=sys.stderr)
+            print(
+                f"{args.file}: not loaded; fix the {len(exc.problems)} problem(s) above "
+                f"(annotator codebook check {args.file})",
+                file=sys.stderr,
+            )
             return 1
     with project_from(args) as project:
         report = codebooks.load_codebook(project, book, source=Path(args.file).name)
@@ -69,6 +73,7 @@ def cmd_codebook_load(args: argparse.Namespace) -> int:
 
 def cmd_spans_import(args: argparse.Namespace) -> int:
     from annotator.store.services import spans
+
     rows = read_span_rows(args.file)
     with project_from(args) as project:
         added = spans.import_span_rows(project, rows, str(args.file))
@@ -79,6 +84,7 @@ def cmd_spans_import(args: argparse.Namespace) -> int:
 
 def cmd_documents_list(args: argparse.Namespace) -> int:
     from annotator.store.services import documents, status
+
     with project_from(args) as project:
         docs = documents.list_documents(project)
         counts = status.span_counts(project)
@@ -92,6 +98,7 @@ def cmd_documents_list(args: argparse.Namespace) -> int:
 
 def cmd_coders_list(args: argparse.Namespace) -> int:
     from annotator.store.services import coders
+
     with project_from(args) as project:
         rows = coders.list_coders(project)
     if not rows:
@@ -103,6 +110,7 @@ def cmd_coders_list(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from annotator.store.services import status
+
     with project_from(args) as project:
         counts = status.project_counts(project)
         where = project.display_name
@@ -114,6 +122,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from annotator.store.backup import backup_sqlite
+
     with project_from(args) as project:
         if project.path is None:
             raise UserError("backup works on SQLite project files; use your server's tools for PostgreSQL")
@@ -133,8 +142,10 @@ def _no_screen() -> bool:
 
 def cmd_gui(args: argparse.Namespace) -> int:
     if _no_screen():
-        raise UserError("no screen to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set); run it "
-                        "in a desktop session, or use the commands in 'annotator --help' on a server")
+        raise UserError(
+            "no screen to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set); run it "
+            "in a desktop session, or use the commands in 'annotator --help' on a server"
+        )
     from annotator.gui.app import run_gui  # the only place the CLI imports Qt
 
     return run_gui(args.project)
@@ -146,13 +157,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("import", help="import documents (.txt .md .html .docx .pdf) or a REFI-QDA .qdpx")
     p.add_argument("files", nargs="+", help="files to import")
-    p.add_argument("--attr", action="append", metavar="KEY=VALUE",
-                   help="document attribute (repeatable), e.g. --attr speaker=Putin --attr date=2023-11-08")
+    p.add_argument(
+        "--attr",
+        action="append",
+        metavar="KEY=VALUE",
+        help="document attribute (repeatable), e.g. --attr speaker=Putin --attr date=2023-11-08",
+    )
     p.add_argument("--name", help="document name (single file only; default: the file name)")
     p.set_defaults(func=cmd_import)
 
     cb = sub.add_parser("codebook", help="check or load a YAML codebook").add_subparsers(
-        dest="codebook_cmd", required=True, metavar="{check,load}")
+        dest="codebook_cmd", required=True, metavar="{check,load}"
+    )
     p = cb.add_parser("check", help="validate a codebook file and report FILE:LINE problems")
     p.add_argument("file")
     p.set_defaults(func=cmd_codebook_check)
@@ -161,19 +177,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_codebook_load)
 
     sp = sub.add_parser("spans", help="import coded spans").add_subparsers(
-        dest="spans_cmd", required=True, metavar="{import}")
+        dest="spans_cmd", required=True, metavar="{import}"
+    )
     p = sp.add_parser("import", help="import spans from CSV (document, coder, code, start, end[, memo, text])")
     p.add_argument("file")
     p.set_defaults(func=cmd_spans_import)
 
     dl = sub.add_parser("documents", help="list documents").add_subparsers(
-        dest="documents_cmd", required=True, metavar="{list}")
+        dest="documents_cmd", required=True, metavar="{list}"
+    )
     dl.add_parser("list", help="list documents with length and span counts").set_defaults(func=cmd_documents_list)
 
-    cl = sub.add_parser("coders", help="list coders").add_subparsers(
-        dest="coders_cmd", required=True, metavar="{list}")
+    cl = sub.add_parser("coders", help="list coders").add_subparsers(dest="coders_cmd", required=True, metavar="{list}")
     cl.add_parser("list", help="list coders and their span counts").set_defaults(func=cmd_coders_list)
 
     sub.add_parser("status", help="counts of documents, codes, coders and spans").set_defaults(func=cmd_status)
-    sub.add_parser("backup", help="write a consistent backup copy next to the project").set_defaults(
-        func=cmd_backup)
+    sub.add_parser("backup", help="write a consistent backup copy next to the project").set_defaults(func=cmd_backup)

@@ -24,8 +24,10 @@ def project_from(args: argparse.Namespace) -> Project:
         # A URL for a database whose driver is missing, or no database URL at all.
         shown = _hide_password(str(args.project))
         detail = f"driver not installed: {exc.name}" if isinstance(exc, ModuleNotFoundError) else str(exc)
-        raise UserError(f"--project {shown}: cannot open ({detail}); use a file path, sqlite:///path, or "
-                        "install the database driver") from None
+        raise UserError(
+            f"--project {shown}: cannot open ({detail}); use a file path, sqlite:///path, or "
+            "install the database driver"
+        ) from None
     if project.backup_made:
         print(f"backup before migration: {project.backup_made}", file=sys.stderr)
     return project

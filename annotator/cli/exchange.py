@@ -19,8 +19,9 @@ if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported inside the comm
 def _filter(args: argparse.Namespace) -> SpanFilter:
     from annotator.store.services.export import SpanFilter
 
-    return SpanFilter(coders=split_list(args.coders), documents=split_list(args.documents),
-                             codes=split_list(args.codes))
+    return SpanFilter(
+        coders=split_list(args.coders), documents=split_list(args.documents), codes=split_list(args.codes)
+    )
 
 
 def _progress(n: int) -> None:
@@ -31,9 +32,15 @@ def cmd_export_spans(args: argparse.Namespace) -> int:
     from annotator.store.services import export
 
     with project_from(args) as project:
-        n = export.export_spans(project, args.out, fmt=args.fmt, flt=_filter(args),
-                                attributes=args.attributes, excel=getattr(args, "excel", False),
-                                progress=_progress if args.verbose else None)
+        n = export.export_spans(
+            project,
+            args.out,
+            fmt=args.fmt,
+            flt=_filter(args),
+            attributes=args.attributes,
+            excel=getattr(args, "excel", False),
+            progress=_progress if args.verbose else None,
+        )
     print(f"exported {n} spans to {args.out}")
     return 0
 
@@ -62,8 +69,10 @@ def cmd_export_qdpx(args: argparse.Namespace) -> int:
     with project_from(args) as project:
         qda = refi.project_to_qda(project, _filter(args))
     _write(write_qdpx, qda, out)
-    print(f"exported {len(qda.sources)} documents, {len(qda.all_codes())} codes, {len(qda.users)} coders, "
-          f"{len(qda.selections)} spans to {args.out} (REFI-QDA 1.5)")
+    print(
+        f"exported {len(qda.sources)} documents, {len(qda.all_codes())} codes, {len(qda.users)} coders, "
+        f"{len(qda.selections)} spans to {args.out} (REFI-QDA 1.5)"
+    )
     return 0
 
 
@@ -136,8 +145,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     from annotator.store.services import merge
 
     with project_from(args) as project:
-        report = merge.merge_projects(project, args.others, allow_conflicts=args.allow_conflicts,
-                                      dry_run=args.dry_run)
+        report = merge.merge_projects(project, args.others, allow_conflicts=args.allow_conflicts, dry_run=args.dry_run)
     for line in report.lines():
         print(line)
     return 0
@@ -150,21 +158,27 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    ex = sub.add_parser("export", help="export spans (csv, jsonl), the codebook (yaml, qdc) or a REFI-QDA "
-                        "project (qdpx)").add_subparsers(dest="export_cmd", required=True,
-                                                         metavar="{csv,jsonl,codebook,qdpx,qdc}")
-    for fmt, what in (("csv", "CSV (RFC 4180, UTF-8), one row per span"),
-                      ("jsonl", "JSON Lines, one object per span")):
-        p = ex.add_parser(fmt, help=what, description=f"{what}. Columns: span_id, document, coder, code, "
-                          "code_name, code_path, start, end, text, memo, created_at, updated_at (offsets are "
-                          "code points, end-exclusive: text == document[start:end]).")
+    ex = sub.add_parser(
+        "export", help="export spans (csv, jsonl), the codebook (yaml, qdc) or a REFI-QDA project (qdpx)"
+    ).add_subparsers(dest="export_cmd", required=True, metavar="{csv,jsonl,codebook,qdpx,qdc}")
+    for fmt, what in (("csv", "CSV (RFC 4180, UTF-8), one row per span"), ("jsonl", "JSON Lines, one object per span")):
+        p = ex.add_parser(
+            fmt,
+            help=what,
+            description=f"{what}. Columns: span_id, document, coder, code, "
+            "code_name, code_path, start, end, text, memo, created_at, updated_at (offsets are "
+            "code points, end-exclusive: text == document[start:end]).",
+        )
         p.add_argument("out", metavar=f"OUT.{fmt}")
         _add_filters(p)
         p.add_argument("--attributes", action="store_true", help="add document attributes as attr_<name> columns")
         if fmt == "csv":
-            p.add_argument("--excel", action="store_true",
-                           help="for spreadsheets: UTF-8 with BOM, and cells starting with = + - @ tab or CR "
-                                "prefixed with ' so they are not run as formulas (not for re-import)")
+            p.add_argument(
+                "--excel",
+                action="store_true",
+                help="for spreadsheets: UTF-8 with BOM, and cells starting with = + - @ tab or CR "
+                "prefixed with ' so they are not run as formulas (not for re-import)",
+            )
         p.add_argument("-v", "--verbose", action="store_true", help="report progress on stderr")
         p.set_defaults(func=cmd_export_spans, fmt=fmt)
     p = ex.add_parser("codebook", help="the project's codebook as YAML (loadable with 'codebook load')")
@@ -178,14 +192,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("out", metavar="OUT.qdc")
     p.set_defaults(func=cmd_export_qdc)
 
-    p = sub.add_parser("merge", help="bring coders and spans of other projects into this one",
-                       description="Merge other projects (e.g. coders' laptops) into this one: documents are "
-                       "matched by content, codes by key, coders by name. A backup is written first. The same "
-                       "coder with diverging spans on a document is a conflict: the merge is refused and the "
-                       "conflicts listed, unless --allow-conflicts (then the other project's differing spans "
-                       "are added too and listed).")
+    p = sub.add_parser(
+        "merge",
+        help="bring coders and spans of other projects into this one",
+        description="Merge other projects (e.g. coders' laptops) into this one: documents are "
+        "matched by content, codes by key, coders by name. A backup is written first. The same "
+        "coder with diverging spans on a document is a conflict: the merge is refused and the "
+        "conflicts listed, unless --allow-conflicts (then the other project's differing spans "
+        "are added too and listed).",
+    )
     p.add_argument("others", nargs="+", metavar="OTHER_PROJECT", help="project files to merge in")
-    p.add_argument("--allow-conflicts", action="store_true",
-                   help="merge even when a coder's spans diverge (their differing spans are added and listed)")
+    p.add_argument(
+        "--allow-conflicts",
+        action="store_true",
+        help="merge even when a coder's spans diverge (their differing spans are added and listed)",
+    )
     p.add_argument("--dry-run", action="store_true", help="report what would be merged; change nothing")
     p.set_defaults(func=cmd_merge)

@@ -21,11 +21,13 @@ def build_parser() -> argparse.ArgumentParser:
         prog="annotator",
         description="Code political discourse: documents, codebooks, coded spans, agreement, export.",
         epilog="Without a command the coding window opens. Offsets are 0-based, end-exclusive "
-               "code-point offsets into the stored text.",
+        "code-point offsets into the stored text.",
     )
-    parser.add_argument("--project", metavar="P",
-                        help="project file (SQLite) or SQLAlchemy URL; default: a project in your user "
-                             "data folder")
+    parser.add_argument(
+        "--project",
+        metavar="P",
+        help="project file (SQLite) or SQLAlchemy URL; default: a project in your user data folder",
+    )
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
@@ -47,8 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _optional_unavailable(name: str, exc: BaseException) -> None:
     """Say once, in one line, that some commands are missing, instead of a traceback for every command."""
     first = (str(exc).splitlines() or [""])[0][:200]
-    print(f"annotator: warning: commands from {name} are unavailable ({type(exc).__name__}: {first})",
-          file=sys.stderr)
+    print(f"annotator: warning: commands from {name} are unavailable ({type(exc).__name__}: {first})", file=sys.stderr)
 
 
 def _log_crash() -> str:
@@ -81,8 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # last resort: never a traceback in the user's face
         where = _log_crash()
         first = (str(exc).splitlines() or [""])[0][:200]
-        print(f"annotator: internal error: {type(exc).__name__}: {first} (details in {where}; "
-              "please report it)", file=sys.stderr)
+        print(
+            f"annotator: internal error: {type(exc).__name__}: {first} (details in {where}; please report it)",
+            file=sys.stderr,
+        )
         return 2
 
 

@@ -24,8 +24,9 @@ def check_writable(path: str | Path) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_file(path: str | Path, mode: str = "wb", *, encoding: str | None = None,
-                newline: str | None = None) -> Iterator[IO[Any]]:
+def atomic_file(
+    path: str | Path, mode: str = "wb", *, encoding: str | None = None, newline: str | None = None
+) -> Iterator[IO[Any]]:
     """Yield a temp file beside `path`; on success fsync and rename it over `path`, else delete it.
 
     A missing folder or a folder given as the file name is a UserError, said in one line.
@@ -48,7 +49,8 @@ def atomic_file(path: str | Path, mode: str = "wb", *, encoding: str | None = No
         raise
 
 
-def atomic_text_file(path: str | Path, *, encoding: str = "utf-8",
-                     newline: str | None = "") -> contextlib.AbstractContextManager[IO[str]]:
+def atomic_text_file(
+    path: str | Path, *, encoding: str = "utf-8", newline: str | None = ""
+) -> contextlib.AbstractContextManager[IO[str]]:
     """Text-mode `atomic_file` (CSV and JSONL exports)."""
     return atomic_file(path, "w", encoding=encoding, newline=newline)

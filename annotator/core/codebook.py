@@ -28,14 +28,27 @@ _MODIFIERS = ("Ctrl", "Alt", "Shift", "Meta")
 _KEY_NAME_RE = re.compile(r"^([A-Za-z0-9]|F([1-9]|1[0-2]))$")
 TOP_FIELDS = frozenset({"title", "version", "description", "rules", "codes"})
 CODE_FIELDS = frozenset(
-    {"key", "name", "color", "shortcut", "description", "include", "exclude", "examples", "codable",
-     "children"}
+    {"key", "name", "color", "shortcut", "description", "include", "exclude", "examples", "codable", "children"}
 )
 
 # Light, distinct colours: dark text stays readable on each, and neighbours differ in hue.
 DEFAULT_PALETTE = (
-    "#f4a6a6", "#a6d8f4", "#b8e6a1", "#f9d98c", "#d3b8f0", "#f7b7d9", "#9fe0d4", "#f5c29a",
-    "#c4d0f5", "#e2e89a", "#e0b4a8", "#a8e3b8", "#f0c6f0", "#b9dcdc", "#f3e1a6", "#c9c1e8",
+    "#f4a6a6",
+    "#a6d8f4",
+    "#b8e6a1",
+    "#f9d98c",
+    "#d3b8f0",
+    "#f7b7d9",
+    "#9fe0d4",
+    "#f5c29a",
+    "#c4d0f5",
+    "#e2e89a",
+    "#e0b4a8",
+    "#a8e3b8",
+    "#f0c6f0",
+    "#b9dcdc",
+    "#f3e1a6",
+    "#c9c1e8",
 )
 
 
@@ -149,8 +162,11 @@ class _Parser:
             key = str(self.scalar(key_node)) if isinstance(key_node, yaml.ScalarNode) else "?"
             if key not in allowed:
                 hint = _closest(key, allowed)
-                self.err(key_node, f"unknown field '{key}' in {what}"
-                         + (f" (did you mean '{hint}'?)" if hint else f"; allowed: {', '.join(sorted(allowed))}"))
+                self.err(
+                    key_node,
+                    f"unknown field '{key}' in {what}"
+                    + (f" (did you mean '{hint}'?)" if hint else f"; allowed: {', '.join(sorted(allowed))}"),
+                )
                 continue
             if key in fields:
                 self.err(key_node, f"field '{key}' appears twice in {what}")
@@ -185,8 +201,11 @@ class _Parser:
         if "shortcut" in fields:
             shortcut = self.text(fields["shortcut"][1], "shortcut").strip()
             if not valid_shortcut(shortcut):
-                self.err(fields["shortcut"][1], f"{where}: shortcut '{shortcut}' is not valid; "
-                         "use one letter or digit, F1-F12, optionally with Ctrl+/Alt+/Shift+")
+                self.err(
+                    fields["shortcut"][1],
+                    f"{where}: shortcut '{shortcut}' is not valid; "
+                    "use one letter or digit, F1-F12, optionally with Ctrl+/Alt+/Shift+",
+                )
         codable = True
         if "codable" in fields:
             value = self.scalar(fields["codable"][1]) if isinstance(fields["codable"][1], yaml.ScalarNode) else None
@@ -195,12 +214,17 @@ class _Parser:
             else:
                 codable = value
         code = Code(
-            key=key, name=name, color=color, shortcut=shortcut or None,
+            key=key,
+            name=name,
+            color=color,
+            shortcut=shortcut or None,
             description=self.text(fields["description"][1], "description").strip() if "description" in fields else "",
             include=self.text_list(fields["include"][1], "include") if "include" in fields else [],
             exclude=self.text_list(fields["exclude"][1], "exclude") if "exclude" in fields else [],
             examples=self.text_list(fields["examples"][1], "examples") if "examples" in fields else [],
-            codable=codable, parent_key=parent, line=node.start_mark.line + 1,
+            codable=codable,
+            parent_key=parent,
+            line=node.start_mark.line + 1,
         )
         if "key" in fields:
             self.key_line[id(code)] = fields["key"][1].start_mark.line + 1
@@ -233,17 +257,29 @@ def _refuse_aliases(text: str, source: str) -> None:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             line = event.start_mark.line + 1
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise CodebookError([f"{source}:{line}: YAML anchors and aliases (&name, *name) are not "
-                                     "allowed in codebooks; write each value out"])
+                raise CodebookError(
+                    [
+                        f"{source}:{line}: YAML anchors and aliases (&name, *name) are not "
+                        "allowed in codebooks; write each value out"
+                    ]
+                )
             tag = getattr(event, "tag", None)
             if tag and tag not in _PLAIN_TAGS and tag != "!":
-                raise CodebookError([f"{source}:{line}: YAML tag '{tag}' is not allowed in codebooks; "
-                                     "remove it and write the plain value"])
+                raise CodebookError(
+                    [
+                        f"{source}:{line}: YAML tag '{tag}' is not allowed in codebooks; "
+                        "remove it and write the plain value"
+                    ]
+                )
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_NESTING:
-                    raise CodebookError([f"{source}:{line}: nested more than {MAX_NESTING} levels deep; "
-                                         "a codebook tree needs far fewer levels"])
+                    raise CodebookError(
+                        [
+                            f"{source}:{line}: nested more than {MAX_NESTING} levels deep; "
+                            "a codebook tree needs far fewer levels"
+                        ]
+                    )
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError as exc:
@@ -289,7 +325,7 @@ def parse_codebook(text: str, source: str = "<codebook>") -> Codebook:
 
 def _line_of(problem: str, source: str) -> int:
     """The LINE of 'SOURCE:LINE: message' (messages themselves may contain colons)."""
-    head = problem[len(source) + 1:].split(":", 1)[0]
+    head = problem[len(source) + 1 :].split(":", 1)[0]
     return int(head) if head.isdigit() else 0
 
 
@@ -299,8 +335,10 @@ def _check_uniqueness(book: Codebook, p: _Parser) -> None:
     for code in book.iter_codes():
         key_line = p.key_line.get(id(code), code.line)
         if code.key and code.key in keys:
-            p.problems.append(f"{p.source}:{key_line}: duplicate key '{code.key}' "
-                              f"(first used on line {keys[code.key]}); keys must be unique")
+            p.problems.append(
+                f"{p.source}:{key_line}: duplicate key '{code.key}' "
+                f"(first used on line {keys[code.key]}); keys must be unique"
+            )
         elif code.key:
             keys[code.key] = key_line
         if code.shortcut and valid_shortcut(code.shortcut):
@@ -308,8 +346,10 @@ def _check_uniqueness(book: Codebook, p: _Parser) -> None:
             line = p.shortcut_line.get(id(code), code.line)
             if norm in shortcuts:
                 other, first = shortcuts[norm]
-                p.problems.append(f"{p.source}:{line}: shortcut '{code.shortcut}' of '{code.key}' is "
-                                  f"already used by '{other}' (line {first}); pick another")
+                p.problems.append(
+                    f"{p.source}:{line}: shortcut '{code.shortcut}' of '{code.key}' is "
+                    f"already used by '{other}' (line {first}); pick another"
+                )
             else:
                 shortcuts[norm] = (code.key, line)
 
@@ -328,8 +368,9 @@ def _assign_default_colours(book: Codebook) -> None:
 def load_codebook_file(path: str | Path) -> Codebook:
     """Read and parse a codebook file, reporting unreadable files as one line."""
     path = Path(path)
-    text = read_utf8_file(path, max_bytes=MAX_CODEBOOK_BYTES, kind="codebook",
-                          error=lambda message: CodebookError([message]))
+    text = read_utf8_file(
+        path, max_bytes=MAX_CODEBOOK_BYTES, kind="codebook", error=lambda message: CodebookError([message])
+    )
     return parse_codebook(text, str(path))
 
 

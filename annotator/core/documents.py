@@ -58,8 +58,32 @@ class _VisibleText(HTMLParser):
 
     _HIDDEN = frozenset({"script", "style", "head", "title", "template", "noscript"})
     _BLOCK = frozenset(
-        {"p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
-         "blockquote", "pre", "section", "article", "header", "footer", "hr", "dt", "dd", "figcaption"}
+        {
+            "p",
+            "div",
+            "br",
+            "li",
+            "ul",
+            "ol",
+            "tr",
+            "table",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "blockquote",
+            "pre",
+            "section",
+            "article",
+            "header",
+            "footer",
+            "hr",
+            "dt",
+            "dd",
+            "figcaption",
+        }
     )
 
     def __init__(self) -> None:
@@ -111,8 +135,9 @@ def _read_docx(path: Path, source: str) -> str:
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises PackageNotFoundError, BadZipFile, KeyError, XML errors...
-        raise UserError(f"{source}: not a readable .docx file ({type(exc).__name__}: {exc}); "
-                        "open and re-save it in Word") from None
+        raise UserError(
+            f"{source}: not a readable .docx file ({type(exc).__name__}: {exc}); open and re-save it in Word"
+        ) from None
     paragraphs = [p.text for p in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
@@ -134,18 +159,19 @@ def _read_pdf(path: Path, source: str) -> str:
         reader = pypdf.PdfReader(str(path))
         pages = [page.extract_text() or "" for page in reader.pages]
     except Exception as exc:  # pypdf raises many unrelated types for broken files
-        raise UserError(f"{source}: not a readable PDF ({type(exc).__name__}: {exc}); re-save it from a "
-                        "PDF viewer or import its text as .txt") from None
+        raise UserError(
+            f"{source}: not a readable PDF ({type(exc).__name__}: {exc}); re-save it from a "
+            "PDF viewer or import its text as .txt"
+        ) from None
     text = normalise_newlines("\n\n".join(pages))
     if not text.strip():
-        raise UserError(
-            f"{source}: the PDF has no extractable text (a scan?); run OCR on it first or import a .txt"
-        )
+        raise UserError(f"{source}: the PDF has no extractable text (a scan?); run OCR on it first or import a .txt")
     return text
 
 
-def read_document(path: str | os.PathLike[str], *, name: str | None = None,
-                  attributes: dict[str, str] | None = None) -> ImportedDocument:
+def read_document(
+    path: str | os.PathLike[str], *, name: str | None = None, attributes: dict[str, str] | None = None
+) -> ImportedDocument:
     """Read one file into an ImportedDocument, or raise UserError saying why it cannot be imported."""
     path = Path(path)
     source = str(path)

@@ -46,6 +46,7 @@ def check_offsets(text_length: int, start: int, end: int) -> str | None:
 
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen (start, end) to whole words, then trim surrounding whitespace: the 'snap to words' option."""
+
     def is_word(ch: str) -> bool:
         return ch.isalnum() or ch in "_'’-" or ch.isalpha() or _is_mark(ch)
 

@@ -19,12 +19,47 @@ import charset_normalizer
 from annotator.core.errors import UserError
 
 # Relative frequency (per mille) of Russian letters in running text; decides between cp1251 and KOI8-R.
-_RU_FREQ = dict(zip(
-    "оеаинтсрвлкмдпуяыьгзбчйхжшюцщэфъё",
-    (110, 85, 80, 74, 67, 63, 55, 47, 45, 44, 35, 32, 30, 28, 26, 20, 19, 17, 17, 16, 16, 14, 12, 10, 9, 7,
-     6, 5, 4, 3, 3, 1, 1),
-    strict=True,
-))
+_RU_FREQ = dict(
+    zip(
+        "оеаинтсрвлкмдпуяыьгзбчйхжшюцщэфъё",
+        (
+            110,
+            85,
+            80,
+            74,
+            67,
+            63,
+            55,
+            47,
+            45,
+            44,
+            35,
+            32,
+            30,
+            28,
+            26,
+            20,
+            19,
+            17,
+            17,
+            16,
+            16,
+            14,
+            12,
+            10,
+            9,
+            7,
+            6,
+            5,
+            4,
+            3,
+            3,
+            1,
+            1,
+        ),
+        strict=True,
+    )
+)
 
 
 # Counting is done with regexes and C-level str/bytes methods: a per-character Python loop over every
@@ -199,15 +234,16 @@ def decode_bytes(data: bytes, source: str) -> tuple[str, str]:
     if utf16:
         return normalise_newlines(data.decode(utf16)), utf16
     if b"\x00" in data:
-        raise UserError(f"{source}: looks like a binary file (contains NUL bytes), not text; "
-                        "import .txt, .md, .html, .docx or .pdf documents")
+        raise UserError(
+            f"{source}: looks like a binary file (contains NUL bytes), not text; "
+            "import .txt, .md, .html, .docx or .pdf documents"
+        )
     if utf8 is not None:
         return normalise_newlines(utf8), "utf-8"
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise UserError(
-            f"{source}: cannot tell the text encoding (not UTF-8, UTF-16, cp1251 or KOI8-R); "
-            "re-save it as UTF-8"
+            f"{source}: cannot tell the text encoding (not UTF-8, UTF-16, cp1251 or KOI8-R); re-save it as UTF-8"
         )
     return normalise_newlines(str(best)), best.encoding
 
@@ -223,8 +259,10 @@ def check_text_is_plausible(text: str, source: str) -> None:
     sample = text[:8192]
     controls = _count_controls(sample, _CONTROL_OR_CR_BYTES)
     if controls > 0.01 * len(sample) + 2:
-        raise UserError(f"{source}: looks like a binary file (control characters), not text; "
-                        "import .txt, .md, .html, .docx or .pdf documents")
+        raise UserError(
+            f"{source}: looks like a binary file (control characters), not text; "
+            "import .txt, .md, .html, .docx or .pdf documents"
+        )
 
 
 # A leading U+FEFF / U+FFFE in UTF-8: removed from stored text, so such files leave the fast path.
@@ -238,8 +276,11 @@ def decode_text_file(data: bytes, source: str) -> tuple[str, str, str]:
     character, no CR, no leading BOM: nearly every file) is decoded as it is and hashed from its bytes, which
     then equal the stored text's UTF-8; that skips two passes over the text (a third of the read time).
     """
-    if (data and len(data.translate(None, _CONTROL_OR_CR_BYTES)) == len(data)
-            and not data.startswith(_UTF8_LEADING_BOMS)):
+    if (
+        data
+        and len(data.translate(None, _CONTROL_OR_CR_BYTES)) == len(data)
+        and not data.startswith(_UTF8_LEADING_BOMS)
+    ):
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:

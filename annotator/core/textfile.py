@@ -8,8 +8,7 @@ from pathlib import Path
 from annotator.core.errors import UserError
 
 
-def read_utf8_file(path: Path, *, max_bytes: int, kind: str,
-                   error: Callable[[str], UserError] = UserError) -> str:
+def read_utf8_file(path: Path, *, max_bytes: int, kind: str, error: Callable[[str], UserError] = UserError) -> str:
     """The file's text (a UTF-8 BOM is dropped); refused by size before it is read.
 
     `error` builds the exception, so a codebook can report in its own `FILE:LINE` problem list.

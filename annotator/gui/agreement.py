@@ -104,8 +104,11 @@ def _check_all(lst: QListWidget, state: Qt.CheckState) -> None:
 
 
 def checked(lst: QListWidget) -> list[str]:
-    return [lst.item(i).data(Qt.ItemDataRole.UserRole) for i in range(lst.count())
-            if lst.item(i).checkState() == Qt.CheckState.Checked]
+    return [
+        lst.item(i).data(Qt.ItemDataRole.UserRole)
+        for i in range(lst.count())
+        if lst.item(i).checkState() == Qt.CheckState.Checked
+    ]
 
 
 def _table(model: object) -> QTableView:
@@ -180,8 +183,7 @@ class AgreementDialog(QDialog):
         overview = QWidget()
         ov = QVBoxLayout(overview)
         self.alpha_view = _table(self.alpha_model)
-        ov.addWidget(QLabel("<b>alpha_U per code</b> (documents laid end to end), span F1 and "
-                            "sentence alpha"))
+        ov.addWidget(QLabel("<b>alpha_U per code</b> (documents laid end to end), span F1 and sentence alpha"))
         ov.addWidget(self.alpha_view, 3)
         row = QHBoxLayout()
         row.addWidget(QLabel("<b>Coder pairs</b>"))
@@ -212,8 +214,7 @@ class AgreementDialog(QDialog):
         self.kind_filter.addItem("All kinds", "")
         for key, label in KINDS.items():
             self.kind_filter.addItem(label, key)
-        self.kind_filter.currentIndexChanged.connect(
-            lambda _i: self.dis_proxy.set_kind(self.kind_filter.currentData()))
+        self.kind_filter.currentIndexChanged.connect(lambda _i: self.dis_proxy.set_kind(self.kind_filter.currentData()))
         self.jump_button = QPushButton("Show in text pane")
         self.jump_button.setEnabled(False)
         self.jump_button.clicked.connect(self.jump)
@@ -243,16 +244,18 @@ class AgreementDialog(QDialog):
     def refresh_choices(self) -> None:
         """Fill the lists from the project, keeping what the user had unticked."""
         ch = service.choices(self.main.controller.project)
-        before = {n: set(checked(getattr(self, f"{n}_list"))) if getattr(self, f"{n}_list").count()
-                  else None for n in ("coders", "documents", "codes")}
+        before = {
+            n: set(checked(getattr(self, f"{n}_list"))) if getattr(self, f"{n}_list").count() else None
+            for n in ("coders", "documents", "codes")
+        }
         default_codes = set(service.default_codes(ch))
-        self._fill(self.coders_list, [(n, f"{n}  ({k} spans)", k > 0) for n, k in ch.coders],
-                   before["coders"])
-        self._fill(self.documents_list, [(n, n, True) for _i, n in ch.documents],
-                   before["documents"])
-        self._fill(self.codes_list, [(k, f"{name}  ({k})", k in default_codes)
-                                     for k, name, codable, used in ch.codes
-                                     if codable or used], before["codes"])
+        self._fill(self.coders_list, [(n, f"{n}  ({k} spans)", k > 0) for n, k in ch.coders], before["coders"])
+        self._fill(self.documents_list, [(n, n, True) for _i, n in ch.documents], before["documents"])
+        self._fill(
+            self.codes_list,
+            [(k, f"{name}  ({k})", k in default_codes) for k, name, codable, used in ch.codes if codable or used],
+            before["codes"],
+        )
 
     @staticmethod
     def _fill(lst: QListWidget, items: list[tuple[str, str, bool]], keep: set[str] | None) -> None:
@@ -274,8 +277,7 @@ class AgreementDialog(QDialog):
             item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
 
     def request(self) -> Request | str:
-        coders, docs, codes = (checked(self.coders_list), checked(self.documents_list),
-                               checked(self.codes_list))
+        coders, docs, codes = (checked(self.coders_list), checked(self.documents_list), checked(self.codes_list))
         if not coders:
             return "Tick at least one coder (two or more to compare)."
         if not docs:
@@ -283,8 +285,7 @@ class AgreementDialog(QDialog):
         if not codes:
             return "Tick at least one code."
         all_docs = len(docs) == self.documents_list.count()
-        return Request(coders, None if all_docs else docs, codes, self.bootstrap.value(),
-                       self.seed.value())
+        return Request(coders, None if all_docs else docs, codes, self.bootstrap.value(), self.seed.value())
 
     # -- running ----------------------------------------------------------------------------------
     def run(self) -> AgreementJob | None:
@@ -358,10 +359,12 @@ class AgreementDialog(QDialog):
         overall = "undefined" if au["overall"] is None else f"{au['overall']:.3f}"
         ci = fmt_ci(au.get("ci", {}).get("overall"))
         why = f" ({au['overall_reason']})" if au["overall"] is None else ""
-        self._say(f"<b>alpha_U = {overall}</b> {ci}{why} &nbsp;·&nbsp; {len(sel.coders)} coders, "
-                  f"{c['documents']} documents, {c['characters']:,} characters, {c['spans']:,} "
-                  f"spans, {c['sentences']:,} sentences, {len(outcome.disagreements):,} "
-                  "disagreements")
+        self._say(
+            f"<b>alpha_U = {overall}</b> {ci}{why} &nbsp;·&nbsp; {len(sel.coders)} coders, "
+            f"{c['documents']} documents, {c['characters']:,} characters, {c['spans']:,} "
+            f"spans, {c['sentences']:,} sentences, {len(outcome.disagreements):,} "
+            "disagreements"
+        )
         self.alpha_model.set_result(res, self.code_name)
         self.doc_model.set_result(res)
         self.pair_measure.blockSignals(True)
@@ -388,8 +391,7 @@ class AgreementDialog(QDialog):
     def _dis_selected(self, _sel: QItemSelection, _old: QItemSelection) -> None:
         d = self.current_disagreement()
         self.jump_button.setEnabled(d is not None)
-        self.panes.show_disagreement(d, self.texts.get(d.document, "") if d else "",
-                                     self.code_name, self.code_color)
+        self.panes.show_disagreement(d, self.texts.get(d.document, "") if d else "", self.code_name, self.code_color)
 
     def jump(self) -> None:
         """Open the disagreement's document in the main text pane with the passage selected."""

@@ -44,8 +44,7 @@ class _Table(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.headers)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.headers):
@@ -86,32 +85,40 @@ def _measure(value: float | None, reason: str = "") -> tuple[str, Any, str]:
 class AlphaModel(_Table):
     """alpha_U overall and per code, with bootstrap CI, span F1 and sentence alpha beside it."""
 
-    headers = ("Code", "alpha_U", "95% CI", "F1 exact", "F1 overlap", "Sentence alpha",
-               "Spans", "Note")
+    headers = ("Code", "alpha_U", "95% CI", "F1 exact", "F1 overlap", "Sentence alpha", "Spans", "Note")
 
     def set_result(self, res: dict[str, Any], code_name: Callable[[str], str] = str) -> None:
         au, ci = res["alpha_u"], res["alpha_u"].get("ci", {})
         ex, ov = res["f1_exact"], res["f1_overlap"]
-        rows = [[("All codes", "", "alpha_U of all codes together; F1 micro-averaged"),
-                 _measure(au["overall"], au.get("overall_reason", "")),
-                 (fmt_ci(ci.get("overall")), 0, (ci.get("overall") or {}).get("reason", "")),
-                 _measure(ex["micro"]["f1"], ex["micro"].get("f1_reason", "")),
-                 _measure(ov["micro"]["f1"], ov["micro"].get("f1_reason", "")),
-                 (DASH, -9.0, "sentence alpha is given per code"),
-                 (str(res["counts"]["spans"]), res["counts"]["spans"], ""),
-                 (au.get("overall_reason", ""), "", "")]]
+        rows = [
+            [
+                ("All codes", "", "alpha_U of all codes together; F1 micro-averaged"),
+                _measure(au["overall"], au.get("overall_reason", "")),
+                (fmt_ci(ci.get("overall")), 0, (ci.get("overall") or {}).get("reason", "")),
+                _measure(ex["micro"]["f1"], ex["micro"].get("f1_reason", "")),
+                _measure(ov["micro"]["f1"], ov["micro"].get("f1_reason", "")),
+                (DASH, -9.0, "sentence alpha is given per code"),
+                (str(res["counts"]["spans"]), res["counts"]["spans"], ""),
+                (au.get("overall_reason", ""), "", ""),
+            ]
+        ]
         for code in res["codes"]:
             reason = au.get("per_code_reason", {}).get(code, "")
             cci = ci.get("per_code", {}).get(code)
             sent = res["sentences"]["per_code"][code]
             n = res["counts"]["spans_per_code"].get(code, 0)
-            rows.append([(code_name(code), code_name(code).lower(), code),
-                         _measure(au["per_code"].get(code), reason),
-                         (fmt_ci(cci), 0, (cci or {}).get("reason", "")),
-                         _measure(ex["per_code"][code]["f1"], ex["per_code"][code].get("f1_reason", "")),
-                         _measure(ov["per_code"][code]["f1"], ov["per_code"][code].get("f1_reason", "")),
-                         _measure(sent["alpha_nominal"], sent.get("alpha_nominal_reason", "")),
-                         (str(n), n, ""), (reason, "", "")])
+            rows.append(
+                [
+                    (code_name(code), code_name(code).lower(), code),
+                    _measure(au["per_code"].get(code), reason),
+                    (fmt_ci(cci), 0, (cci or {}).get("reason", "")),
+                    _measure(ex["per_code"][code]["f1"], ex["per_code"][code].get("f1_reason", "")),
+                    _measure(ov["per_code"][code]["f1"], ov["per_code"][code].get("f1_reason", "")),
+                    _measure(sent["alpha_nominal"], sent.get("alpha_nominal_reason", "")),
+                    (str(n), n, ""),
+                    (reason, "", ""),
+                ]
+            )
         self.set_cells(rows)
 
 
@@ -125,8 +132,7 @@ class DocumentAlphaModel(_Table):
         rows = []
         for name in res["documents"]:
             reason = au.get("per_document_reason", {}).get(name, "")
-            rows.append([(name, name.lower(), ""), _measure(au["per_document"].get(name), reason),
-                         (reason, "", "")])
+            rows.append([(name, name.lower(), ""), _measure(au["per_document"].get(name), reason), (reason, "", "")])
         self.set_cells(rows)
 
 
@@ -141,8 +147,7 @@ class PairMatrixModel(_Table):
         self.coders: list[str] = []
         self.headers = ()
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.coders):
             return self.coders[section]
         return None
@@ -187,17 +192,24 @@ class DisagreementModel(_Table):
         super().__init__()
         self.items: list[Disagreement] = []
 
-    def set_items(self, items: list[Disagreement], texts: dict[str, str],
-                  code_name: Callable[[str], str] = str) -> None:
+    def set_items(
+        self, items: list[Disagreement], texts: dict[str, str], code_name: Callable[[str], str] = str
+    ) -> None:
         rows = []
         for d in items:
-            excerpt = texts.get(d.document, "")[d.start:d.end].replace("\n", " ")
+            excerpt = texts.get(d.document, "")[d.start : d.end].replace("\n", " ")
             excerpt = excerpt if len(excerpt) <= 80 else excerpt[:77] + "..."
             codes = ", ".join(code_name(c) for c in d.codes)
-            rows.append([(str(d.size), d.size, "characters where the coders differ"),
-                         (d.label, d.kind, ""), (d.document, d.document.lower(), ""),
-                         (f"{d.start}\u2013{d.end}", d.start, ""), (codes, codes.lower(), ""),
-                         (excerpt, excerpt.lower(), "")])
+            rows.append(
+                [
+                    (str(d.size), d.size, "characters where the coders differ"),
+                    (d.label, d.kind, ""),
+                    (d.document, d.document.lower(), ""),
+                    (f"{d.start}\u2013{d.end}", d.start, ""),
+                    (codes, codes.lower(), ""),
+                    (excerpt, excerpt.lower(), ""),
+                ]
+            )
         self.beginResetModel()
         self.items, self.cells = list(items), rows
         self.endResetModel()

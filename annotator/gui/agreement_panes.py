@@ -39,9 +39,16 @@ class CoderPane(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.edit, 1)
 
-    def show_passage(self, text: str, lo: int, hi: int, spans: tuple[tuple[str, int, int], ...],
-                     marked: tuple[int, int], code_name: Callable[[str], str],
-                     code_color: Callable[[str], str]) -> None:
+    def show_passage(
+        self,
+        text: str,
+        lo: int,
+        hi: int,
+        spans: tuple[tuple[str, int, int], ...],
+        marked: tuple[int, int],
+        code_name: Callable[[str], str],
+        code_color: Callable[[str], str],
+    ) -> None:
         piece = text[lo:hi]
         self.edit.setPlainText(piece)
         pos = OffsetMap.for_text(piece)
@@ -69,8 +76,7 @@ class CoderPane(QWidget):
         self.edit.setTextCursor(cursor)
         self.edit.centerCursor()
 
-    def _selection(self, pos: OffsetMap, s: int, e: int, fmt: QTextCharFormat
-                   ) -> QTextEdit.ExtraSelection:
+    def _selection(self, pos: OffsetMap, s: int, e: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:
         sel = QTextEdit.ExtraSelection()
         cursor = QTextCursor(self.edit.document())
         cursor.setPosition(pos.to_utf16(s))
@@ -85,8 +91,7 @@ class CoderPane(QWidget):
         for sel in self.edit.extraSelections():
             brush = sel.format.background()
             if brush.style() != brush.style().NoBrush:
-                out.append((sel.cursor.selectionStart(), sel.cursor.selectionEnd(),
-                            brush.color().name()))
+                out.append((sel.cursor.selectionStart(), sel.cursor.selectionEnd(), brush.color().name()))
         return out
 
 
@@ -113,9 +118,9 @@ class PassagePanes(QWidget):
             pane.hide()
         self.hint.show()
 
-    def show_disagreement(self, d: Disagreement | None, text: str,
-                          code_name: Callable[[str], str], code_color: Callable[[str], str]
-                          ) -> None:
+    def show_disagreement(
+        self, d: Disagreement | None, text: str, code_name: Callable[[str], str], code_color: Callable[[str], str]
+    ) -> None:
         if d is None:
             self.span = None
             for pane in self.panes.values():
@@ -126,6 +131,5 @@ class PassagePanes(QWidget):
         lo, hi = passage(text, d.start, d.end, context=160)
         self.span = (lo, hi)
         for coder, pane in self.panes.items():
-            pane.show_passage(text, lo, hi, d.spans.get(coder, ()), (d.start, d.end), code_name,
-                              code_color)
+            pane.show_passage(text, lo, hi, d.spans.get(coder, ()), (d.start, d.end), code_name, code_color)
             pane.show()

@@ -39,8 +39,8 @@ class AgreementJob(QObject):
     """Lives in the GUI thread; its signals are queued from the worker thread."""
 
     progress = Signal(int, int)
-    finished = Signal(object)   # Outcome
-    failed = Signal(str)        # one-line message
+    finished = Signal(object)  # Outcome
+    failed = Signal(str)  # one-line message
     cancelled = Signal()
 
     def __init__(self, project: Project, request: Request) -> None:
@@ -66,10 +66,8 @@ class AgreementJob(QObject):
             selection = service.load_selection(self.project, r.coders, r.documents, r.codes)
             if self._cancel.is_set():
                 raise Cancelled("cancelled before computing")
-            result = service.compute(selection, bootstrap=r.bootstrap, seed=r.seed,
-                                     progress=self._report)
-            found = disagreements(selection.documents, selection.spans, selection.coders,
-                                  selection.codes)
+            result = service.compute(selection, bootstrap=r.bootstrap, seed=r.seed, progress=self._report)
+            found = disagreements(selection.documents, selection.spans, selection.coders, selection.codes)
         except Cancelled:
             self.cancelled.emit()
         except UserError as exc:

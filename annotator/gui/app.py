@@ -38,13 +38,16 @@ def log_crash(exc_type: type[BaseException], exc: BaseException, tb: TracebackTy
 
 def install_excepthook(show: Callable[[str], None] | None = None) -> Callable[..., None]:
     """Uncaught exceptions in slots are logged and shown; the work is already saved (every action commits)."""
+
     def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if isinstance(exc, UserError):
             message = str(exc)
         else:
             path = log_crash(exc_type, exc, tb)
-            message = (f"Unexpected error: {exc_type.__name__}: {exc}\n\nYour coding is saved (every action is "
-                       f"stored as it happens). Details were written to {path}.")
+            message = (
+                f"Unexpected error: {exc_type.__name__}: {exc}\n\nYour coding is saved (every action is "
+                f"stored as it happens). Details were written to {path}."
+            )
         if show is not None:
             show(message)
         else:

@@ -26,11 +26,14 @@ def code_details_html(code: Code | None, path: str = "") -> str:
     """Definition, include/exclude criteria and examples: what a coder checks before applying a code."""
     if code is None:
         return "<p style='color:#777'>Select or hover a code to see its definition.</p>"
-    parts = [f"<h3 style='margin:0'><span style='background:{code.color}'>&nbsp;&nbsp;&nbsp;</span> "
-             f"{html.escape(code.name)}</h3>",
-             f"<p style='color:#666;margin-top:2px'>{html.escape(path or code.key)}"
-             + (f" &middot; key <b>{html.escape(code.shortcut)}</b>" if code.shortcut else "")
-             + ("" if code.codable else " &middot; <i>grouping, not codable</i>") + "</p>"]
+    parts = [
+        f"<h3 style='margin:0'><span style='background:{code.color}'>&nbsp;&nbsp;&nbsp;</span> "
+        f"{html.escape(code.name)}</h3>",
+        f"<p style='color:#666;margin-top:2px'>{html.escape(path or code.key)}"
+        + (f" &middot; key <b>{html.escape(code.shortcut)}</b>" if code.shortcut else "")
+        + ("" if code.codable else " &middot; <i>grouping, not codable</i>")
+        + "</p>",
+    ]
     if code.description:
         parts.append(f"<p>{html.escape(code.description)}</p>")
     for title, items in (("Include", code.include), ("Exclude", code.exclude), ("Examples", code.examples)):

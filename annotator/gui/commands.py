@@ -79,14 +79,16 @@ class DeleteSpanCommand(_StoreCommand):
 class UpdateSpanCommand(_StoreCommand):
     """Code, boundaries or memo changed. Consecutive nudges of one span merge into one undo step."""
 
-    def __init__(self, ctl: CodingController, before: SpanRecord, after: SpanRecord, text: str,
-                 *, nudge: bool = False) -> None:
+    def __init__(
+        self, ctl: CodingController, before: SpanRecord, after: SpanRecord, text: str, *, nudge: bool = False
+    ) -> None:
         super().__init__(ctl, text)
         self.before, self.after, self.nudge = before, after, nudge
 
     def _apply(self, r: SpanRecord) -> None:
-        _, now = span_service.update_span(self.ctl.project, r.id or 0, code_key=r.code_key, start=r.start,
-                                          end=r.end, memo=r.memo)
+        _, now = span_service.update_span(
+            self.ctl.project, r.id or 0, code_key=r.code_key, start=r.start, end=r.end, memo=r.memo
+        )
         self.ctl.span_changed(now)
 
     def do(self) -> None:

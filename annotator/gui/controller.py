@@ -29,12 +29,12 @@ CODER_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf"
 
 
 class CodingController(QObject):
-    message = Signal(str)                # status-bar text
-    documentOpened = Signal(object)      # document id or None
+    message = Signal(str)  # status-bar text
+    documentOpened = Signal(object)  # document id or None
     selectedSpanChanged = Signal(object)  # span id or None
     codebookChanged = Signal()
     coderChanged = Signal(str)
-    documentsChanged = Signal()           # list/status/counts changed: re-read them
+    documentsChanged = Signal()  # list/status/counts changed: re-read them
     spanCountChanged = Signal(int, str, int)  # document id, coder, +1/-1: adjust without a query
 
     def __init__(self, project: Project, coder: str, view: DocumentView, spans_model: SpansModel) -> None:
@@ -192,8 +192,9 @@ class CodingController(QObject):
             self.message.emit("The selection holds no words to code")
             return None
         try:
-            record = span_service.add_span(self.project, document_id=self.doc_id, coder=self.coder,
-                                           code_key=code_key, start=start, end=end)
+            record = span_service.add_span(
+                self.project, document_id=self.doc_id, coder=self.coder, code_key=code_key, start=start, end=end
+            )
         except UserError as exc:
             self.report_error(str(exc))
             return None
@@ -258,7 +259,7 @@ class CodingController(QObject):
         record = self._own(self.records.get(span_id if span_id is not None else self.view.selected_span_id or -1))
         if record is None:
             return None
-        passage = " ".join(self.text[record.start:record.end].split())[:80]
+        passage = " ".join(self.text[record.start : record.end].split())[:80]
         memo = self.ask_memo(f"Memo for {self.code_name(record.code_key)}: “{passage}”", record.memo)
         if memo is None or memo == record.memo:
             return record

@@ -152,8 +152,12 @@ class CodebookPanel(QSplitter):
             self.codeActivated.emit(index.siblingAtColumn(0).data(CODE_KEY_ROLE))
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if obj is self.tree and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
-                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if (
+            obj is self.tree
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
             self._activate(self.tree.currentIndex())
             return True
         return super().eventFilter(obj, event)
@@ -162,7 +166,7 @@ class CodebookPanel(QSplitter):
 class SpansPanel(QWidget):
     """Filter box over a sortable table of the shown spans; double-click jumps to the passage."""
 
-    spanChosen = Signal(int)    # single click / current row: select the span
+    spanChosen = Signal(int)  # single click / current row: select the span
     spanActivated = Signal(int)  # double click / Enter: jump to the passage
 
     def sizeHint(self) -> QSize:

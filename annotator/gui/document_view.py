@@ -40,8 +40,11 @@ from annotator.gui.span_index import Entry, SpanIndex, record_arrays
 from annotator.gui.stripes import StripesMargin
 
 FALLBACK_COLOR = "#cccccc"
-_WHOLE_TEXT_KEYS = (QKeySequence.StandardKey.SelectAll, QKeySequence.StandardKey.MoveToEndOfDocument,
-                    QKeySequence.StandardKey.SelectEndOfDocument)
+_WHOLE_TEXT_KEYS = (
+    QKeySequence.StandardKey.SelectAll,
+    QKeySequence.StandardKey.MoveToEndOfDocument,
+    QKeySequence.StandardKey.SelectEndOfDocument,
+)
 
 
 class DocumentView(QPlainTextEdit):
@@ -50,13 +53,14 @@ class DocumentView(QPlainTextEdit):
     spanClicked = Signal(int)
     contextMenuWanted = Signal(QPoint, list)  # global position, span ids under the mouse
     FIRST_CHUNK = 32_000  # characters shown at once (about ten screens); the rest follows in the background
-    CHUNK = 128_000       # characters appended per timer tick (~1.5 ms: the event loop stays responsive)
+    CHUNK = 128_000  # characters appended per timer tick (~1.5 ms: the event loop stays responsive)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setReadOnly(True)
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
@@ -67,8 +71,8 @@ class DocumentView(QPlainTextEdit):
         self.document().setUndoRedoEnabled(False)  # read-only view: appended chunks need no undo history
         self.positions = Positions("")
         self._text = ""
-        self._loaded = 0               # code points of self._text in the QTextDocument
-        self.loaded_qt_length = 0      # the same in Qt positions (UTF-16 units)
+        self._loaded = 0  # code points of self._text in the QTextDocument
+        self.loaded_qt_length = 0  # the same in Qt positions (UTF-16 units)
         self._loader = QTimer(self)
         self._loader.setInterval(0)
         self._loader.timeout.connect(self._load_next_chunk)
@@ -87,8 +91,14 @@ class DocumentView(QPlainTextEdit):
     # -- loading and changing spans ---------------------------------------------------------------
     def entry(self, record: SpanRecord) -> Entry:
         q_start, q_end = self.positions.range_to_qt(record.start, record.end)
-        return Entry(q_start, q_end, record.id or 0, self.colors.get(record.code_key, FALLBACK_COLOR),
-                     record.coder, record.code_key)
+        return Entry(
+            q_start,
+            q_end,
+            record.id or 0,
+            self.colors.get(record.code_key, FALLBACK_COLOR),
+            record.coder,
+            record.code_key,
+        )
 
     def load(self, text: str, spans: Iterable[SpanRecord]) -> None:
         """Show `text` with `spans` (stored offsets); only the blocks on screen are highlighted now.
@@ -150,7 +160,7 @@ class DocumentView(QPlainTextEdit):
         quiet = self._end_off_screen()
         layout.blockSignals(quiet)
         try:
-            cursor.insertText(self._text[self._loaded:cut])  # at the end: no earlier position moves
+            cursor.insertText(self._text[self._loaded : cut])  # at the end: no earlier position moves
         finally:
             layout.blockSignals(False)
         if quiet:
@@ -189,13 +199,15 @@ class DocumentView(QPlainTextEdit):
 
         def make(k: int) -> Entry:
             r = records[k]
-            return Entry(int(q_starts[k]), int(q_ends[k]), r.id or 0, colors.get(r.code_key, FALLBACK_COLOR),
-                         r.coder, r.code_key)
+            return Entry(
+                int(q_starts[k]), int(q_ends[k]), r.id or 0, colors.get(r.code_key, FALLBACK_COLOR), r.coder, r.code_key
+            )
 
         def ids() -> np.ndarray:
             if columns is not None:
                 return columns[0]
             return np.fromiter((r.id or 0 for r in records), np.int64, len(records))
+
         return SpanIndex.from_arrays(q_starts, q_ends, make, ids)
 
     def set_spans(self, spans: Iterable[SpanRecord]) -> None:
@@ -305,8 +317,10 @@ class DocumentView(QPlainTextEdit):
         first, last = self.visible_range()
         return self.index.query(first, last)
 
-    def line_table(self, visible: tuple[QTextBlock, QTextBlock] | None = None,
-                   ) -> tuple[list[int], list[float], list[float]]:
+    def line_table(
+        self,
+        visible: tuple[QTextBlock, QTextBlock] | None = None,
+    ) -> tuple[list[int], list[float], list[float]]:
         """Start position, viewport top and bottom of every laid-out line of the visible blocks.
 
         Built once per stripes paint (a few hundred Qt calls), so placing each of hundreds of bars is a

@@ -87,16 +87,21 @@ class DocumentsModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return FIXED_HEADERS[section] if section < len(FIXED_HEADERS) \
+            return (
+                FIXED_HEADERS[section]
+                if section < len(FIXED_HEADERS)
                 else self.attribute_keys[section - len(FIXED_HEADERS)]
+            )
         if role == Qt.ItemDataRole.ToolTipRole and section >= len(FIXED_HEADERS):
             return f"Document attribute '{self.attribute_keys[section - len(FIXED_HEADERS)]}'"
         return None
 
     def tooltip(self, d: DocumentInfo) -> str:
         status = self.status_of(d.id)
-        lines = [d.name, f"{d.length:,} characters · {self.counts.get(d.id, 0)} of your spans · "
-                 f"{STATUS_LABEL[status].lstrip('✓ ')}"]
+        lines = [
+            d.name,
+            f"{d.length:,} characters · {self.counts.get(d.id, 0)} of your spans · {STATUS_LABEL[status].lstrip('✓ ')}",
+        ]
         if d.source_filename:
             lines.append(f"from {d.source_filename}")
         lines += [f"{k}: {v}" for k, v in sorted(d.attributes.items())]

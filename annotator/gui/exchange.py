@@ -38,27 +38,50 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Format:
-    label: str        # menu text
-    what: str         # used in titles: "Export <what>"
+    label: str  # menu text
+    what: str  # used in titles: "Export <what>"
     file_filter: str
     suffix: str
-    suggested: str    # file name after the project's name
-    spans: bool       # exports spans (so the filter dialog applies)
+    suggested: str  # file name after the project's name
+    spans: bool  # exports spans (so the filter dialog applies)
     attributes: bool  # can add document attributes as columns
 
 
 FORMATS: dict[str, Format] = {
     "csv": Format("Spans as &CSV…", "spans as CSV", "CSV files (*.csv)", ".csv", "-spans.csv", True, True),
-    "excel": Format("Spans as CSV for &Excel…", "spans as CSV for Excel", "CSV files (*.csv)", ".csv",
-                    "-spans-excel.csv", True, True),
-    "jsonl": Format("Spans as &JSON Lines…", "spans as JSON Lines", "JSON Lines (*.jsonl)", ".jsonl",
-                    "-spans.jsonl", True, True),
-    "qdpx": Format("REFI-QDA &project (.qdpx)…", "a REFI-QDA project", "REFI-QDA projects (*.qdpx)", ".qdpx",
-                   ".qdpx", True, False),
-    "qdc": Format("REFI-QDA code&book (.qdc)…", "the codebook as REFI-QDA", "REFI-QDA codebooks (*.qdc)",
-                  ".qdc", "-codebook.qdc", False, False),
-    "yaml": Format("Codebook as &YAML…", "the codebook as YAML", "YAML codebooks (*.yaml *.yml)", ".yaml",
-                   "-codebook.yaml", False, False),
+    "excel": Format(
+        "Spans as CSV for &Excel…",
+        "spans as CSV for Excel",
+        "CSV files (*.csv)",
+        ".csv",
+        "-spans-excel.csv",
+        True,
+        True,
+    ),
+    "jsonl": Format(
+        "Spans as &JSON Lines…", "spans as JSON Lines", "JSON Lines (*.jsonl)", ".jsonl", "-spans.jsonl", True, True
+    ),
+    "qdpx": Format(
+        "REFI-QDA &project (.qdpx)…", "a REFI-QDA project", "REFI-QDA projects (*.qdpx)", ".qdpx", ".qdpx", True, False
+    ),
+    "qdc": Format(
+        "REFI-QDA code&book (.qdc)…",
+        "the codebook as REFI-QDA",
+        "REFI-QDA codebooks (*.qdc)",
+        ".qdc",
+        "-codebook.qdc",
+        False,
+        False,
+    ),
+    "yaml": Format(
+        "Codebook as &YAML…",
+        "the codebook as YAML",
+        "YAML codebooks (*.yaml *.yml)",
+        ".yaml",
+        "-codebook.yaml",
+        False,
+        False,
+    ),
 }
 QDPX_FILTER = "REFI-QDA projects (*.qdpx);;All files (*)"
 
@@ -109,8 +132,9 @@ class ExchangeUi(QObject):
             action.triggered.connect(lambda _=False, f=fmt: self.export_dialog(f))
             self.export_actions[fmt] = action
         self.import_action = window.menu("file.import").addAction("REFI-QDA &project (.qdpx)…")
-        self.import_action.setStatusTip("Import documents, codes and coded spans from NVivo, MAXQDA, ATLAS.ti, "
-                                        "QualCoder (REFI-QDA .qdpx)")
+        self.import_action.setStatusTip(
+            "Import documents, codes and coded spans from NVivo, MAXQDA, ATLAS.ti, QualCoder (REFI-QDA .qdpx)"
+        )
         self.import_action.triggered.connect(self.import_dialog)
         self.merge_action = window.actions.merge_project
         self.merge_action.setEnabled(True)
@@ -131,8 +155,7 @@ class ExchangeUi(QObject):
         self.window.settings.setValue("exchange/last_dir", str(Path(path).parent))
 
     def _save_dialog(self, title: str, suggested: str, file_filter: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self.window, title, str(Path(self._last_dir()) / suggested),
-                                              file_filter)
+        path, _ = QFileDialog.getSaveFileName(self.window, title, str(Path(self._last_dir()) / suggested), file_filter)
         return path or None
 
     def _open_dialog(self, title: str, file_filter: str) -> str | None:
@@ -152,11 +175,13 @@ class ExchangeUi(QObject):
         paths = codebooks.code_path(book)
         spec = FORMATS[fmt]
         return ExportOptionsDialog(
-            self.window, spec.what,
+            self.window,
+            spec.what,
             coders=[(name, f"{name} ({n} spans)") for name, n in coders.list_coders(self.project)],
             documents=[(d.name, d.name) for d in documents.list_documents(self.project)],
             codes=[(c.key, paths.get(c.key, c.name)) for c in book.iter_codes() if c.codable],
-            attributes_option=spec.attributes)
+            attributes_option=spec.attributes,
+        )
 
     def export_dialog(self, fmt: str) -> None:
         """Menu entry: filters (for span exports), then where to save, then the export."""
@@ -189,12 +214,19 @@ class ExchangeUi(QObject):
             self.show_problem(f"Export {spec.what}", str(exc))
             return None
         self._remember(out)
-        work = {"csv": self._export_rows_work, "excel": self._export_rows_work, "jsonl": self._export_rows_work,
-                "qdpx": self._export_qdpx_work, "qdc": self._export_qdc_work,
-                "yaml": self._export_yaml_work}[fmt](fmt, out, options)
-        return self.start(Job(f"Exporting {spec.what}…", work, self),
-                          lambda message: self.window.statusBar().showMessage(message, 10000),
-                          f"Export {spec.what} failed")
+        work = {
+            "csv": self._export_rows_work,
+            "excel": self._export_rows_work,
+            "jsonl": self._export_rows_work,
+            "qdpx": self._export_qdpx_work,
+            "qdc": self._export_qdc_work,
+            "yaml": self._export_yaml_work,
+        }[fmt](fmt, out, options)
+        return self.start(
+            Job(f"Exporting {spec.what}…", work, self),
+            lambda message: self.window.statusBar().showMessage(message, 10000),
+            f"Export {spec.what} failed",
+        )
 
     def _export_rows_work(self, fmt: str, out: Path, options: ExportOptions) -> Callable[[JobContext], str]:
         from annotator.core.exchange.csv_export import write_csv, write_jsonl
@@ -236,8 +268,10 @@ class ExchangeUi(QObject):
             ctx.stage(f"Writing {out.name}…")
             write_qdpx(qda, out)
             ctx.written()
-            return (f"Exported {len(qda.sources)} documents, {len(qda.all_codes())} codes, {len(qda.users)} "
-                    f"coders, {len(qda.selections)} spans to {out} (REFI-QDA 1.5)")
+            return (
+                f"Exported {len(qda.sources)} documents, {len(qda.all_codes())} codes, {len(qda.users)} "
+                f"coders, {len(qda.selections)} spans to {out} (REFI-QDA 1.5)"
+            )
 
         return work
 
@@ -293,13 +327,17 @@ class ExchangeUi(QObject):
             self.refresh_window()
             lines = [f"• {w}" for w in report.warnings]
             title = "Imported with adjustments" if lines else "Imported"
-            self.report_dialog = self._report(f"{title}: {path.name}", f"<b>{path.name}</b>: {report.summary()}."
-                                              + ("<br>The file deviates from the REFI-QDA standard; this is what "
-                                                 "was adjusted:" if lines else ""), lines)
+            self.report_dialog = self._report(
+                f"{title}: {path.name}",
+                f"<b>{path.name}</b>: {report.summary()}."
+                + ("<br>The file deviates from the REFI-QDA standard; this is what was adjusted:" if lines else ""),
+                lines,
+            )
             self.window.statusBar().showMessage(f"{path.name}: {report.summary()}", 10000)
 
-        return self.start(Job(f"Importing {path.name}…", work, self), done,
-                          f"Import of {path.name} failed (nothing imported)")
+        return self.start(
+            Job(f"Importing {path.name}…", work, self), done, f"Import of {path.name} failed (nothing imported)"
+        )
 
     # -- merge ------------------------------------------------------------------------------------
     def merge_dialog_flow(self) -> None:
@@ -316,8 +354,11 @@ class ExchangeUi(QObject):
             ctx.stage("Comparing the projects (nothing is changed yet)…")
             return merge.merge_projects(project, list(paths), allow_conflicts=True, dry_run=True)
 
-        return self.start(Job("Comparing projects…", work, self), lambda report: self._confirm_merge(paths, report),
-                          "Merge not possible")
+        return self.start(
+            Job("Comparing projects…", work, self),
+            lambda report: self._confirm_merge(paths, report),
+            "Merge not possible",
+        )
 
     def _confirm_merge(self, paths: list[Path], report: merge.MergeReport) -> None:
         lines = report.lines()
@@ -325,13 +366,16 @@ class ExchangeUi(QObject):
         names = ", ".join(p.name for p in paths)
         nothing = not (report.documents_added or report.codes_added or report.coders_added or report.spans_added)
         if nothing:
-            self.merge_dialog = self._report("Nothing to merge", f"<b>{names}</b>: nothing new to merge. {summary}",
-                                             details)
+            self.merge_dialog = self._report(
+                "Nothing to merge", f"<b>{names}</b>: nothing new to merge. {summary}", details
+            )
             return
         if report.conflicts:
-            text = (f"<b>Merging {names}</b><br>{summary}<br><br><b>{len(report.conflicts)} conflict(s)</b>: the "
-                    "same coder has different spans here and there. Check with the coders first; merging anyway "
-                    "adds their differing spans and keeps this project's version of spans edited in both.")
+            text = (
+                f"<b>Merging {names}</b><br>{summary}<br><br><b>{len(report.conflicts)} conflict(s)</b>: the "
+                "same coder has different spans here and there. Check with the coders first; merging anyway "
+                "adds their differing spans and keeps this project's version of spans edited in both."
+            )
             choices = [("allow", "Merge anyway, with conflicts"), ("cancel", "Cancel")]
             default = "cancel"
         else:

@@ -79,8 +79,9 @@ class CheckList(QGroupBox):
             item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
 
     def checked(self) -> list[str]:
-        return [item.data(Qt.ItemDataRole.UserRole) for item in self.items()
-                if item.checkState() == Qt.CheckState.Checked]
+        return [
+            item.data(Qt.ItemDataRole.UserRole) for item in self.items() if item.checkState() == Qt.CheckState.Checked
+        ]
 
     def selection(self) -> list[str] | None:
         """None when everything is checked (no filter), else the checked values."""
@@ -95,14 +96,23 @@ class CheckList(QGroupBox):
 class ExportOptionsDialog(QDialog):
     """Which spans to export (coders, documents, codes), as the CLI's --coders/--documents/--codes."""
 
-    def __init__(self, parent: QWidget | None, what: str, *, coders: Sequence[tuple[str, str]],
-                 documents: Sequence[tuple[str, str]], codes: Sequence[tuple[str, str]],
-                 attributes_option: bool) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        what: str,
+        *,
+        coders: Sequence[tuple[str, str]],
+        documents: Sequence[tuple[str, str]],
+        codes: Sequence[tuple[str, str]],
+        attributes_option: bool,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Export {what}")
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        intro = QLabel(f"<b>Export {what}</b><br>Untick what to leave out. Offsets are Unicode code points, "
-                       "end-exclusive, as everywhere in annotator.")
+        intro = QLabel(
+            f"<b>Export {what}</b><br>Untick what to leave out. Offsets are Unicode code points, "
+            "end-exclusive, as everywhere in annotator."
+        )
         intro.setWordWrap(True)
         self.coders = CheckList("Coders", coders)
         self.documents = CheckList("Documents", documents)
@@ -134,19 +144,27 @@ class ExportOptionsDialog(QDialog):
         return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     def _update(self) -> None:
-        empty = [box.title().lower() for box in (self.coders, self.documents, self.codes)
-                 if box.list.count() and not box.checked()]
+        empty = [
+            box.title().lower()
+            for box in (self.coders, self.documents, self.codes)
+            if box.list.count() and not box.checked()
+        ]
         self.ok_button.setEnabled(not empty)
         if empty:
             self.summary.setText(f"<span style='color:#a00'>Tick at least one of the {' and '.join(empty)}.</span>")
         else:
-            self.summary.setText(f"Spans of {self.coders.describe('coders')}, on "
-                                 f"{self.documents.describe('documents')}, with {self.codes.describe('codes')}.")
+            self.summary.setText(
+                f"Spans of {self.coders.describe('coders')}, on "
+                f"{self.documents.describe('documents')}, with {self.codes.describe('codes')}."
+            )
 
     def options(self) -> ExportOptions:
-        return ExportOptions(SpanFilter(coders=self.coders.selection(), documents=self.documents.selection(),
-                                        codes=self.codes.selection()),
-                             attributes=self._attributes_option and self.attributes.isChecked())
+        return ExportOptions(
+            SpanFilter(
+                coders=self.coders.selection(), documents=self.documents.selection(), codes=self.codes.selection()
+            ),
+            attributes=self._attributes_option and self.attributes.isChecked(),
+        )
 
 
 class ReportDialog(QDialog):
@@ -158,8 +176,16 @@ class ReportDialog(QDialog):
 
     chosen = Signal(str)
 
-    def __init__(self, parent: QWidget | None, title: str, summary: str, lines: Sequence[str], *,
-                 choices: Sequence[tuple[str, str]] = (), default: str | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        title: str,
+        summary: str,
+        lines: Sequence[str],
+        *,
+        choices: Sequence[tuple[str, str]] = (),
+        default: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self._answered = False
@@ -174,8 +200,11 @@ class ReportDialog(QDialog):
         self.buttons = QDialogButtonBox()
         self.choice_buttons: dict[str, QPushButton] = {}
         for key, text in choices or (("close", "Close"),):
-            role = (QDialogButtonBox.ButtonRole.RejectRole if key in ("cancel", "close")
-                    else QDialogButtonBox.ButtonRole.AcceptRole)
+            role = (
+                QDialogButtonBox.ButtonRole.RejectRole
+                if key in ("cancel", "close")
+                else QDialogButtonBox.ButtonRole.AcceptRole
+            )
             button = self.buttons.addButton(text, role)
             button.clicked.connect(lambda _=False, k=key: self._answer(k))
             button.setDefault(key == default)

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
 
 OPTIONAL_EXTENSIONS = (
-    "annotator.gui.exchange",   # File > Export / Import / Merge (exchange issue)
+    "annotator.gui.exchange",  # File > Export / Import / Merge (exchange issue)
     "annotator.gui.agreement",  # Tools > Agreement (agreement issue)
 )
 

@@ -33,8 +33,9 @@ if TYPE_CHECKING:
 
 PROJECT_FILTER = "annotator projects (*.db *.annotator);;All files (*)"
 DOCUMENT_FILTER = "Documents (*.txt *.md *.html *.htm *.docx *.pdf);;All files (*)"
-CODEBOOK_FILTER = ("Codebooks (*.yaml *.yml *.qdc);;YAML codebooks (*.yaml *.yml);;"
-                   "REFI-QDA codebooks (*.qdc);;All files (*)")
+CODEBOOK_FILTER = (
+    "Codebooks (*.yaml *.yml *.qdc);;YAML codebooks (*.yaml *.yml);;REFI-QDA codebooks (*.qdc);;All files (*)"
+)
 
 
 def ask_paths(window: MainWindow, kind: str, title: str, suggested: str, file_filter: str) -> list[str]:
@@ -154,8 +155,7 @@ def import_paths(window: MainWindow, paths: Sequence[str | Path]) -> Job | None:
     dialog.canceled.connect(job.cancel)
     dialog.rejected.connect(job.cancel)
     job.progressed.connect(lambda n: dialog.setValue(min(n, dialog.maximum())))
-    job.stageChanged.connect(lambda text, cancellable: (dialog.setLabelText(text),
-                                                        dialog.set_cancellable(cancellable)))
+    job.stageChanged.connect(lambda text, cancellable: (dialog.setLabelText(text), dialog.set_cancellable(cancellable)))
     job.done.connect(lambda: _import_finished(window, job, dialog))
     window.import_job, window.import_progress = job, dialog  # type: ignore[attr-defined]
     window.actions.import_documents.setEnabled(False)
@@ -182,9 +182,12 @@ def _import_finished(window: MainWindow, job: Job, dialog: JobProgressDialog) ->
         window.open_first_document()
     summary = f"Imported {len(report.imported)} document{'s' if len(report.imported) != 1 else ''}"
     if report.errors:
-        _show_report(window, "Import report",
-                     f"{summary}; {len(report.errors)} file{'s were' if len(report.errors) != 1 else ' was'} "
-                     "not imported:", report.errors)
+        _show_report(
+            window,
+            "Import report",
+            f"{summary}; {len(report.errors)} file{'s were' if len(report.errors) != 1 else ' was'} not imported:",
+            report.errors,
+        )
     else:
         window.statusBar().showMessage(summary, 8000)
 
@@ -217,9 +220,13 @@ def load_codebook_path(window: MainWindow, path: str | Path) -> bool:
             report = load_codebook(window.controller.project, book, source=str(path))
     except CodebookError as exc:
         n = len(exc.problems)
-        _show_report(window, "Codebook not loaded",
-                     f"{Path(path).name} has {n} problem{'s' if n != 1 else ''}; nothing was loaded. "
-                     "Fix them and load the codebook again:", exc.problems)
+        _show_report(
+            window,
+            "Codebook not loaded",
+            f"{Path(path).name} has {n} problem{'s' if n != 1 else ''}; nothing was loaded. "
+            "Fix them and load the codebook again:",
+            exc.problems,
+        )
         return False
     except UserError as exc:
         _show_problem(window, "Codebook not loaded", str(exc))

@@ -33,9 +33,11 @@ if TYPE_CHECKING:
     from annotator.gui.main_window import MainWindow
 
 COLUMNS = ("Command", "Keys", "Menu", "Works in", "What it does")
-FOOTNOTE = ("Code keys and the keys marked 'text pane' work while the text has the focus, so typing in a "
-            "filter box never codes anything. In the codebook tree, Enter or a double-click applies the "
-            "code to the selected text. Click a bar in the stripes margin to select its span.")
+FOOTNOTE = (
+    "Code keys and the keys marked 'text pane' work while the text has the focus, so typing in a "
+    "filter box never codes anything. In the codebook tree, Enter or a double-click applies the "
+    "code to the selected text. Click a bar in the stripes margin to select its span."
+)
 
 
 @dataclass(frozen=True)
@@ -53,10 +55,16 @@ def _keys(action: QAction) -> str:
 
 def _row(action: QAction, menu: str) -> ShortcutRow:
     keys = _keys(action)
-    where = "" if not keys else "text pane" if action.shortcutContext() == Qt.ShortcutContext.WidgetShortcut \
-        else "window"
-    return ShortcutRow(action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…"),
-                       keys, menu, where, action.statusTip())
+    where = (
+        "" if not keys else "text pane" if action.shortcutContext() == Qt.ShortcutContext.WidgetShortcut else "window"
+    )
+    return ShortcutRow(
+        action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…"),
+        keys,
+        menu,
+        where,
+        action.statusTip(),
+    )
 
 
 def shortcut_rows(w: MainWindow) -> list[ShortcutRow]:
@@ -161,17 +169,18 @@ def show_shortcuts(w: MainWindow) -> ShortcutsDialog:
 def about_text(w: MainWindow) -> str:
     project = w.controller.project
     where = str(project.path) if project.path else project.display_name
-    return (f"<h3>annotator {annotator.__version__}</h3>"
-            "<p>A desktop tool for coding political discourse: select a passage, press a code's key. "
-            "Every action is stored as it happens (no save button) and can be undone.</p>"
-            f"<p><b>Project:</b> {where}<br><b>Coder:</b> {w.controller.coder}</p>"
-            f"<p style='color:#666'>Python {platform.python_version()} · Qt {qVersion()} · "
-            f"PySide6 {PySide6.__version__}</p>")
+    return (
+        f"<h3>annotator {annotator.__version__}</h3>"
+        "<p>A desktop tool for coding political discourse: select a passage, press a code's key. "
+        "Every action is stored as it happens (no save button) and can be undone.</p>"
+        f"<p><b>Project:</b> {where}<br><b>Coder:</b> {w.controller.coder}</p>"
+        f"<p style='color:#666'>Python {platform.python_version()} · Qt {qVersion()} · "
+        f"PySide6 {PySide6.__version__}</p>"
+    )
 
 
 def show_about(w: MainWindow) -> QMessageBox:
-    box = QMessageBox(QMessageBox.Icon.Information, "About annotator", about_text(w),
-                      QMessageBox.StandardButton.Ok, w)
+    box = QMessageBox(QMessageBox.Icon.Information, "About annotator", about_text(w), QMessageBox.StandardButton.Ok, w)
     box.setTextFormat(Qt.TextFormat.RichText)
     box.setModal(False)
     box.show()

@@ -42,10 +42,10 @@ class SpanHighlighter(QSyntaxHighlighter):
         super().__init__(document)
         self.index = index
         self._formats: dict[tuple[str, ...], QTextCharFormat] = {}
-        self._on = False                # True while we ask Qt to highlight a block
+        self._on = False  # True while we ask Qt to highlight a block
         self.revealed: set[int] = set()  # block numbers formatted from the current index
         self.blocks_highlighted = 0  # blocks re-highlighted after span changes: proves that stays local
-        self.blocks_revealed = 0     # blocks formatted because they came on screen
+        self.blocks_revealed = 0  # blocks formatted because they came on screen
 
     def _format(self, colors: tuple[str, ...]) -> QTextCharFormat:
         fmt = self._formats.get(colors)

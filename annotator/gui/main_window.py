@@ -42,9 +42,16 @@ from annotator.store.services.coders import ensure_coder
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, project: Project, *, coder: str, settings: QSettings | None = None,
-                 ask_memo: Callable[[str, str], str | None] | None = None,
-                 ask_coder: Callable[[str], str | None] | None = None, extensions: bool = True) -> None:
+    def __init__(
+        self,
+        project: Project,
+        *,
+        coder: str,
+        settings: QSettings | None = None,
+        ask_memo: Callable[[str, str], str | None] | None = None,
+        ask_coder: Callable[[str], str | None] | None = None,
+        extensions: bool = True,
+    ) -> None:
         super().__init__()
         self.setWindowTitle("annotator")
         self.settings = settings if settings is not None else QSettings()
@@ -91,8 +98,10 @@ class MainWindow(QMainWindow):
         self.banner.setObjectName("emptyBanner")
         self.banner.setStyleSheet("#emptyBanner { background: #fff8dc; border-bottom: 1px solid #e0d7a8; }")
         row = QHBoxLayout(self.banner)
-        note = QLabel("<b>This project has no documents yet.</b> See the tool at work on the bundled "
-                      "example (threats codebook + 4 short documents), or import your own.")
+        note = QLabel(
+            "<b>This project has no documents yet.</b> See the tool at work on the bundled "
+            "example (threats codebook + 4 short documents), or import your own."
+        )
         note.setWordWrap(True)
         row.addWidget(note, 1)
         self.example_button = QPushButton("Open the bundled example")
@@ -116,9 +125,11 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
         dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
         self.addDockWidget(area, dock)
         return dock
 
@@ -127,10 +138,12 @@ class MainWindow(QMainWindow):
         self.codebook_panel = CodebookPanel(self.codebook_model)
         self.spans_panel = SpansPanel(self.spans_model)
         self.spans_panel.table.addAction(self.actions.delete_span)
-        self.documents_dock = self._dock("Documents", "documentsDock", self.documents_panel,
-                                         Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.codebook_dock = self._dock("Codebook", "codebookDock", self.codebook_panel,
-                                        Qt.DockWidgetArea.RightDockWidgetArea)
+        self.documents_dock = self._dock(
+            "Documents", "documentsDock", self.documents_panel, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self.codebook_dock = self._dock(
+            "Codebook", "codebookDock", self.codebook_panel, Qt.DockWidgetArea.RightDockWidgetArea
+        )
         self.spans_dock = self._dock("Spans", "spansDock", self.spans_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
 
     def _build_status_bar(self) -> None:
@@ -218,15 +231,17 @@ class MainWindow(QMainWindow):
     def refresh_documents(self) -> None:
         ctl = self.controller
         docs = document_service.list_documents(ctl.project)
-        self.documents_model.set_documents(docs, status_service.statuses(ctl.project, ctl.coder),
-                                           status_service.span_counts(ctl.project, ctl.coder))
+        self.documents_model.set_documents(
+            docs, status_service.statuses(ctl.project, ctl.coder), status_service.span_counts(ctl.project, ctl.coder)
+        )
         self.banner.setVisible(not docs)
         self.documents_panel.show_document(ctl.doc_id)
 
     def refresh_counts(self) -> None:
         ctl = self.controller
-        self.documents_model.update_counts(status_service.statuses(ctl.project, ctl.coder),
-                                           status_service.span_counts(ctl.project, ctl.coder))
+        self.documents_model.update_counts(
+            status_service.statuses(ctl.project, ctl.coder), status_service.span_counts(ctl.project, ctl.coder)
+        )
         self._update_doc_label()
 
     def open_first_document(self) -> None:

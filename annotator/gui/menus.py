@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 PLACEHOLDER = "(nothing installed yet)"
 
+
 def build_menus(w: MainWindow) -> None:
     a = w.actions
     bar = w.menuBar()
@@ -75,11 +76,18 @@ def build_toolbar(w: MainWindow) -> None:
     tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
     style = w.style()
     sp = QStyle.StandardPixmap
-    for action, pixmap in ((a.open_project, sp.SP_DialogOpenButton), (a.import_documents, sp.SP_FileIcon),
-                           (a.load_codebook, sp.SP_FileDialogDetailedView), (a.undo, sp.SP_ArrowBack),
-                           (a.redo, sp.SP_ArrowForward), (a.find, sp.SP_FileDialogContentsView),
-                           (a.edit_memo, sp.SP_FileDialogInfoView), (a.delete_span, sp.SP_TrashIcon),
-                           (a.mark_done, sp.SP_DialogApplyButton), (a.new_project, sp.SP_FileDialogNewFolder)):
+    for action, pixmap in (
+        (a.open_project, sp.SP_DialogOpenButton),
+        (a.import_documents, sp.SP_FileIcon),
+        (a.load_codebook, sp.SP_FileDialogDetailedView),
+        (a.undo, sp.SP_ArrowBack),
+        (a.redo, sp.SP_ArrowForward),
+        (a.find, sp.SP_FileDialogContentsView),
+        (a.edit_memo, sp.SP_FileDialogInfoView),
+        (a.delete_span, sp.SP_TrashIcon),
+        (a.mark_done, sp.SP_DialogApplyButton),
+        (a.new_project, sp.SP_FileDialogNewFolder),
+    ):
         action.setIcon(style.standardIcon(pixmap))
     a.zoom_in.setIconText("A+")
     a.zoom_out.setIconText("A−")
@@ -159,6 +167,7 @@ def fill_code_menu(w: MainWindow) -> None:
 
 def add_code_actions(w: MainWindow, menu: QMenu) -> None:
     """The codes as a tree of submenus (groups) holding the shared code actions."""
+
     def walk(nodes, target: QMenu) -> None:  # type: ignore[no-untyped-def]
         for code in nodes:
             if code.children:
@@ -197,8 +206,11 @@ def context_menu(w: MainWindow, span_ids: list[int]) -> QMenu:
             item = QAction(action.icon(), action.text(), change)
             item.triggered.connect(lambda _=False, s=sid, k=key: ctl.change_code(s, k))
             change.addAction(item)
-        for text, fn in (("Set to selected text", ctl.set_bounds_to_selection), ("Memo…", ctl.edit_memo),
-                         ("Delete span", ctl.delete_span)):
+        for text, fn in (
+            ("Set to selected text", ctl.set_bounds_to_selection),
+            ("Memo…", ctl.edit_memo),
+            ("Delete span", ctl.delete_span),
+        ):
             item = sub.addAction(text)
             item.setEnabled(own)
             item.triggered.connect(lambda _=False, s=sid, f=fn: f(s))

@@ -41,8 +41,9 @@ def _key(e: Entry) -> tuple[int, int, int]:
 class _Base:
     """The spans known at load time: arrays of Qt starts/ends; entries built on demand."""
 
-    def __init__(self, starts: np.ndarray, ends: np.ndarray, make: Callable[[int], Entry],
-                 ids: Callable[[], np.ndarray]) -> None:
+    def __init__(
+        self, starts: np.ndarray, ends: np.ndarray, make: Callable[[int], Entry], ids: Callable[[], np.ndarray]
+    ) -> None:
         self.n = len(starts)
         self._make = make
         self._ids_fn = ids
@@ -107,8 +108,9 @@ class SpanIndex:
         self._init(starts, ends, items.__getitem__, lambda: np.fromiter((e.span_id for e in items), np.int64, n))
 
     @classmethod
-    def from_arrays(cls, starts: np.ndarray, ends: np.ndarray, make: Callable[[int], Entry],
-                    ids: Callable[[], np.ndarray]) -> SpanIndex:
+    def from_arrays(
+        cls, starts: np.ndarray, ends: np.ndarray, make: Callable[[int], Entry], ids: Callable[[], np.ndarray]
+    ) -> SpanIndex:
         """Index spans given as Qt start/end arrays; `make(k)` builds span k's Entry, `ids()` all ids.
 
         Span ids must be unique; nothing per span happens in Python until a query touches it.
@@ -117,10 +119,11 @@ class SpanIndex:
         self._init(starts, ends, make, ids)
         return self
 
-    def _init(self, starts: np.ndarray, ends: np.ndarray, make: Callable[[int], Entry],
-              ids: Callable[[], np.ndarray]) -> None:
+    def _init(
+        self, starts: np.ndarray, ends: np.ndarray, make: Callable[[int], Entry], ids: Callable[[], np.ndarray]
+    ) -> None:
         self._base = _Base(np.asarray(starts, np.int64), np.asarray(ends, np.int64), make, ids)
-        self._by_id: dict[int, Entry] = {}   # overlay: entries put after loading
+        self._by_id: dict[int, Entry] = {}  # overlay: entries put after loading
         self._short: list[Entry] = []
         self._starts: list[int] = []
         self._max_end: list[int] = []
@@ -224,5 +227,7 @@ def record_arrays(records: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
     from operator import attrgetter
 
     n = len(records)
-    return (np.fromiter(map(attrgetter("start"), records), np.int64, n),
-            np.fromiter(map(attrgetter("end"), records), np.int64, n))
+    return (
+        np.fromiter(map(attrgetter("start"), records), np.int64, n),
+        np.fromiter(map(attrgetter("end"), records), np.int64, n),
+    )

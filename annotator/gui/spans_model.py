@@ -60,7 +60,7 @@ class SpansModel(QAbstractTableModel):
         if column == 1:
             return lambda r: (r.coder.lower(), r.start)
         if column == 3:
-            return lambda r: self.text[r.start:r.start + 60].lower()
+            return lambda r: self.text[r.start : r.start + 60].lower()
         if column == 4:
             return lambda r: (r.memo.lower(), r.start)
         return lambda r: (r.start, r.end, r.id or 0)
@@ -139,8 +139,8 @@ class SpansModel(QAbstractTableModel):
             self.endRemoveRows()
 
     def excerpt(self, r: SpanRecord) -> str:
-        passage = " ".join(self.text[r.start:r.end].split())
-        return passage if len(passage) <= EXCERPT else passage[:EXCERPT - 1] + "…"
+        passage = " ".join(self.text[r.start : r.end].split())
+        return passage if len(passage) <= EXCERPT else passage[: EXCERPT - 1] + "…"
 
     # -- QAbstractTableModel ----------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -170,7 +170,7 @@ class SpansModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and col == 0:
             return QBrush(QColor(self.code_color(r.code_key)))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.text[r.start:r.end][:1000] + (f"\n\nMemo: {r.memo}" if r.memo else "")
+            return self.text[r.start : r.end][:1000] + (f"\n\nMemo: {r.memo}" if r.memo else "")
         if role == SPAN_ID_ROLE:
             return r.id
         return None

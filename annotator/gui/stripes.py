@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 from annotator.gui.span_index import Entry
 
 BAR = 4
-LANE = 9        # horizontal room per lane of bars
+LANE = 9  # horizontal room per lane of bars
 LANE_MIN = 6
 LABEL_MIN = 90  # the label column keeps at least this much width
 MAX_LANES = 12  # more overlapping spans on one line are summarised as "+N"
@@ -70,7 +70,7 @@ class _Layout:
     visible: tuple[int, int] = (0, 0)
     rows: list[tuple[Entry, int, int, int]] = field(default_factory=list)  # every placed bar, hidden too
     lane_w: int = LANE
-    lanes: int = 0   # lanes drawn
+    lanes: int = 0  # lanes drawn
     reserve: int = 0  # room kept for "+N" markers
     styles: dict[str, _Style] = field(default_factory=dict)
     coder_marks: dict[str, list[QRect]] = field(default_factory=dict)
@@ -96,7 +96,7 @@ class StripesMargin(QWidget):
         self.code_name: Callable[[str], str] = lambda key: key
         self.coder_color: Callable[[str], str] = lambda _name: "#555555"
         self.tooltip_for: Callable[[list[Entry]], str] = lambda _entries: ""
-        self._hits: list[tuple[QRect, Entry]] = []   # bars and labels, for clicks and tooltips
+        self._hits: list[tuple[QRect, Entry]] = []  # bars and labels, for clicks and tooltips
         self.label_rects: list[tuple[QRect, Entry]] = []
         self.overflow: list[tuple[QRect, str, list[Entry]]] = []  # "+N" markers and the spans they hide
         self._layout: _Layout | None = None
@@ -125,8 +125,10 @@ class StripesMargin(QWidget):
         return max(1, min(MAX_LANES, (self.width() - LABEL_MIN - OVERFLOW_W) // LANE_MIN))
 
     # -- layout -----------------------------------------------------------------------------------
-    def layout_bars(self, table: tuple[list[int], list[float], list[float]] | None = None,
-                    ) -> list[tuple[Entry, int, int, int]]:
+    def layout_bars(
+        self,
+        table: tuple[list[int], list[float], list[float]] | None = None,
+    ) -> list[tuple[Entry, int, int, int]]:
         """(entry, lane, top, bottom) for every visible span; a lane is reused once a bar has ended.
 
         Lanes are not capped here (see `max_lanes`): bars in lane max_lanes() or beyond are not drawn.
@@ -158,8 +160,9 @@ class StripesMargin(QWidget):
             placed.append((e, lane, top, bottom))
         return placed
 
-    def layout_labels(self, bars: list[tuple[Entry, int, int, int]], lane_w: int,
-                      left_reserve: int = 0) -> list[tuple[Entry, QRect, int]]:
+    def layout_labels(
+        self, bars: list[tuple[Entry, int, int, int]], lane_w: int, left_reserve: int = 0
+    ) -> list[tuple[Entry, QRect, int]]:
         """Labels stacked top-down beside their bars, never overlapping: (entry, label rect, bar x).
 
         Stops at the first label below the margin: the rest would be stacked further down still.
@@ -182,8 +185,15 @@ class StripesMargin(QWidget):
         return labels
 
     def _key(self, table: tuple[list[int], list[float], list[float]]) -> tuple:
-        return (tuple(table[0]), tuple(table[1]), tuple(table[2]), self.width(), self.height(),
-                self.show_coders, self.view.viewport().height())  # type: ignore[attr-defined]
+        return (
+            tuple(table[0]),
+            tuple(table[1]),
+            tuple(table[2]),
+            self.width(),
+            self.height(),
+            self.show_coders,
+            self.view.viewport().height(),
+        )  # type: ignore[attr-defined]
 
     def current_layout(self) -> _Layout:
         """The cached layout, rebuilt when the visible lines moved or `changed()` was called."""
@@ -244,8 +254,9 @@ class StripesMargin(QWidget):
             pill = QRect(rect.right() - pill_w + 1, rect.top(), pill_w, rect.height())
             bar = out.bar_rects[e.span_id]
             cy = pill.center().y()
-            style.links.append(QLine(pill.right() + 1, cy, bar_x - 1,
-                                     cy if bar.top() <= cy <= bar.bottom() else bar.top() + 2))
+            style.links.append(
+                QLine(pill.right() + 1, cy, bar_x - 1, cy if bar.top() <= cy <= bar.bottom() else bar.top() + 2)
+            )
             style.pills.append(pill)
             out.labels.append((pill, e, text))
             out.label_hits.append((pill, e))

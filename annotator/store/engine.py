@@ -58,8 +58,9 @@ def _is_locked(exc: BaseException) -> bool:
 class Project:
     """An open project. Create with `open_project`; close with `close()` (or use as a context manager)."""
 
-    def __init__(self, url: str, *, on_busy: Callable[[str], None] | None = None,
-                 busy_wait_seconds: float = 120.0) -> None:
+    def __init__(
+        self, url: str, *, on_busy: Callable[[str], None] | None = None, busy_wait_seconds: float = 120.0
+    ) -> None:
         self.url = url
         self.on_busy = on_busy
         self.busy_wait_seconds = busy_wait_seconds
@@ -87,18 +88,20 @@ class Project:
         except OperationalError as exc:
             self.engine.dispose()
             if _is_locked(exc):
-                raise ProjectBusy(f"{self.display_name}: project busy (another program is "
-                                  "writing to it); try again in a moment") from None
+                raise ProjectBusy(
+                    f"{self.display_name}: project busy (another program is writing to it); try again in a moment"
+                ) from None
             # one line: libpq's messages end in a newline and may carry DETAIL/HINT lines
-            raise UserError(f"{self.display_name}: cannot open project ({' '.join(str(exc.orig).split())})"
-                            ) from None
+            raise UserError(f"{self.display_name}: cannot open project ({' '.join(str(exc.orig).split())})") from None
         except DatabaseError as exc:  # "database disk image is malformed", "file is not a database", ...
             self.engine.dispose()
             detail = " ".join(str(exc.orig).split())
             if not self.is_sqlite:  # a server's error (permissions, ...) says nothing about a damaged file
                 raise UserError(f"{self.display_name}: cannot open project ({detail})") from None
-            raise UserError(f"{self.display_name}: the project file is damaged ({detail}); restore the latest "
-                            "backup (a .backup-/.pre-migration- file next to it)") from None
+            raise UserError(
+                f"{self.display_name}: the project file is damaged ({detail}); restore the latest "
+                "backup (a .backup-/.pre-migration- file next to it)"
+            ) from None
 
     @property
     def display_name(self) -> str:
@@ -168,8 +171,10 @@ class Project:
             told = False
             while not conn.exec_driver_sql(sql).scalar():
                 if time.monotonic() > deadline:
-                    raise ProjectBusy(f"{self.display_name}: project busy for over {self.busy_wait_seconds:.0f} s "
-                                      "(another program keeps writing to it); try again later")
+                    raise ProjectBusy(
+                        f"{self.display_name}: project busy for over {self.busy_wait_seconds:.0f} s "
+                        "(another program keeps writing to it); try again later"
+                    )
                 if not told and self.on_busy:
                     self.on_busy(f"{self.display_name}: project busy, retrying...")
                     told = True
@@ -181,16 +186,24 @@ class Project:
         head = script.get_current_head()
         with self.engine.connect() as conn:
             current = MigrationContext.configure(conn).get_current_revision()
-            foreign = current is None and conn.exec_driver_sql(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table'").scalar() if self.is_sqlite else False
+            foreign = (
+                current is None
+                and conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type = 'table'").scalar()
+                if self.is_sqlite
+                else False
+            )
         if current == head:
             return
         if foreign:  # another program's database: never add our tables to it
-            raise UserError(f"{self.display_name}: a SQLite database of another program, not an annotator "
-                            "project; pass another --project or a new file name to create one")
+            raise UserError(
+                f"{self.display_name}: a SQLite database of another program, not an annotator "
+                "project; pass another --project or a new file name to create one"
+            )
         if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
-            raise UserError(f"{self.display_name}: made by a newer version of annotator (schema {current}); "
-                            "update annotator to open it")
+            raise UserError(
+                f"{self.display_name}: made by a newer version of annotator (schema {current}); "
+                "update annotator to open it"
+            )
         if self._existed and self.path is not None:
             self.backup_made = backup_sqlite(self.path, "pre-migration")
         with self.engine.connect().execution_options(annotator_write=True) as conn:
@@ -201,8 +214,10 @@ class Project:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One user action = one transaction: committed on success, rolled back on any error."""
-        with self.engine.connect().execution_options(annotator_write=True) as conn, \
-                Session(bind=conn, expire_on_commit=False) as session:
+        with (
+            self.engine.connect().execution_options(annotator_write=True) as conn,
+            Session(bind=conn, expire_on_commit=False) as session,
+        ):
             try:
                 yield session
                 session.commit()
@@ -233,8 +248,10 @@ class Project:
         """A clear message for a damaged file (instead of 'database disk image is malformed' as a crash)."""
         text = str(exc.orig).lower()
         if "malformed" in text or "not a database" in text or "disk i/o error" in text:
-            return UserError(f"{self.display_name}: the project file is damaged ({exc.orig}); restore the latest "
-                             "backup (a .backup-/.pre-migration- file next to it)")
+            return UserError(
+                f"{self.display_name}: the project file is damaged ({exc.orig}); restore the latest "
+                "backup (a .backup-/.pre-migration- file next to it)"
+            )
         return None
 
     def close(self) -> None:
@@ -253,8 +270,10 @@ def _check_sqlite_header(path: Path) -> None:
     with path.open("rb") as fh:
         head = fh.read(16)
     if head != b"SQLite format 3\x00":
-        raise UserError(f"{path}: not an annotator project (not a SQLite database); "
-                        "pass another --project or a new file name to create one")
+        raise UserError(
+            f"{path}: not an annotator project (not a SQLite database); "
+            "pass another --project or a new file name to create one"
+        )
 
 
 def open_project(project: str | Path | None = None, **kwargs: object) -> Project:

@@ -74,7 +74,7 @@ class Coder(SQLModel, table=True):
 class Span(SQLModel, table=True):
     __tablename__ = "span"
     __table_args__ = (
-        CheckConstraint("start >= 0 AND \"end\" > start", name="ck_span_offsets"),
+        CheckConstraint('start >= 0 AND "end" > start', name="ck_span_offsets"),
         Index("ix_span_document_coder", "document_id", "coder_id"),
     )
     id: int | None = Field(default=None, primary_key=True)

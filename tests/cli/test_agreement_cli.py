@@ -22,8 +22,14 @@ PARALLEL = max(2, os.cpu_count() or 2)
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "annotator", *args], capture_output=True,
-                          text=True, encoding="utf-8", cwd=cwd or REPO, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "annotator", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd or REPO,
+        timeout=120,
+    )
 
 
 def ok(*args: str) -> str:
@@ -49,6 +55,7 @@ def fails(*args: str, code: int = 1) -> str:
 
 # ---------------------------------------------------------------------------- coding cases (--table)
 
+
 def _case_rows(case: dict) -> tuple[list[str], list[list]]:
     """The case data as a reliability table: coder names, one row per unit."""
     data = case["data"]
@@ -57,12 +64,10 @@ def _case_rows(case: dict) -> tuple[list[str], list[list]]:
         return [f"coder{i + 1}" for i in range(len(m))], [list(u) for u in zip(*m, strict=True)]
     if "contingency_table" in data:
         cats, table = data["categories"], data["contingency_table"]
-        rows = [[cats[i], cats[j]] for i, row in enumerate(table) for j, n in enumerate(row)
-                for _ in range(n)]
+        rows = [[cats[i], cats[j]] for i, row in enumerate(table) for j, n in enumerate(row) for _ in range(n)]
         return ["rater1", "rater2"], rows
     if "subject_category_counts" in data:
-        rows = [[k + 1 for k, n in enumerate(counts) for _ in range(n)]
-                for counts in data["subject_category_counts"]]
+        rows = [[k + 1 for k, n in enumerate(counts) for _ in range(n)] for counts in data["subject_category_counts"]]
         return [f"r{i + 1}" for i in range(len(rows[0]))], rows
     if "subject_ratings" in data:
         rows = [list(r) for r in data["subject_ratings"]]
@@ -86,16 +91,17 @@ def _reported(res_by_level: dict[str, dict], key: str, case: dict):
     nominal = res_by_level["nominal"]
     if key.startswith("krippendorff_alpha_"):
         return res_by_level[key.removeprefix("krippendorff_alpha_")]["alpha"]
-    simple = {"percent_agreement", "cohen_kappa", "scott_pi", "bennett_s", "fleiss_kappa",
-              "weighted_kappa_linear"}
+    simple = {"percent_agreement", "cohen_kappa", "scott_pi", "bennett_s", "fleiss_kappa", "weighted_kappa_linear"}
     if key in simple:
         return nominal[key]
-    paths = {"alpha_nominal_D_o": ("alpha_details", "D_o"),
-             "alpha_nominal_D_e": ("alpha_details", "D_e"),
-             "cohen_expected_agreement": ("details", "cohen_kappa", "p_e"),
-             "fleiss_observed_agreement": ("details", "fleiss_kappa", "P_bar"),
-             "fleiss_expected_agreement": ("details", "fleiss_kappa", "P_e"),
-             "fleiss_per_category": ("details", "fleiss_kappa", "per_category")}
+    paths = {
+        "alpha_nominal_D_o": ("alpha_details", "D_o"),
+        "alpha_nominal_D_e": ("alpha_details", "D_e"),
+        "cohen_expected_agreement": ("details", "cohen_kappa", "p_e"),
+        "fleiss_observed_agreement": ("details", "fleiss_kappa", "P_bar"),
+        "fleiss_expected_agreement": ("details", "fleiss_kappa", "P_e"),
+        "fleiss_per_category": ("details", "fleiss_kappa", "per_category"),
+    }
     value = nominal
     for part in paths[key]:
         value = value[part]
@@ -110,9 +116,11 @@ def test_every_coding_case_through_table(shared_dir, tmp_path):
         coders, rows = _case_rows(case)
         path = tmp_path / f"{case['id']}.csv"
         _write_table(path, coders, rows, with_unit=n % 2 == 0)  # both layouts, with/without `unit`
-        levels = {"nominal"} | {k.removeprefix("krippendorff_alpha_") for k in case["expected"]
-                                if k.removeprefix("krippendorff_alpha_") in
-                                ("ordinal", "interval", "ratio")}
+        levels = {"nominal"} | {
+            k.removeprefix("krippendorff_alpha_")
+            for k in case["expected"]
+            if k.removeprefix("krippendorff_alpha_") in ("ordinal", "interval", "ratio")
+        }
         for lvl in levels:
             jobs[(case["id"], lvl)] = ("agreement", "--table", str(path), "--level", lvl)
     with ThreadPoolExecutor(PARALLEL) as pool:  # independent CLI runs: save wall time
@@ -175,6 +183,7 @@ def test_table_errors_are_one_line(tmp_path):
 
 # --------------------------------------------------------------------------- unitizing cases (spans)
 
+
 def _project(tmp: Path, codes: list[str], docs: dict[str, str], rows: list[tuple]) -> Path:
     """A project built through the CLI: documents, a codebook with `codes`, spans imported."""
     tmp.mkdir(parents=True, exist_ok=True)
@@ -225,8 +234,17 @@ def _unitizing_run(case: dict, tmp: Path) -> tuple:
         _write_spans(tmp / "zero.csv", rows)
         err = fails("--project", str(db), "spans", "import", str(tmp / "zero.csv"))
         assert "row" in err
-    sel = ["--project", str(db), "agreement", "--coders", ",".join(raters),
-           "--documents", "case.txt", "--codes", ",".join(cats) if cats else "all"]
+    sel = [
+        "--project",
+        str(db),
+        "agreement",
+        "--coders",
+        ",".join(raters),
+        "--documents",
+        "case.txt",
+        "--codes",
+        ",".join(cats) if cats else "all",
+    ]
     return rows, stored, cats, ok_json(*sel, "--no-merge"), ok_json(*sel)
 
 
@@ -265,11 +283,9 @@ def test_every_unitizing_case_through_spans_import(shared_dir, tmp_path):
             detail = au["per_code_detail"][c]
             for key in ("D_o", "D_e"):
                 if key in values:
-                    assert detail[key] == pytest.approx(values[key], abs=values["tolerance"]), \
-                        (cid, c, key)
+                    assert detail[key] == pytest.approx(values[key], abs=values["tolerance"]), (cid, c, key)
             if "alpha" in values:
-                assert au["per_code"][c] == pytest.approx(values["alpha"],
-                                                          abs=values["tolerance"]), (cid, c)
+                assert au["per_code"][c] == pytest.approx(values["alpha"], abs=values["tolerance"]), (cid, c)
         if len(stored) == len(rows):  # the independent DKPro run, to 1e-9
             if ref["alpha_overall"] != "NaN":
                 assert au["overall"] == pytest.approx(ref["alpha_overall"], abs=1e-9), cid
@@ -289,32 +305,36 @@ TEXT1 = "We face terrorism and illegal migration.\nCertain states interfere. Our
 TEXT2 = "Another text about terrorism. And about migration too.\n"
 
 
-def _two_docs(tmp: Path, rows: list[tuple], codes: tuple[str, ...] = ("terror", "migration",
-                                                                        "unused")) -> Path:
+def _two_docs(tmp: Path, rows: list[tuple], codes: tuple[str, ...] = ("terror", "migration", "unused")) -> Path:
     return _project(tmp, list(codes), {"d1.txt": TEXT1, "d2.txt": TEXT2}, rows)
 
 
 def test_identical_coders_give_one_and_disjoint_coders_below_zero(tmp_path):
-    base = [("d1.txt", "terror", 8, 17), ("d1.txt", "migration", 22, 39),
-            ("d2.txt", "terror", 19, 28), ("d2.txt", "migration", 41, 50)]
+    base = [
+        ("d1.txt", "terror", 8, 17),
+        ("d1.txt", "migration", 22, 39),
+        ("d2.txt", "terror", 19, 28),
+        ("d2.txt", "migration", 41, 50),
+    ]
     same = [(d, c, k, s, e) for d, k, s, e in base for c in ("anna", "ben", "cleo")]
     db = _two_docs(tmp_path / "same", same)
-    res = ok_json("--project", str(db), "agreement", "--coders", "anna,ben,cleo",
-                  "--codes", "terror,migration")
+    res = ok_json("--project", str(db), "agreement", "--coders", "anna,ben,cleo", "--codes", "terror,migration")
     assert res["alpha_u"]["overall"] == pytest.approx(1.0)
-    assert res["alpha_u"]["per_code"] == {"terror": pytest.approx(1.0),
-                                          "migration": pytest.approx(1.0)}
+    assert res["alpha_u"]["per_code"] == {"terror": pytest.approx(1.0), "migration": pytest.approx(1.0)}
     assert res["f1_exact"]["micro"]["f1"] == 1.0
     assert res["f1_overlap"]["micro"]["f1"] == 1.0
     assert set(res["f1_exact"]["pairs"]) == {"anna|ben", "anna|cleo", "ben|cleo"}
     assert res["counts"]["spans_per_coder"] == {"anna": 4, "ben": 4, "cleo": 4}
     assert res["sentences"]["per_code"]["terror"]["alpha_nominal"] == pytest.approx(1.0)
 
-    apart = [("d1.txt", "anna", "terror", 0, 10), ("d1.txt", "ben", "terror", 50, 60),
-             ("d2.txt", "anna", "migration", 0, 12), ("d2.txt", "ben", "migration", 30, 40)]
+    apart = [
+        ("d1.txt", "anna", "terror", 0, 10),
+        ("d1.txt", "ben", "terror", 50, 60),
+        ("d2.txt", "anna", "migration", 0, 12),
+        ("d2.txt", "ben", "migration", 30, 40),
+    ]
     db = _two_docs(tmp_path / "apart", apart)
-    res = ok_json("--project", str(db), "agreement", "--coders", "anna,ben",
-                  "--codes", "terror,migration")
+    res = ok_json("--project", str(db), "agreement", "--coders", "anna,ben", "--codes", "terror,migration")
     assert res["alpha_u"]["overall"] < 0
     assert res["f1_overlap"]["micro"]["f1"] == 0.0
     out = ok("--project", str(db), "agreement", "--coders", "anna,ben", "--disagreements", "5")
@@ -331,7 +351,7 @@ def test_degenerate_selections_say_why(tmp_path):
     assert one["f1_exact"]["micro"]["f1"] is None
     assert one["f1_exact"]["micro"]["f1_reason"]
     both = ok_json("--project", db, "agreement", "--coders", "anna,ben")
-    assert set(both["codes"]) == {"terror", "migration", "unused"}   # codebook order, all codable
+    assert set(both["codes"]) == {"terror", "migration", "unused"}  # codebook order, all codable
     assert both["alpha_u"]["per_code"]["unused"] is None
     assert "no coder used" in both["alpha_u"]["per_code_reason"]["unused"]
     assert both["alpha_u"]["overall"] is not None
@@ -339,8 +359,11 @@ def test_degenerate_selections_say_why(tmp_path):
     assert empty["alpha_u"]["overall"] is None
     assert empty["alpha_u"]["overall_reason"]
     assert empty["counts"]["spans"] == 0
-    for args in (["--coders", "anna"], ["--coders", "anna,ben"],
-                 ["--coders", "anna,ben", "--codes", "unused", "--bootstrap", "50"]):
+    for args in (
+        ["--coders", "anna"],
+        ["--coders", "anna,ben"],
+        ["--coders", "anna,ben", "--codes", "unused", "--bootstrap", "50"],
+    ):
         out = ok("--project", db, "agreement", *args)
         assert "nan" not in out.lower().replace("anna", "")
         assert "Unitizing alpha" in out
@@ -349,15 +372,19 @@ def test_degenerate_selections_say_why(tmp_path):
 
 
 def test_json_layout_bootstrap_and_selection(tmp_path):
-    rows = [("d1.txt", "anna", "terror", 8, 17), ("d1.txt", "ben", "terror", 8, 17),
-            ("d1.txt", "anna", "migration", 22, 39), ("d1.txt", "ben", "migration", 30, 39),
-            ("d2.txt", "anna", "terror", 19, 28), ("d2.txt", "ben", "migration", 19, 28)]
+    rows = [
+        ("d1.txt", "anna", "terror", 8, 17),
+        ("d1.txt", "ben", "terror", 8, 17),
+        ("d1.txt", "anna", "migration", 22, 39),
+        ("d1.txt", "ben", "migration", 30, 39),
+        ("d2.txt", "anna", "terror", 19, 28),
+        ("d2.txt", "ben", "migration", 19, 28),
+    ]
     db = str(_two_docs(tmp_path / "p", rows))
-    args = ["--project", db, "agreement", "--coders", "anna,ben", "--bootstrap", "100",
-            "--seed", "7"]
+    args = ["--project", db, "agreement", "--coders", "anna,ben", "--bootstrap", "100", "--seed", "7"]
     res = ok_json(*args)
     assert res["alpha_u"]["ci"]["overall"]["resamples"] == 100
-    assert res["alpha_u"]["ci"] == ok_json(*args)["alpha_u"]["ci"]          # seeded
+    assert res["alpha_u"]["ci"] == ok_json(*args)["alpha_u"]["ci"]  # seeded
     assert set(res["alpha_u"]["per_document"]) == {"d1.txt", "d2.txt"}
     assert res["f1_exact"]["pairs"]["anna|ben"]["micro"]["tp"] == 1
     assert res["f1_overlap"]["pairs"]["anna|ben"]["per_code"]["migration"]["tp"] == 1
@@ -365,8 +392,7 @@ def test_json_layout_bootstrap_and_selection(tmp_path):
     assert "terror" in res["sentences"]["per_code"]
     assert res["counts"]["documents"] == 2
     assert res["counts"]["spans"] == 6
-    only = ok_json("--project", db, "agreement", "--coders", "anna,ben", "--documents", "d2.txt",
-                   "--codes", "terror")
+    only = ok_json("--project", db, "agreement", "--coders", "anna,ben", "--documents", "d2.txt", "--codes", "terror")
     assert only["documents"] == ["d2.txt"]
     assert only["codes"] == ["terror"]
     assert only["counts"]["spans"] == 1
@@ -374,8 +400,17 @@ def test_json_layout_bootstrap_and_selection(tmp_path):
 
 def test_selection_errors_list_every_unknown_name(tmp_path):
     db = str(_two_docs(tmp_path / "p", [("d1.txt", "anna", "terror", 8, 17)]))
-    err = fails("--project", db, "agreement", "--coders", "anna,zed,yan", "--documents",
-                "d1.txt,nope.txt", "--codes", "terror,bogus")
+    err = fails(
+        "--project",
+        db,
+        "agreement",
+        "--coders",
+        "anna,zed,yan",
+        "--documents",
+        "d1.txt,nope.txt",
+        "--codes",
+        "terror,bogus",
+    )
     assert "zed, yan" in err
     assert "nope.txt" in err
     assert "bogus" in err

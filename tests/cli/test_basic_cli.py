@@ -60,8 +60,11 @@ def test_import_every_type_and_encoding(tmp_path):
         "koi8.txt": ("koi8: " + RU, "koi8_r"),
         "cr.txt": ("old\rmac\rlines", "utf-8"),
         "notes.md": ("# Title\r\n\r\n*emphasis*\n", "utf-8"),
-        "page.html": ("<html><head><title>T</title><script>var x=1</script><style>p{}</style></head>"
-                      "<body><p>Visible <i>text</i> here</p></body></html>", "utf-8"),
+        "page.html": (
+            "<html><head><title>T</title><script>var x=1</script><style>p{}</style></head>"
+            "<body><p>Visible <i>text</i> here</p></body></html>",
+            "utf-8",
+        ),
     }
     paths = []
     for name, (content, enc) in files.items():
@@ -117,8 +120,11 @@ def test_bad_input_one_line_each_others_still_import(tmp_path):
     assert result.returncode != 0
     lines = stderr_lines(result)
     assert len(lines) == len(bad), lines
-    for path, fragment in zip(bad, ["binary", "empty", "not a readable PDF", "no extractable text",
-                                    "unknown file type", "not found", "folder"], strict=True):
+    for path, fragment in zip(
+        bad,
+        ["binary", "empty", "not a readable PDF", "no extractable text", "unknown file type", "not found", "folder"],
+        strict=True,
+    ):
         [line] = [ln for ln in lines if ln.startswith(str(path) + ":")]
         assert fragment in line
     assert sorted(stored_texts(db)) == ["good1.txt", "good2.md"]
@@ -134,8 +140,7 @@ def test_duplicates_and_names(tmp_path):
     copy.write_text("same content", encoding="utf-8")
     result = run_cli(db, "import", str(copy))
     assert result.returncode == 1
-    assert stderr_lines(result) == ["copy.txt: identical text is already in the project as 'a.txt'; "
-                                    "not imported again"]
+    assert stderr_lines(result) == ["copy.txt: identical text is already in the project as 'a.txt'; not imported again"]
     sub = tmp_path / "sub"
     sub.mkdir()
     (sub / "a.txt").write_text("other content", encoding="utf-8")
@@ -156,8 +161,10 @@ def test_duplicates_and_names(tmp_path):
 
 def test_codebook_check(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("title: Bad\ncodes:\n  - key: a\n    name: A\n    colr: '#ffffff'\n"
-                   "  - key: a\n    name: ''\n    color: blue\n", encoding="utf-8")
+    bad.write_text(
+        "title: Bad\ncodes:\n  - key: a\n    name: A\n    colr: '#ffffff'\n  - key: a\n    name: ''\n    color: blue\n",
+        encoding="utf-8",
+    )
     result = run_cli(None, "codebook", "check", str(bad))
     assert result.returncode == 1
     lines = stderr_lines(result)
@@ -227,8 +234,12 @@ def test_codebook_reload_and_spans_import(tmp_path):
         return start, start + len(text)
 
     rows = []
-    for coder, code, piece in [("alice", "threat.terror", "Терроризм"), ("alice", "source", "🙂"),
-                               ("bob", "threat.crime", "e\u0301 crime\nwith"), ("bob", "source", "👍🏽")]:
+    for coder, code, piece in [
+        ("alice", "threat.terror", "Терроризм"),
+        ("alice", "source", "🙂"),
+        ("bob", "threat.crime", "e\u0301 crime\nwith"),
+        ("bob", "source", "👍🏽"),
+    ]:
         s, e = span(piece)
         rows.append(["mixed.txt", coder, code, s, e, "a memo" if coder == "bob" else "", piece])
     header = ["document", "coder", "code", "start", "end", "memo", "text"]
@@ -237,16 +248,18 @@ def test_codebook_reload_and_spans_import(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "imported 4 spans" in result.stdout
     with open_project(db) as p:
-        got = {(r.coder, r.code_key): stored[r.start:r.end] for r in spans.list_spans(p)}
+        got = {(r.coder, r.code_key): stored[r.start : r.end] for r in spans.list_spans(p)}
         assert coders.list_coders(p) == [("alice", 2), ("bob", 2)]
     assert got[("bob", "source")] == "👍🏽"
     assert got[("bob", "threat.crime")] == "e\u0301 crime\nwith"
 
-    bad_rows = [["mixed.txt", "carol", "threat.terror", 0, 3, "", stored[0:3]],
-                ["mixed.txt", "carol", "nope", 0, 3, "", ""],
-                ["other.txt", "carol", "source", 0, 3, "", ""],
-                ["mixed.txt", "carol", "source", 0, len(stored) + 1, "", ""],
-                ["mixed.txt", "carol", "source", 0, 3, "", "XYZ"]]
+    bad_rows = [
+        ["mixed.txt", "carol", "threat.terror", 0, 3, "", stored[0:3]],
+        ["mixed.txt", "carol", "nope", 0, 3, "", ""],
+        ["other.txt", "carol", "source", 0, 3, "", ""],
+        ["mixed.txt", "carol", "source", 0, len(stored) + 1, "", ""],
+        ["mixed.txt", "carol", "source", 0, 3, "", "XYZ"],
+    ]
     bad_rows[1][6] = bad_rows[2][6] = bad_rows[3][6] = None
     bad = tmp_path / "bad.csv"
     with bad.open("w", encoding="utf-8", newline="") as fh:
@@ -268,8 +281,9 @@ def test_codebook_reload_and_spans_import(tmp_path):
     assert listing.stdout.splitlines() == ["alice\t2 spans", "bob\t2 spans"]  # carol never created
 
     # a new version renames and recolours; every span keeps its code
-    v2 = CODEBOOK.replace("name: Terrorism", "name: Terrorism v2\n        color: \"#123456\"") \
-        .replace("version: 1", "version: 2")
+    v2 = CODEBOOK.replace("name: Terrorism", 'name: Terrorism v2\n        color: "#123456"').replace(
+        "version: 1", "version: 2"
+    )
     cb.write_text(v2, encoding="utf-8")
     result = run_cli(db, "codebook", "load", str(cb))
     assert result.returncode == 0, result.stderr
@@ -285,7 +299,7 @@ def test_codebook_reload_and_spans_import(tmp_path):
     assert "codes: 4" in status.stdout
     assert "spans: 4" in status.stdout
     with open_project(db) as p:
-        after = {(r.coder, r.code_key): stored[r.start:r.end] for r in spans.list_spans(p)}
+        after = {(r.coder, r.code_key): stored[r.start : r.end] for r in spans.list_spans(p)}
     assert after == got
 
 
@@ -296,8 +310,13 @@ def test_status_url_and_default_project(tmp_path):
     assert run_cli(url, "import", str(doc)).returncode == 0
     result = run_cli(url, "status")
     assert result.returncode == 0
-    assert result.stdout.splitlines() == [f"project: {tmp_path / 'url.db'}", "documents: 1", "codes: 0",
-                                          "coders: 0", "spans: 0"]
+    assert result.stdout.splitlines() == [
+        f"project: {tmp_path / 'url.db'}",
+        "documents: 1",
+        "codes: 0",
+        "coders: 0",
+        "spans: 0",
+    ]
     # no --project: the default project in the user data folder (ANNOTATOR_DATA_DIR in tests)
     data_dir = os.environ["ANNOTATOR_DATA_DIR"]
     result = run_cli(None, "import", str(doc))
@@ -315,8 +334,11 @@ def test_status_url_and_default_project(tmp_path):
 def test_user_mistakes_are_one_line(tmp_path):
     not_db = tmp_path / "notes.txt"
     not_db.write_text("not a database", encoding="utf-8")
-    for args in (("status",), ("spans", "import", str(tmp_path / "missing.csv")),
-                 ("codebook", "load", str(tmp_path / "missing.yaml"))):
+    for args in (
+        ("status",),
+        ("spans", "import", str(tmp_path / "missing.csv")),
+        ("codebook", "load", str(tmp_path / "missing.yaml")),
+    ):
         project = not_db if args == ("status",) else tmp_path / "p.db"
         result = run_cli(project, *args)
         assert result.returncode == 1, (args, result.stderr)
@@ -376,15 +398,16 @@ def test_done_when_scenario(tmp_path, shared_dir):
     texts = stored_texts(db)
     rows = []
     for name, text in texts.items():
-        for word, code, coder in (("terrorism", "threat.terrorism", "alice"),
-                                  ("terrorism", "threat.terrorism", "bob"),
-                                  ("sovereignty", "referent.sovereignty", "alice")):
+        for word, code, coder in (
+            ("terrorism", "threat.terrorism", "alice"),
+            ("terrorism", "threat.terrorism", "bob"),
+            ("sovereignty", "referent.sovereignty", "alice"),
+        ):
             if word in text:
                 start = text.index(word)
                 rows.append([name, coder, code, start, start + len(word), "", word])
     assert len(rows) >= 3
-    csv_path = write_csv(tmp_path / "hand.csv", ["document", "coder", "code", "start", "end", "memo", "text"],
-                         rows)
+    csv_path = write_csv(tmp_path / "hand.csv", ["document", "coder", "code", "start", "end", "memo", "text"], rows)
     result = run_cli(db, "spans", "import", str(csv_path))
     assert result.returncode == 0, result.stderr
     result = run_cli(db, "status")
@@ -399,8 +422,13 @@ def test_done_when_scenario(tmp_path, shared_dir):
 def test_gui_without_a_screen_is_one_line(tmp_path):
     """Qt aborts the process without a display; the CLI says what is wrong instead."""
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    run = subprocess.run([sys.executable, "-m", "annotator", "--project", str(tmp_path / "p.db"), "gui"],
-                         capture_output=True, text=True, timeout=60, env=env)
+    run = subprocess.run(
+        [sys.executable, "-m", "annotator", "--project", str(tmp_path / "p.db"), "gui"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
     assert run.returncode == 1
     assert "no screen" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1

@@ -20,8 +20,14 @@ from tests.store.test_export import SPANS, TEXT_A, TEXT_B, build_project
 
 
 def run(*args: str | Path, check: bool = True) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run([sys.executable, "-m", "annotator", *map(str, args)], capture_output=True, text=True,
-                          encoding="utf-8", env=os.environ.copy(), timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "annotator", *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=os.environ.copy(),
+        timeout=300,
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"exit {proc.returncode}\nstdout: {proc.stdout}\nstderr: {proc.stderr}")
     return proc
@@ -70,12 +76,12 @@ def test_csv_pandas_read_back(project: Path, tmp_path: Path) -> None:
     texts = {"a.txt": TEXT_A, "b.txt": TEXT_B}
     assert len(frame) == len(SPANS)
     for row in frame.itertuples():
-        assert row.text == texts[row.document][row.start:row.end]
+        assert row.text == texts[row.document][row.start : row.end]
     with out.open(encoding="utf-8", newline="") as fh:
         assert [r["text"] for r in csv.DictReader(fh)] == frame["text"].tolist()
     assert set(frame["attr_speaker"]) == {"Putin", "Зеленський"}
     memos = set(frame["memo"])
-    assert "memo, with \"quotes\"\nand a newline" in memos
+    assert 'memo, with "quotes"\nand a newline' in memos
     assert "multi\r\nline memo" in memos
 
 
@@ -124,14 +130,18 @@ def add_bulk_spans(db: Path, n: int) -> None:
     con.executemany(
         'INSERT INTO span(uid, document_id, coder_id, code_id, start, "end", memo, created_at, updated_at) '
         "VALUES (?, 1, ?, ?, ?, ?, '', ?, ?)",
-        ((f"{i:032x}", coder, code, i % (length - 5), i % (length - 5) + 5, stamp, stamp) for i in range(n)))
+        ((f"{i:032x}", coder, code, i % (length - 5), i % (length - 5) + 5, stamp, stamp) for i in range(n)),
+    )
     con.commit()
     con.close()
 
 
 def export_peak_mb(db: Path, out: Path) -> float:
-    proc = subprocess.Popen([sys.executable, "-m", "annotator", "--project", str(db), "export", "csv", str(out)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "annotator", "--project", str(db), "export", "csv", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     _pid, status, usage = os.wait4(proc.pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     return usage.ru_maxrss / 1024
@@ -157,8 +167,11 @@ def test_killed_export_leaves_old_file_intact(tmp_path: Path) -> None:
     add_bulk_spans(db, 300_000)
     out = tmp_path / "out.csv"
     out.write_text("previous export\n", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "annotator", "--project", str(db), "export", "csv", str(out)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "annotator", "--project", str(db), "export", "csv", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         parts = list(tmp_path.glob(".out.csv.*.part"))
@@ -172,8 +185,11 @@ def test_killed_export_leaves_old_file_intact(tmp_path: Path) -> None:
     proc.wait()
     assert out.read_text(encoding="utf-8") == "previous export\n"
     out.unlink()
-    proc = subprocess.Popen([sys.executable, "-m", "annotator", "--project", str(db), "export", "csv", str(out)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "annotator", "--project", str(db), "export", "csv", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     while not list(tmp_path.glob(".out.csv.*.part")) and proc.poll() is None:
         time.sleep(0.02)
     time.sleep(0.3)
@@ -192,7 +208,8 @@ def test_qdpx_and_qdc_export_validate(project: Path, tmp_path: Path, shared_dir:
     run("--project", project, "export", "qdc", qdc)
     with zipfile.ZipFile(qdpx) as z:
         xmlschema.XMLSchema(str(shared_dir / "refi-qda" / "Project-mrt2019.xsd")).validate(
-            z.read("project.qde").decode("utf-8"))
+            z.read("project.qde").decode("utf-8")
+        )
     xmlschema.XMLSchema(str(shared_dir / "refi-qda" / "Codebook-mrt2019.xsd")).validate(qdc.read_text("utf-8"))
     fresh = tmp_path / "fresh.db"
     run("--project", fresh, "codebook", "load", qdc)
@@ -207,8 +224,9 @@ def test_qdpx_round_trip_via_cli(project: Path, tmp_path: Path) -> None:
     assert f"{len(SPANS)} spans added" in result.stdout
     assert span_set(fresh) == span_set(project)
     with open_project(fresh) as f, open_project(project) as p:
-        assert [(d.name, d.sha256) for d in documents.list_documents(f)] == \
-               [(d.name, d.sha256) for d in documents.list_documents(p)]
+        assert [(d.name, d.sha256) for d in documents.list_documents(f)] == [
+            (d.name, d.sha256) for d in documents.list_documents(p)
+        ]
     assert "0 spans added" in run("--project", fresh, "import", qdpx).stdout
 
 
@@ -227,8 +245,11 @@ def test_import_sample_reports_adjustments(tmp_path: Path, shared_dir: Path) -> 
 def test_hostile_qdpx_imports_nothing(tmp_path: Path) -> None:
     evil = tmp_path / "evil.qdpx"
     with zipfile.ZipFile(evil, "w") as z:
-        z.writestr("project.qde", '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x "boom">]>'
-                   '<Project xmlns="urn:QDA-XML:project:1.0" name="x">&x;</Project>')
+        z.writestr(
+            "project.qde",
+            '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x "boom">]>'
+            '<Project xmlns="urn:QDA-XML:project:1.0" name="x">&x;</Project>',
+        )
         z.writestr("../escape.txt", "x")
     db = tmp_path / "p.db"
     result = run("--project", db, "import", evil, check=False)
@@ -272,10 +293,17 @@ def test_merge_three_coders_via_cli(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------------------------------- start-up
 
+
 def test_help_is_complete_without_importing_the_store_or_qt() -> None:
     """`annotator --help` lists every command but imports neither Qt nor SQLModel/SQLAlchemy/Alembic."""
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "annotator", "--help"], capture_output=True,
-                          text=True, encoding="utf-8", env=os.environ.copy(), timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "annotator", "--help"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=os.environ.copy(),
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     for command in ("export", "merge", "import", "codebook", "spans"):
         assert command in proc.stdout

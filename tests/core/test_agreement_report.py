@@ -37,16 +37,21 @@ def test_touching_spans_are_merged_as_alpha_u_sees_them():
 
 def test_three_kinds_sorted_by_size():
     spans = [
-        span("d1", "a", "t", 8, 17), span("d1", "b", "t", 10, 17),        # boundaries: 2 chars
-        span("d1", "a", "m", 22, 39),                                      # only a: 17 chars
-        span("d2", "a", "t", 19, 28), span("d2", "b", "m", 19, 28),        # different codes: 9
-        span("d1", "x", "t", 0, 5),                                        # not a selected coder
-        span("d9", "a", "t", 0, 5),                                        # not a selected doc
-        span("d1", "a", "zz", 0, 5),                                       # not a selected code
+        span("d1", "a", "t", 8, 17),
+        span("d1", "b", "t", 10, 17),  # boundaries: 2 chars
+        span("d1", "a", "m", 22, 39),  # only a: 17 chars
+        span("d2", "a", "t", 19, 28),
+        span("d2", "b", "m", 19, 28),  # different codes: 9
+        span("d1", "x", "t", 0, 5),  # not a selected coder
+        span("d9", "a", "t", 0, 5),  # not a selected doc
+        span("d1", "a", "zz", 0, 5),  # not a selected code
     ]
     found = disagreements(DOCS, spans, ["a", "b"], ["t", "m"])
     assert [(d.document, d.start, d.end, d.size, d.kind) for d in found] == [
-        ("d1", 22, 39, 17, "missing"), ("d2", 19, 28, 9, "codes"), ("d1", 8, 17, 2, "boundaries")]
+        ("d1", 22, 39, 17, "missing"),
+        ("d2", 19, 28, 9, "codes"),
+        ("d1", 8, 17, 2, "boundaries"),
+    ]
     codes = found[1]
     assert codes.codes == ("m", "t")
     assert codes.spans == {"a": (("t", 19, 28),), "b": (("m", 19, 28),)}
@@ -56,13 +61,18 @@ def test_three_kinds_sorted_by_size():
 
 
 def test_three_coders_one_missing_and_chained_overlaps():
-    spans = [span("d1", "a", "t", 0, 10), span("d1", "b", "t", 0, 10),
-             span("d1", "a", "t", 20, 30), span("d1", "b", "t", 25, 40), span("d1", "c", "t", 28, 35)]
+    spans = [
+        span("d1", "a", "t", 0, 10),
+        span("d1", "b", "t", 0, 10),
+        span("d1", "a", "t", 20, 30),
+        span("d1", "b", "t", 25, 40),
+        span("d1", "c", "t", 28, 35),
+    ]
     found = disagreements(DOCS, spans, ["a", "b", "c"], ["t"])
     by_start = {d.start: d for d in found}
-    assert by_start[0].kind == "missing"       # c did not code 0-10
+    assert by_start[0].kind == "missing"  # c did not code 0-10
     assert by_start[0].size == 10
-    assert by_start[20].kind == "boundaries"   # all three coded around 20-40, differently
+    assert by_start[20].kind == "boundaries"  # all three coded around 20-40, differently
     assert (by_start[20].end, by_start[20].size) == (40, 18)  # all three agree on 28-30
     assert [d.size for d in found] == sorted((d.size for d in found), reverse=True)
 
@@ -86,8 +96,17 @@ def test_span_report_shows_every_part_and_reasons_not_nan():
     spans = [span("d1", "a", "t", 8, 17), span("d1", "b", "t", 8, 17), span("d2", "a", "t", 19, 28)]
     res = span_agreement(DOCS, spans, ["a", "b"], ["t", "unused"], bootstrap=20)
     text = format_span_report(res)
-    for part in ("Unitizing alpha", "alpha_U per document", "Span F1", "Sentence units", "Counts",
-                 "ALL CODES", "no coder used", "95% CI", "a / b"):
+    for part in (
+        "Unitizing alpha",
+        "alpha_U per document",
+        "Span F1",
+        "Sentence units",
+        "Counts",
+        "ALL CODES",
+        "no coder used",
+        "95% CI",
+        "a / b",
+    ):
         assert part in text, part
     assert "nan" not in text.lower()
     one = format_span_report(span_agreement(DOCS, spans, ["a"], ["t"]))
@@ -100,7 +119,7 @@ def test_table_report():
     assert "t.csv" in text
     assert "Krippendorff's alpha (interval)" in text
     assert "Cohen's kappa" in text
-    assert "two coders" in text   # the reason beside the undefined kappa
+    assert "two coders" in text  # the reason beside the undefined kappa
     assert "Cohen's kappa per coder pair" in text
 
 

@@ -86,8 +86,9 @@ def test_roundtrip_through_yaml():
     book = parse_codebook(GOOD, "good.yaml")
     again = parse_codebook(codebook_to_yaml(book), "again.yaml")
     assert again == book or [c.key for c in again.iter_codes()] == [c.key for c in book.iter_codes()]
-    assert [(c.name, c.color, c.shortcut, c.include, c.codable) for c in again.iter_codes()] == \
-        [(c.name, c.color, c.shortcut, c.include, c.codable) for c in book.iter_codes()]
+    assert [(c.name, c.color, c.shortcut, c.include, c.codable) for c in again.iter_codes()] == [
+        (c.name, c.color, c.shortcut, c.include, c.codable) for c in book.iter_codes()
+    ]
 
 
 def test_every_problem_reported_with_its_line():
@@ -113,36 +114,44 @@ def test_every_problem_reported_with_its_line():
     assert any("did you mean 'exclude'" in p for p in problems)
 
 
-@pytest.mark.parametrize(("text", "line", "fragment"), [
-    ("title: [unclosed\ncodes:\n  - key: a\n", 2, "malformed YAML"),
-    ("title: T\ncodes:\n\t- key: a\n", 3, "malformed YAML"),
-    ("- just\n- a list\n", 1, "mapping"),
-    ("", 1, "empty"),
-    ("title: T\n", 1, "no 'codes'"),
-    ("title: ''\ncodes: []\n", 1, "title"),
-    ("title: T\ntitle: U\ncodes: []\n", 2, "appears twice"),
-    ("title: T\ncodes:\n  - name: No key\n", 3, "no 'key'"),
-    ("title: T\ncodes:\n  - key: has space\n    name: X\n", 3, "not valid"),
-    ("title: T\ncodes:\n  - key: a\n    name: A\n    codable: maybe\n", 5, "true or false"),
-    ("title: T\ncodes:\n  - key: a\n    name: A\n    shortcut: Ctrl+Hyper+Q\n", 5, "shortcut"),
-    ("title: T\ncodes:\n  - key: a\n    name: A\n    shortcut: x\n  - key: b\n    name: B\n    shortcut: X\n",
-     8, "already used"),
-    ("title: T\ncodes:\n  - key: a\n", 3, "no 'name'"),
-    ("title: T\ncodes:\n  - key: a\n    name: '   '\n", 4, "empty name"),
-    ("title: !!python/object:os.system x\ncodes: []\n", 1, "tag"),
-    ("title: T\ncodes:\n  - key: a\n    name: A\n    include: {x: 1}\n", 5, "include"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "fragment"),
+    [
+        ("title: [unclosed\ncodes:\n  - key: a\n", 2, "malformed YAML"),
+        ("title: T\ncodes:\n\t- key: a\n", 3, "malformed YAML"),
+        ("- just\n- a list\n", 1, "mapping"),
+        ("", 1, "empty"),
+        ("title: T\n", 1, "no 'codes'"),
+        ("title: ''\ncodes: []\n", 1, "title"),
+        ("title: T\ntitle: U\ncodes: []\n", 2, "appears twice"),
+        ("title: T\ncodes:\n  - name: No key\n", 3, "no 'key'"),
+        ("title: T\ncodes:\n  - key: has space\n    name: X\n", 3, "not valid"),
+        ("title: T\ncodes:\n  - key: a\n    name: A\n    codable: maybe\n", 5, "true or false"),
+        ("title: T\ncodes:\n  - key: a\n    name: A\n    shortcut: Ctrl+Hyper+Q\n", 5, "shortcut"),
+        (
+            "title: T\ncodes:\n  - key: a\n    name: A\n    shortcut: x\n  - key: b\n    name: B\n    shortcut: X\n",
+            8,
+            "already used",
+        ),
+        ("title: T\ncodes:\n  - key: a\n", 3, "no 'name'"),
+        ("title: T\ncodes:\n  - key: a\n    name: '   '\n", 4, "empty name"),
+        ("title: !!python/object:os.system x\ncodes: []\n", 1, "tag"),
+        ("title: T\ncodes:\n  - key: a\n    name: A\n    include: {x: 1}\n", 5, "include"),
+    ],
+)
 def test_single_problem(text, line, fragment):
     with pytest.raises(CodebookError) as info:
         parse_codebook(text, "cb.yaml")
-    assert any(p.startswith(f"cb.yaml:{line}: ") and fragment in p for p in info.value.problems), \
-        info.value.problems
+    assert any(p.startswith(f"cb.yaml:{line}: ") and fragment in p for p in info.value.problems), info.value.problems
 
 
-BOMB = "\n".join(
-    ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    + [f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]" for i in range(8)]
-) + "\ntitle: T\ncodes: []\n"
+BOMB = (
+    "\n".join(
+        ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+        + [f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]" for i in range(8)]
+    )
+    + "\ntitle: T\ncodes: []\n"
+)
 
 
 def test_yaml_bomb_refused_quickly_without_memory():
@@ -181,10 +190,21 @@ def test_file_errors(tmp_path):
     assert load_codebook_file(bom).title == "Test codebook"
 
 
-@pytest.mark.parametrize(("shortcut", "ok"), [
-    ("1", True), ("a", True), ("F5", True), ("Ctrl+1", True), ("Ctrl+Shift+K", True),
-    ("Ctrl+Ctrl+K", False), ("F13", False), ("", False), ("ab", False), ("Super+K", False),
-])
+@pytest.mark.parametrize(
+    ("shortcut", "ok"),
+    [
+        ("1", True),
+        ("a", True),
+        ("F5", True),
+        ("Ctrl+1", True),
+        ("Ctrl+Shift+K", True),
+        ("Ctrl+Ctrl+K", False),
+        ("F13", False),
+        ("", False),
+        ("ab", False),
+        ("Super+K", False),
+    ],
+)
 def test_valid_shortcut(shortcut, ok):
     assert valid_shortcut(shortcut) is ok
 

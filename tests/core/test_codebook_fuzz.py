@@ -20,8 +20,11 @@ from annotator.core.codebook import Codebook, CodebookError, load_codebook_file,
 from annotator.core.errors import UserError
 
 LONG = os.environ.get("ANNOTATOR_LONG") == "1"
-SETTINGS = settings(max_examples=3000 if LONG else 200, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=3000 if LONG else 200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 REPO = Path(__file__).resolve().parents[2]
 
 VALID = """\
@@ -52,10 +55,58 @@ codes:
     description: What should be done.
 """
 
-NASTY = [":", "- ", "-", "&a ", "*a", "!!int ", "!!float ", "!!bool ", "!!timestamp ", "!!binary ", "!!set ",
-         "!!python/object:os.system ", "!!omap ", "!!str ", "!custom ", "[", "]", "{", "}", "|", ">", "'", '"',
-         "%YAML 1.1\n", "---\n", "...\n", "? ", "#", "\t", "\x00", "\x07", "\ufeff", "\u2028", "\\", "@", "`",
-         "0x", "0o9", "2001-13-99", ".nan", "~", "null", "yes", "no", "maybe", "<<: ", "\n", "  ", "😀", "é"]
+NASTY = [
+    ":",
+    "- ",
+    "-",
+    "&a ",
+    "*a",
+    "!!int ",
+    "!!float ",
+    "!!bool ",
+    "!!timestamp ",
+    "!!binary ",
+    "!!set ",
+    "!!python/object:os.system ",
+    "!!omap ",
+    "!!str ",
+    "!custom ",
+    "[",
+    "]",
+    "{",
+    "}",
+    "|",
+    ">",
+    "'",
+    '"',
+    "%YAML 1.1\n",
+    "---\n",
+    "...\n",
+    "? ",
+    "#",
+    "\t",
+    "\x00",
+    "\x07",
+    "\ufeff",
+    "\u2028",
+    "\\",
+    "@",
+    "`",
+    "0x",
+    "0o9",
+    "2001-13-99",
+    ".nan",
+    "~",
+    "null",
+    "yes",
+    "no",
+    "maybe",
+    "<<: ",
+    "\n",
+    "  ",
+    "😀",
+    "é",
+]
 
 ERROR_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+): \S")
 
@@ -106,10 +157,10 @@ def mutated(draw: st.DrawFn) -> str:
                 lines[i] = line[:at] + junk + line[at:]
             else:
                 colon = line.find(": ")
-                lines[i] = (line[:colon + 2] + junk + "\n") if colon >= 0 else junk + "\n"
+                lines[i] = (line[: colon + 2] + junk + "\n") if colon >= 0 else junk + "\n"
         else:
             text = "".join(lines)
-            lines = [text[:draw(st.integers(0, len(text)))]]
+            lines = [text[: draw(st.integers(0, len(text)))]]
     return "".join(lines)
 
 
@@ -147,22 +198,25 @@ def test_yaml_punctuation_soup_never_crashes(text: str) -> None:
     _parse_or_problems(text)
 
 
-@pytest.mark.parametrize("text", [
-    "- " * 3000 + "x\n",  # deeply nested block sequences
-    "[" * 3000 + "]" * 3000 + "\n",  # deeply nested flow sequences
-    "{a: " * 2000 + "b" + "}" * 2000 + "\n",
-    "title: t\ncodes:\n- key: a\n  name: !!timestamp 2001-13-99\n",
-    "title: t\ncodes:\n- key: a\n  name: x\n  codable: !!bool maybe\n",
-    "title: !!int 0x\ncodes: []\n",
-    "title: t\ncodes:\n- key: !!float .x\n  name: y\n",
-    "title: t\ncodes:\n- key: a\n  name: !!binary '@@@'\n",
-    "title: t\ncodes:\n- key: a\n  name: !!python/object:os.system x\n",
-    "title: t\ncodes:\n- key: a\n  name: !!set {x: 1}\n",
-    "title: t\ncodes:\n- key: a\n  name: x\n  include: [!!int x]\n",
-    "title: t\ncodes:\n- {key: a, name: b, children: [{key: c, name: !!omap [x]}]}\n",
-    "title: t\ncodes:\n- key: a\n  name: x\n  <<: {color: '#ffffff'}\n",
-    "title: t\ncodes:\n- key: a\n  name: x\n- key: a\n  name: y\n  shortcut: Ctrl+Ctrl+A\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- " * 3000 + "x\n",  # deeply nested block sequences
+        "[" * 3000 + "]" * 3000 + "\n",  # deeply nested flow sequences
+        "{a: " * 2000 + "b" + "}" * 2000 + "\n",
+        "title: t\ncodes:\n- key: a\n  name: !!timestamp 2001-13-99\n",
+        "title: t\ncodes:\n- key: a\n  name: x\n  codable: !!bool maybe\n",
+        "title: !!int 0x\ncodes: []\n",
+        "title: t\ncodes:\n- key: !!float .x\n  name: y\n",
+        "title: t\ncodes:\n- key: a\n  name: !!binary '@@@'\n",
+        "title: t\ncodes:\n- key: a\n  name: !!python/object:os.system x\n",
+        "title: t\ncodes:\n- key: a\n  name: !!set {x: 1}\n",
+        "title: t\ncodes:\n- key: a\n  name: x\n  include: [!!int x]\n",
+        "title: t\ncodes:\n- {key: a, name: b, children: [{key: c, name: !!omap [x]}]}\n",
+        "title: t\ncodes:\n- key: a\n  name: x\n  <<: {color: '#ffffff'}\n",
+        "title: t\ncodes:\n- key: a\n  name: x\n- key: a\n  name: y\n  shortcut: Ctrl+Ctrl+A\n",
+    ],
+)
 def test_known_nasty_codebooks_give_file_line_problems(text: str) -> None:
     assert _parse_or_problems(text) is None
 
@@ -177,8 +231,13 @@ def test_cli_reports_fuzzed_files_one_problem_per_line(tmp_path: Path) -> None:
     for name, content in cases.items():
         path = tmp_path / name
         path.write_bytes(content.encode("latin-1") if name != "deep.yaml" else content.encode())
-        result = subprocess.run([sys.executable, "-m", "annotator", "codebook", "check", str(path)],
-                                capture_output=True, text=True, timeout=60, cwd=REPO)
+        result = subprocess.run(
+            [sys.executable, "-m", "annotator", "codebook", "check", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=REPO,
+        )
         assert result.returncode == 1, (name, result.stderr)
         assert "Traceback" not in result.stderr
         assert "internal error" not in result.stderr, result.stderr

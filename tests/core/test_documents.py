@@ -100,13 +100,16 @@ def test_corrupt_docx_is_refused(tmp_path):
         read_document(path)
 
 
-@pytest.mark.parametrize(("name", "content", "pattern"), [
-    ("empty.txt", b"", "empty"),
-    ("blank.txt", b" \r\n\t\n", "no text"),
-    ("photo.txt", bytes(range(256)) * 16, "binary"),
-    ("data.xyz", b"text", "unknown file type '.xyz'"),
-    ("noext", b"text", "unknown file type"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "pattern"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("blank.txt", b" \r\n\t\n", "no text"),
+        ("photo.txt", bytes(range(256)) * 16, "binary"),
+        ("data.xyz", b"text", "unknown file type '.xyz'"),
+        ("noext", b"text", "unknown file type"),
+    ],
+)
 def test_bad_files(tmp_path, name, content, pattern):
     path = tmp_path / name
     path.write_bytes(content)

@@ -21,16 +21,47 @@ from annotator.core.text import normalise_newlines
 
 LONG = os.environ.get("ANNOTATOR_LONG") == "1"
 EXAMPLES = 2000 if LONG else 150
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 PIECES = [
-    "😀", "𝔘", "𠀋", "👍🏽", "🇺🇦",  # astral: emoji, math letter, CJK ext B, skin tone, flag (regional indicators)
-    "👨\u200d👩\u200d👧", "🏳\ufe0f\u200d🌈", "\u200d", "\u200c",  # ZWJ sequences and joiners
-    "e\u0301", "\u0301", "a\u0308\u0323", "\u0915\u094d\u0937",  # combining marks, Devanagari conjunct
-    "שלום", "مرحبا", "\u200f", "\u202e", "\u2067",  # RTL text and bidi controls
-    "\r\n", "\r", "\n", "\t", " ", "\u00a0", "\u2028", "\u2029", "\ufeff",  # line ends, spaces, BOM
-    "Угроза", "word", "don't", "-", ".", "\x0b", "\x0c",
+    "😀",
+    "𝔘",
+    "𠀋",
+    "👍🏽",
+    "🇺🇦",  # astral: emoji, math letter, CJK ext B, skin tone, flag (regional indicators)
+    "👨\u200d👩\u200d👧",
+    "🏳\ufe0f\u200d🌈",
+    "\u200d",
+    "\u200c",  # ZWJ sequences and joiners
+    "e\u0301",
+    "\u0301",
+    "a\u0308\u0323",
+    "\u0915\u094d\u0937",  # combining marks, Devanagari conjunct
+    "שלום",
+    "مرحبا",
+    "\u200f",
+    "\u202e",
+    "\u2067",  # RTL text and bidi controls
+    "\r\n",
+    "\r",
+    "\n",
+    "\t",
+    " ",
+    "\u00a0",
+    "\u2028",
+    "\u2029",
+    "\ufeff",  # line ends, spaces, BOM
+    "Угроза",
+    "word",
+    "don't",
+    "-",
+    ".",
+    "\x0b",
+    "\x0c",
 ]
 
 raw_text = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=4)), max_size=30).map("".join)
@@ -150,8 +181,7 @@ def test_snap_to_words_widens_to_word_boundaries_and_trims_space(case: tuple[str
 
 
 @SETTINGS
-@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 20)).map(lambda t: (t[0], t[0] + t[1])),
-                max_size=15))
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 20)).map(lambda t: (t[0], t[0] + t[1])), max_size=15))
 def test_merge_spans_covers_the_same_positions_without_overlap(spans: list[tuple[int, int]]) -> None:
     merged = merge_spans(spans)
     covered = {i for s, e in spans for i in range(s, e)}

@@ -26,21 +26,29 @@ def test_record_overlaps_and_changes():
     assert (moved.start, moved.end, r.start) == (5, 9, 2)
 
 
-@pytest.mark.parametrize(("text", "sel", "expected"), [
-    ("terrorism and crime", (2, 6), "terrorism"),
-    ("  the West  ", (0, 12), "the West"),
-    ("Привет мир", (1, 8), "Привет мир"),
-    ("Cafe\u0301 noir", (0, 3), "Cafe\u0301"),
-])
+@pytest.mark.parametrize(
+    ("text", "sel", "expected"),
+    [
+        ("terrorism and crime", (2, 6), "terrorism"),
+        ("  the West  ", (0, 12), "the West"),
+        ("Привет мир", (1, 8), "Привет мир"),
+        ("Cafe\u0301 noir", (0, 3), "Cafe\u0301"),
+    ],
+)
 def test_snap_to_words(text, sel, expected):
     s, e = snap_to_words(text, *sel)
     assert text[s:e] == expected
 
 
 def test_read_rows_with_all_columns(tmp_path):
-    path = write_csv(tmp_path / "s.csv", ["document", "coder", "code", "start", "end", "memo", "text", "span_id"],
-                     [["a.txt", "alice", "k", 0, 6, "memo, with comma", "Привет", "abc"],
-                      ["a.txt", "bob", "k", " 7 ", "9", "", "🙂\nx", ""]])
+    path = write_csv(
+        tmp_path / "s.csv",
+        ["document", "coder", "code", "start", "end", "memo", "text", "span_id"],
+        [
+            ["a.txt", "alice", "k", 0, 6, "memo, with comma", "Привет", "abc"],
+            ["a.txt", "bob", "k", " 7 ", "9", "", "🙂\nx", ""],
+        ],
+    )
     rows = read_span_rows(path)
     assert [r.row for r in rows] == [2, 3]
     assert rows[0].memo == "memo, with comma"
@@ -61,12 +69,15 @@ def test_bom_accepted(tmp_path):
     assert read_span_rows(path)[0].document == "a"
 
 
-@pytest.mark.parametrize(("content", "pattern"), [
-    (b"document,coder,code,start\na,b,c,0\n", r"s\.csv:1: missing column\(s\) end"),
-    (b"document,coder,code,start,end\na,b,c,zero,1\n", r"row 2: column 'start' must be a whole number"),
-    (b"document,coder,code,start,end\na,b,c,0,1\na,b,c,0,1,extra\n", r"row 3: more cells"),
-    (b"document,coder,code,start,end\na,b,c,0,\xff\n", r"s\.csv:2: not valid UTF-8"),
-])
+@pytest.mark.parametrize(
+    ("content", "pattern"),
+    [
+        (b"document,coder,code,start\na,b,c,0\n", r"s\.csv:1: missing column\(s\) end"),
+        (b"document,coder,code,start,end\na,b,c,zero,1\n", r"row 2: column 'start' must be a whole number"),
+        (b"document,coder,code,start,end\na,b,c,0,1\na,b,c,0,1,extra\n", r"row 3: more cells"),
+        (b"document,coder,code,start,end\na,b,c,0,\xff\n", r"s\.csv:2: not valid UTF-8"),
+    ],
+)
 def test_bad_csv(tmp_path, content, pattern):
     path = tmp_path / "s.csv"
     path.write_bytes(content)

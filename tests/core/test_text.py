@@ -73,9 +73,16 @@ def test_latin1_german_is_not_read_as_cyrillic():
     assert text == "Müller und Söhne aus der Straße"
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("a\r\nb", "a\nb"), ("a\rb", "a\nb"), ("a\r\rb", "a\n\nb"), ("a\r\n\r\nb\r", "a\n\nb\n"), ("\ufeffx", "x"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("a\r\nb", "a\nb"),
+        ("a\rb", "a\nb"),
+        ("a\r\rb", "a\n\nb"),
+        ("a\r\n\r\nb\r", "a\n\nb\n"),
+        ("\ufeffx", "x"),
+    ],
+)
 def test_newlines_normalised(raw, expected):
     assert normalise_newlines(raw) == expected
     assert decode_bytes(raw.encode(), "f")[0] == expected
@@ -142,8 +149,11 @@ def _russian_score_by_character(text: str) -> tuple[float, int, int]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВЁЖЗЯЮЪ\u0400\u0482\u0483\u04ffabcXYZ äÄß1.\n\r🙂",
-               max_size=200))
+@given(
+    st.text(
+        alphabet="абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВЁЖЗЯЮЪ\u0400\u0482\u0483\u04ffabcXYZ äÄß1.\n\r🙂", max_size=200
+    )
+)
 def test_russian_score_counts_exactly_as_the_per_character_rule(text):
     from annotator.core.text import _russian_score
 
@@ -172,20 +182,36 @@ def test_unicode_whitespace_only_is_no_text():
         check_text_is_plausible("", "f")
 
 
-@pytest.mark.parametrize("raw", [
-    "Hello, мир 🙂\n".encode(), codecs.BOM_UTF8 + RUSSIAN.encode(), "\ufffex\n".encode(), b"a\r\nb\rc",
-    RUSSIAN.encode("cp1251"), RUSSIAN.encode("koi8_r"), RUSSIAN.encode("utf-16-le"),
-    codecs.BOM_UTF16_BE + RUSSIAN.encode("utf-16-be"), b"x\x01y\tz\n", b"plain ascii",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Hello, мир 🙂\n".encode(),
+        codecs.BOM_UTF8 + RUSSIAN.encode(),
+        "\ufffex\n".encode(),
+        b"a\r\nb\rc",
+        RUSSIAN.encode("cp1251"),
+        RUSSIAN.encode("koi8_r"),
+        RUSSIAN.encode("utf-16-le"),
+        codecs.BOM_UTF16_BE + RUSSIAN.encode("utf-16-be"),
+        b"x\x01y\tz\n",
+        b"plain ascii",
+    ],
+)
 def test_decode_text_file_is_decode_check_and_hash(raw):
     text, enc = decode_bytes(raw, "f")
     assert decode_text_file(raw, "f") == (text, enc, text_sha256(text))
 
 
-@pytest.mark.parametrize(("raw", "message"), [
-    (b" \n\t ", "no text"), ("\u3000\n".encode(), "no text"), (b"", "empty"),
-    (b"\x01\x02\x03\x04\x05" * 100, "binary"), (bytes(range(256)) * 8, "binary"),
-])
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b" \n\t ", "no text"),
+        ("\u3000\n".encode(), "no text"),
+        (b"", "empty"),
+        (b"\x01\x02\x03\x04\x05" * 100, "binary"),
+        (bytes(range(256)) * 8, "binary"),
+    ],
+)
 def test_decode_text_file_refuses_like_decode_and_check(raw, message):
     with pytest.raises(UserError, match=message):
         decode_text_file(raw, "f")

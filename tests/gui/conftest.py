@@ -50,9 +50,11 @@ codes:
         color: "#f9d98c"
 """
 
-TEXT = ("We face terrorism and illegal migration.\n"
-        "Certain states and the West interfere in our affairs.\n"
-        "Our answer is cooperation.")
+TEXT = (
+    "We face terrorism and illegal migration.\n"
+    "Certain states and the West interfere in our affairs.\n"
+    "Our answer is cooperation."
+)
 
 
 def add_document(project: Project, name: str, text: str, *, newline: str = "\n") -> int:
@@ -110,8 +112,9 @@ def make_window(qtbot, settings_file: Path, prompts: Prompts) -> Callable:
 
     def make(project: Project, coder: str = "alice", **kwargs: object) -> MainWindow:
         settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
-        window = MainWindow(project, coder=coder, settings=settings, ask_memo=prompts.ask_memo,
-                            ask_coder=prompts.ask_coder, **kwargs)
+        window = MainWindow(
+            project, coder=coder, settings=settings, ask_memo=prompts.ask_memo, ask_coder=prompts.ask_coder, **kwargs
+        )
         qtbot.addWidget(window)
         window.resize(1280, 800)
         window.show()

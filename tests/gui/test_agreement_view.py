@@ -15,8 +15,7 @@ from annotator.store.services import agreement as service
 from annotator.store.services.spans import add_span
 from tests.gui.conftest import TEXT, add_document
 
-TEXT2 = ("Another speech about terrorism and migration.\n"
-         "The West is to blame, say certain states.\n")
+TEXT2 = "Another speech about terrorism and migration.\nThe West is to blame, say certain states.\n"
 CODERS = ["anna", "ben", "cleo"]
 
 
@@ -27,15 +26,19 @@ def coded(project):
     d2 = add_document(project, "second", TEXT2)
     rows = [
         # speech: all agree on 'terrorism'; migration: boundaries differ; cleo adds a source span
-        (d1, "anna", "threat.terrorism", 8, 17), (d1, "ben", "threat.terrorism", 8, 17),
+        (d1, "anna", "threat.terrorism", 8, 17),
+        (d1, "ben", "threat.terrorism", 8, 17),
         (d1, "cleo", "threat.terrorism", 8, 17),
-        (d1, "anna", "threat.migration", 22, 39), (d1, "ben", "threat.migration", 30, 39),
+        (d1, "anna", "threat.migration", 22, 39),
+        (d1, "ben", "threat.migration", 30, 39),
         (d1, "cleo", "threat.migration", 22, 39),
         (d1, "cleo", "source.states", 41, 55),
         # second: different codes on the same passage, and one coder only
-        (d2, "anna", "source.west", 46, 54), (d2, "ben", "source.states", 46, 54),
+        (d2, "anna", "source.west", 46, 54),
+        (d2, "ben", "source.states", 46, 54),
         (d2, "cleo", "source.west", 46, 54),
-        (d2, "anna", "threat.terrorism", 21, 30), (d2, "ben", "threat.terrorism", 21, 30),
+        (d2, "anna", "threat.terrorism", 21, 30),
+        (d2, "ben", "threat.terrorism", 21, 30),
     ]
     for doc, coder, code, s, e in rows:
         add_span(project, document_id=doc, coder=coder, code_key=code, start=s, end=e)
@@ -64,13 +67,14 @@ def run(dlg, qtbot):
 
 
 def test_menu_opens_with_sensible_choices(dialog):
-    coders = {dialog.coders_list.item(i).data(Qt.ItemDataRole.UserRole):
-              dialog.coders_list.item(i).checkState() for i in range(dialog.coders_list.count())}
-    assert coders["alice"] == Qt.CheckState.Unchecked   # the window's own coder, no spans
+    coders = {
+        dialog.coders_list.item(i).data(Qt.ItemDataRole.UserRole): dialog.coders_list.item(i).checkState()
+        for i in range(dialog.coders_list.count())
+    }
+    assert coders["alice"] == Qt.CheckState.Unchecked  # the window's own coder, no spans
     assert all(coders[c] == Qt.CheckState.Checked for c in CODERS)
-    codes = [dialog.codes_list.item(i).data(Qt.ItemDataRole.UserRole)
-             for i in range(dialog.codes_list.count())]
-    assert "threat" not in codes   # groupings cannot carry spans
+    codes = [dialog.codes_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(dialog.codes_list.count())]
+    assert "threat" not in codes  # groupings cannot carry spans
     assert "source.other" in codes  # unused codes can be chosen (undefined, with reason)
     assert dialog.documents_list.count() == 2
 
@@ -112,8 +116,7 @@ def test_numbers_shown_match_span_agreement(dialog, project, qtbot, qtmodelteste
     assert docs.text(0, 0) == "speech"
     assert docs.text(0, 1) == f"{ref['alpha_u']['per_document']['speech']:.3f}"
     assert "alpha_U =" in dialog.summary.text()
-    for model in (dialog.alpha_model, dialog.doc_model, dialog.pair_model, dialog.dis_model,
-                  dialog.dis_proxy):
+    for model in (dialog.alpha_model, dialog.doc_model, dialog.pair_model, dialog.dis_model, dialog.dis_proxy):
         qtmodeltester.check(model)
 
 
@@ -146,8 +149,7 @@ def test_disagreements_sorted_side_by_side_and_jump(dialog, project, coded, qtbo
     # a 'missing' one: only cleo coded 'Certain states' in the speech
     dialog.kind_filter.setCurrentIndex(dialog.kind_filter.findData("missing"))
     assert all(proxy.index(r, 0).data(ITEM_ROLE).kind == "missing" for r in range(proxy.rowCount()))
-    row = next(r for r in range(proxy.rowCount())
-               if proxy.index(r, 0).data(ITEM_ROLE).document == "speech")
+    row = next(r for r in range(proxy.rowCount()) if proxy.index(r, 0).data(ITEM_ROLE).document == "speech")
     view.selectRow(row)
     d = dialog.current_disagreement()
     assert "nothing coded here" in panes["anna"].title.text()
@@ -164,8 +166,7 @@ def test_disagreements_sorted_side_by_side_and_jump(dialog, project, coded, qtbo
 def test_cancel_keeps_the_window_usable(dialog, qtbot):
     dialog.bootstrap.setValue(100000)
     job = dialog.run()
-    qtbot.waitUntil(lambda: dialog.progress is not None and dialog.progress.maximum() > 0,
-                    timeout=20000)
+    qtbot.waitUntil(lambda: dialog.progress is not None and dialog.progress.maximum() > 0, timeout=20000)
     button = dialog.progress.findChild(QPushButton)
     assert button.text() == "Cancel"
     with qtbot.waitSignal(job.cancelled, timeout=60000):
@@ -177,7 +178,7 @@ def test_cancel_keeps_the_window_usable(dialog, qtbot):
     dialog.bootstrap.setValue(0)
     run(dialog, qtbot)
     assert dialog.alpha_model.rowCount() > 1
-    assert dialog.alpha_model.text(0, 2) == ""   # no bootstrap, no interval
+    assert dialog.alpha_model.text(0, 2) == ""  # no bootstrap, no interval
 
 
 def test_degenerate_choices_say_why(dialog, qtbot):

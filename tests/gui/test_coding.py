@@ -9,7 +9,7 @@ from tests.gui.conftest import TEXT, select
 
 
 def stored(project):
-    return [(s.code_key, s.coder, TEXT[s.start:s.end]) for s in list_spans(project)]
+    return [(s.code_key, s.coder, TEXT[s.start : s.end]) for s in list_spans(project)]
 
 
 def test_code_by_digit_key(qtbot, window, project):
@@ -28,8 +28,10 @@ def test_code_by_letter_and_ctrl_shortcut(qtbot, window, project):
     start = TEXT.index("Certain states")
     select(window, start, start + len("Certain states"))
     qtbot.keyClick(window.view, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
-    assert sorted(stored(project)) == [("source.states", "alice", "Certain states"),
-                                       ("source.west", "alice", "the West")]
+    assert sorted(stored(project)) == [
+        ("source.states", "alice", "Certain states"),
+        ("source.west", "alice", "the West"),
+    ]
 
 
 def test_key_without_selection_codes_nothing(qtbot, window, project):
@@ -53,8 +55,10 @@ def test_repeat_last_code_with_dot(qtbot, window, project):
     start = TEXT.index("illegal migration")
     select(window, start, start + len("illegal migration"))
     qtbot.keyClick(window.view, Qt.Key.Key_Period)
-    assert sorted(stored(project)) == [("threat.migration", "alice", "illegal migration"),
-                                       ("threat.migration", "alice", "terrorism")]
+    assert sorted(stored(project)) == [
+        ("threat.migration", "alice", "illegal migration"),
+        ("threat.migration", "alice", "terrorism"),
+    ]
 
 
 def test_same_passage_two_codes(qtbot, window, project):

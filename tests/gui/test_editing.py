@@ -21,12 +21,11 @@ def undo(qtbot, window):
 
 
 def redo(qtbot, window):
-    qtbot.keyClick(window.view, Qt.Key.Key_Z,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
 
 
 def texts(project):
-    return sorted((s.code_key, TEXT[s.start:s.end], s.memo) for s in list_spans(project))
+    return sorted((s.code_key, TEXT[s.start : s.end], s.memo) for s in list_spans(project))
 
 
 def test_undo_redo_coding(qtbot, window, project):
@@ -113,8 +112,7 @@ def test_boundaries_to_selection_and_nudges(qtbot, window, project):
     for _ in range(3):
         qtbot.keyClick(window.view, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert texts(project) == [("threat.migration", "nd illegal", "")]
-    qtbot.keyClick(window.view, Qt.Key.Key_Right,
-                   Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(window.view, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ShiftModifier)
     assert texts(project) == [("threat.migration", "nd illegal ", "")]
     undo(qtbot, window)  # the nudges are one step
     assert texts(project) == [("threat.migration", "illegal", "")]

@@ -58,8 +58,14 @@ def read_csv(path: Path, encoding: str = "utf-8") -> list[dict[str, str]]:
 def test_menus_offer_every_format(ui):
     window = ui.window
     texts = [a.text() for a in window.menu("file.export").actions() if not a.isSeparator()]
-    assert texts == ["Spans as &CSV…", "Spans as CSV for &Excel…", "Spans as &JSON Lines…",
-                     "REFI-QDA &project (.qdpx)…", "REFI-QDA code&book (.qdc)…", "Codebook as &YAML…"]
+    assert texts == [
+        "Spans as &CSV…",
+        "Spans as CSV for &Excel…",
+        "Spans as &JSON Lines…",
+        "REFI-QDA &project (.qdpx)…",
+        "REFI-QDA code&book (.qdc)…",
+        "Codebook as &YAML…",
+    ]
     assert [a.text() for a in window.menu("file.import").actions()] == ["REFI-QDA &project (.qdpx)…"]
     assert window.actions.merge_project.isEnabled()
 
@@ -86,7 +92,7 @@ def test_csv_export_through_the_menu_with_filters(qtbot, ui, tmp_path):
     assert len(rows) == len(expected)
     assert {r["coder"] for r in rows} == {"anna", "boris"}
     for row in rows:
-        assert row["text"] == TEXTS[row["document"]][int(row["start"]):int(row["end"])]
+        assert row["text"] == TEXTS[row["document"]][int(row["start"]) : int(row["end"])]
     assert {r["attr_speaker"] for r in rows} == {"Putin", "Зеленський"}
     assert any("\n" in r["text"] for r in rows)
     assert any(r["text"].startswith("=") for r in rows)
@@ -105,13 +111,17 @@ def test_excel_jsonl_and_codebook_exports(qtbot, ui, tmp_path):
     assert run_job(qtbot, ui, lambda: ui.export_to("jsonl", jsonl)) == "ok"
     objects = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
     assert len(objects) == len(SPANS)
-    assert all(o["text"] == TEXTS[o["document"]][o["start"]:o["end"]] for o in objects)
+    assert all(o["text"] == TEXTS[o["document"]][o["start"] : o["end"]] for o in objects)
 
     yaml_out, qdc_out = tmp_path / "book.yaml", tmp_path / "book.qdc"
     answer_save(ui, tmp_path / "book")  # no suffix typed: the format's is added
     assert run_job(qtbot, ui, ui.export_actions["yaml"].trigger) == "ok"
-    assert [c.key for c in load_codebook_file(yaml_out).iter_codes()] == \
-           ["threat", "threat.military", "threat.economic", "other"]
+    assert [c.key for c in load_codebook_file(yaml_out).iter_codes()] == [
+        "threat",
+        "threat.military",
+        "threat.economic",
+        "other",
+    ]
     answer_save(ui, qdc_out)
     assert run_job(qtbot, ui, ui.export_actions["qdc"].trigger) == "ok"
     assert [c.name for c in read_qdc(qdc_out).codes] == ["Threat", 'Other, "quoted"']
@@ -138,8 +148,9 @@ def test_cancelling_an_export_leaves_no_file(qtbot, ui, tmp_path):
     out = tmp_path / "cancelled.csv"
     ui.row_delay = 0.3  # a slow disk: ~3 s for the 11 spans
     job = ui.export_to("csv", out)
-    qtbot.waitUntil(lambda: ui.progress is not None and ui.progress.isVisible() and job.context.count >= 1,
-                    timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: ui.progress is not None and ui.progress.isVisible() and job.context.count >= 1, timeout=WAIT
+    )
     assert ui.cancel_button.isEnabled()
     assert not ui.export_actions["csv"].isEnabled()  # one exchange job at a time
     with qtbot.waitSignal(ui.jobFinished, timeout=WAIT) as blocker:
@@ -163,8 +174,9 @@ def test_errors_are_one_line_messages(qtbot, ui, tmp_path):
 
     assert ui.export_to("csv", tmp_path / "missing" / "x.csv") is None
     assert "does not exist" in ui.problems[-1]
-    outcome = run_job(qtbot, ui, lambda: ui.export_to("csv", tmp_path / "x.csv",
-                                                      ExportOptions(SpanFilter(coders=["nobody"]))))
+    outcome = run_job(
+        qtbot, ui, lambda: ui.export_to("csv", tmp_path / "x.csv", ExportOptions(SpanFilter(coders=["nobody"])))
+    )
     assert outcome == "error"
     assert ui.problem_box.isVisible()
     assert ui.problem_box.text() == "unknown coder(s) 'nobody'; see 'annotator coders list'"
@@ -175,8 +187,14 @@ def test_errors_are_one_line_messages(qtbot, ui, tmp_path):
 
 
 def cli(*args: str | Path) -> str:
-    proc = subprocess.run([sys.executable, "-m", "annotator", *map(str, args)], capture_output=True, text=True,
-                          encoding="utf-8", env=os.environ.copy(), timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "annotator", *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=os.environ.copy(),
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
@@ -221,8 +239,11 @@ def test_import_sample_lists_adjustments(qtbot, make_window, tmp_path, shared_di
 def test_hostile_qdpx_is_refused_with_nothing_imported(qtbot, make_window, project, doc_id, tmp_path):
     evil = tmp_path / "evil.qdpx"
     with zipfile.ZipFile(evil, "w") as z:
-        z.writestr("project.qde", '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x "boom">]>'
-                   '<Project xmlns="urn:QDA-XML:project:1.0" name="x">&x;</Project>')
+        z.writestr(
+            "project.qde",
+            '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x "boom">]>'
+            '<Project xmlns="urn:QDA-XML:project:1.0" name="x">&x;</Project>',
+        )
         z.writestr("../escape.txt", "x")
     ui = make_window(project).exchange
     before = documents.list_documents(project)

@@ -110,8 +110,11 @@ def test_load_shared_qdc_sample(qtbot, window, project, shared_dir):
 
 def test_codebook_yaml_errors_listed_by_line(qtbot, window, project, tmp_path):
     path = tmp_path / "bad.yaml"
-    path.write_text("title: Bad\ncodes:\n  - key: a\n    name: A\n    colour: red\n"
-                    "  - key: a\n    name: Again\n    shortcut: 'Ctrl+Alt+Shift+Meta+Q+W'\n", encoding="utf-8")
+    path.write_text(
+        "title: Bad\ncodes:\n  - key: a\n    name: A\n    colour: red\n"
+        "  - key: a\n    name: Again\n    shortcut: 'Ctrl+Alt+Shift+Meta+Q+W'\n",
+        encoding="utf-8",
+    )
     keys_before = set(window.code_actions)
     assert not file_actions.load_codebook_path(window, path)
     report = window.last_problem

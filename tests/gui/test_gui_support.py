@@ -11,8 +11,15 @@ from tests.gui.conftest import TEXT
 
 def test_document_spans_match_list_spans(project, doc_id):
     start = TEXT.index("terrorism")
-    add_span(project, document_id=doc_id, coder="bob", code_key="threat.migration", start=start, end=start + 21,
-             memo="bob's memo")
+    add_span(
+        project,
+        document_id=doc_id,
+        coder="bob",
+        code_key="threat.migration",
+        start=start,
+        end=start + 21,
+        memo="bob's memo",
+    )
     add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=start, end=start + 9)
     add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=0, end=2)
     full = sorted(list_spans(project, document_ids=[doc_id]), key=lambda r: (r.start, r.end, r.id))

@@ -30,8 +30,11 @@ def test_shortcuts_table_lists_actions_and_code_keys(qtbot, window):
     assert rows["Certain states"] == "Ctrl+3"
     assert rows["Repeat last code"] == "."
     # every QAction with a key is in the table
-    keyed = {a.text().replace("&", "").rstrip("…") for a in vars(window.actions).values()
-             if hasattr(a, "shortcut") and not a.shortcut().isEmpty()}
+    keyed = {
+        a.text().replace("&", "").rstrip("…")
+        for a in vars(window.actions).values()
+        if hasattr(a, "shortcut") and not a.shortcut().isEmpty()
+    }
     assert keyed <= set(rows)
     where = {r.command: r.where for r in shortcut_rows(window)}
     assert where["Terrorism"] == "text pane"

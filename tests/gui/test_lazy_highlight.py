@@ -18,11 +18,17 @@ def _records() -> list[SpanRecord]:
     for i in range(PARAGRAPHS):
         s = TEXT.index(f"Paragraph {i} ")
         t = s + TEXT[s:].index("terrorism")
-        recs.append(SpanRecord(id=2 * i + 1, uid=f"a{i}", document_id=1, document="d", coder="c", code_key="a",
-                               start=t, end=t + 9))
+        recs.append(
+            SpanRecord(
+                id=2 * i + 1, uid=f"a{i}", document_id=1, document="d", coder="c", code_key="a", start=t, end=t + 9
+            )
+        )
         m = s + TEXT[s:].index("West")
-        recs.append(SpanRecord(id=2 * i + 2, uid=f"b{i}", document_id=1, document="d", coder="c", code_key="b",
-                               start=m, end=m + 4))
+        recs.append(
+            SpanRecord(
+                id=2 * i + 2, uid=f"b{i}", document_id=1, document="d", coder="c", code_key="b", start=m, end=m + 4
+            )
+        )
     return recs
 
 
@@ -45,8 +51,10 @@ def _view(qtbot) -> DocumentView:
 def _expected(n: int) -> dict[int, QColor]:
     line = TEXT.split("\n")[n]
     u16 = lambda s: len(s.encode("utf-16-le")) // 2  # noqa: E731
-    return {u16(line[:line.index("terrorism")]): blend(("#f4a6a6",)),
-            u16(line[:line.index("West")]): blend(("#a6d8f4",))}
+    return {
+        u16(line[: line.index("terrorism")]): blend(("#f4a6a6",)),
+        u16(line[: line.index("West")]): blend(("#a6d8f4",)),
+    }
 
 
 def test_visible_blocks_are_highlighted_at_once_and_the_rest_lazily(qtbot):

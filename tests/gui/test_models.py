@@ -63,12 +63,16 @@ def test_spans_model_keeps_sort_order_on_insert(qtmodeltester, project, doc_id):
 
     model = SpansModel()
     for i, (a, b, coder) in enumerate(((0, 7, "bob"), (8, 17, "alice"), (22, 39, "carol"), (40, 45, "dan"))):
-        add_span(project, document_id=doc_id, coder=coder, code_key="threat.terrorism", start=a, end=b,
-                 memo=f"memo {i}")
+        add_span(
+            project, document_id=doc_id, coder=coder, code_key="threat.terrorism", start=a, end=b, memo=f"memo {i}"
+        )
     records = list_spans(project)
     model.set_spans(records[:2], TEXT)
-    for column, order in ((1, Qt.SortOrder.DescendingOrder), (2, Qt.SortOrder.AscendingOrder),
-                          (1, Qt.SortOrder.AscendingOrder)):
+    for column, order in (
+        (1, Qt.SortOrder.DescendingOrder),
+        (2, Qt.SortOrder.AscendingOrder),
+        (1, Qt.SortOrder.AscendingOrder),
+    ):
         model.set_spans(records[:2], TEXT)
         model.sort(column, order)
         for r in records[2:]:

@@ -30,8 +30,18 @@ def _records() -> list[SpanRecord]:
     pos = 0
     for i, line in enumerate(LINES):
         t = pos + line.index("terrorism")
-        recs.append(SpanRecord(id=2 * i + 1, uid=f"a{i}", document_id=1, document="d", coder="c", code_key="a",
-                               start=t, end=t + len("terrorism")))
+        recs.append(
+            SpanRecord(
+                id=2 * i + 1,
+                uid=f"a{i}",
+                document_id=1,
+                document="d",
+                coder="c",
+                code_key="a",
+                start=t,
+                end=t + len("terrorism"),
+            )
+        )
         pos += len(line) + 1
     # long spans: each starts in one line and ends several lines later (across chunk boundaries)
     pos = 0
@@ -42,8 +52,9 @@ def _records() -> list[SpanRecord]:
     for i in range(0, 290, 7):
         s = starts[i] + LINES[i].index("migration")
         e = starts[i + 5] + LINES[i + 5].index("West")
-        recs.append(SpanRecord(id=10_000 + i, uid=f"b{i}", document_id=1, document="d", coder="c", code_key="b",
-                               start=s, end=e))
+        recs.append(
+            SpanRecord(id=10_000 + i, uid=f"b{i}", document_id=1, document="d", coder="c", code_key="b", start=s, end=e)
+        )
     return recs
 
 
@@ -112,7 +123,7 @@ def test_first_part_is_shown_at_once_and_the_rest_follows(qtbot, view):
     assert view.document().characterCount() - 1 == Positions(TEXT).qt_length
     for e in view.index.entries():  # every span's Qt range holds exactly its stored passage
         r = next(r for r in _records() if r.id == e.span_id)
-        assert _span_text(view, e.start, e.end) == TEXT[r.start:r.end]
+        assert _span_text(view, e.start, e.end) == TEXT[r.start : r.end]
 
 
 def test_highlights_and_stripes_right_while_loading_and_after(qtbot, view):
@@ -124,8 +135,9 @@ def test_highlights_and_stripes_right_while_loading_and_after(qtbot, view):
     for n in _visible_block_numbers(view):
         assert _block_formats(view, n) == _expected_formats(view, n), n
     first, last = view.visible_range()
-    assert {e.span_id for e, *_ in view.stripes.current_layout().rows} == \
-        {e.span_id for e in view.index.query(first, last)}
+    assert {e.span_id for e, *_ in view.stripes.current_layout().rows} == {
+        e.span_id for e in view.index.query(first, last)
+    }
     seen = set(_visible_block_numbers(view))
     qtbot.waitUntil(lambda: view.fully_loaded)
     for n in seen:  # blocks revealed while loading (the last one grew) are still right
@@ -135,8 +147,9 @@ def test_highlights_and_stripes_right_while_loading_and_after(qtbot, view):
     for n in _visible_block_numbers(view):
         assert _block_formats(view, n) == _expected_formats(view, n), n
     first, last = view.visible_range()
-    assert {e.span_id for e, *_ in view.stripes.current_layout().rows} == \
-        {e.span_id for e in view.index.query(first, last)}
+    assert {e.span_id for e, *_ in view.stripes.current_layout().rows} == {
+        e.span_id for e in view.index.query(first, last)
+    }
     assert last == view.document().characterCount()
 
 
@@ -150,8 +163,9 @@ def test_span_added_across_the_loaded_end_is_painted_in_the_loaded_part(view):
     q_start = block.position() + 3
     positions = Positions(TEXT)
     start = positions.to_store(q_start)
-    rec = SpanRecord(id=77, uid="x", document_id=1, document="d", coder="c", code_key="b",
-                     start=start, end=start + 2_000)
+    rec = SpanRecord(
+        id=77, uid="x", document_id=1, document="d", coder="c", code_key="b", start=start, end=start + 2_000
+    )
     view.put_span(rec)
     formats = _block_formats(view, n_last)
     assert formats
@@ -226,13 +240,13 @@ def test_coding_by_key_while_loading_stores_exact_offsets(make_window, project, 
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_1)
     [span] = list_spans(project)
-    assert TEXT[span.start:span.end] == "terrorism 🚀 and cafe\u0301"
+    assert TEXT[span.start : span.end] == "terrorism 🚀 and cafe\u0301"
     assert not view.fully_loaded  # coding in the loaded part did not need the rest
     i = TEXT.index("Абзац 299")
     window.view.select_range(i, i + len("Абзац 299: 👍🏽"))
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_2)
     spans = sorted(list_spans(project), key=lambda s: s.start)
-    assert TEXT[spans[-1].start:spans[-1].end] == "Абзац 299: 👍🏽"
+    assert TEXT[spans[-1].start : spans[-1].end] == "Абзац 299: 👍🏽"
     entry = view.index.get(spans[-1].id)
     assert _span_text(view, entry.start, entry.end) == "Абзац 299: 👍🏽"

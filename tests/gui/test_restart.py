@@ -102,15 +102,27 @@ def test_real_restart_in_new_processes(tmp_path):
     script = tmp_path / "start.py"
     script.write_text(SCRIPT, encoding="utf-8")
     screen = tmp_path / "screen.json"  # the offscreen default (800x800) would clamp the saved 1280x800
-    screen.write_text(json.dumps({"windowFrameMargins": False, "screens": [
-        {"name": "desk", "x": 0, "y": 0, "width": 1920, "height": 1200, "logicalDpi": 96, "dpr": 1}]}))
+    screen.write_text(
+        json.dumps(
+            {
+                "windowFrameMargins": False,
+                "screens": [
+                    {"name": "desk", "x": 0, "y": 0, "width": 1920, "height": 1200, "logicalDpi": 96, "dpr": 1}
+                ],
+            }
+        )
+    )
     env_project = tmp_path / "restart.db"
     runs = []
     for step, project_arg in (("first", str(env_project)), ("second", "")):
         out = tmp_path / f"{step}.json"
-        done = subprocess.run([sys.executable, str(script), str(ini), str(out), step, project_arg, str(screen)],
-                              capture_output=True, text=True, timeout=120,
-                              env={**__import__("os").environ, "ANNOTATOR_DATA_DIR": str(tmp_path / "data")})
+        done = subprocess.run(
+            [sys.executable, str(script), str(ini), str(out), step, project_arg, str(screen)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**__import__("os").environ, "ANNOTATOR_DATA_DIR": str(tmp_path / "data")},
+        )
         assert done.returncode == 0, done.stderr
         runs.append(json.loads(out.read_text()))
     first, second = runs

@@ -25,8 +25,11 @@ THREATS = ROOT / "codebooks" / "threats.yaml"
 # (code, passage, memo) in the first corpus document; several overlap across code groups.
 CODING = [
     ("source.certain_states", "certain states", ""),
-    ("threat.foreign_interference", "actions of certain states are aimed at undermining the legitimate "
-                                    "authorities", "interference named through its aim"),
+    (
+        "threat.foreign_interference",
+        "actions of certain states are aimed at undermining the legitimate authorities",
+        "interference named through its aim",
+    ),
     ("referent.authorities", "legitimate authorities", ""),
     ("referent.stability", "public stability", ""),
     ("referent.values", "traditional values", ""),
@@ -83,12 +86,14 @@ def test_screenshot(qtbot, tmp_path, corpus_files):
             if found is None:
                 continue
             at = found.start()
-            span = add_span(project, document_id=doc.id, coder="alice", code_key=code, start=at,
-                            end=found.end(), memo=memo)
+            span = add_span(
+                project, document_id=doc.id, coder="alice", code_key=code, start=at, end=found.end(), memo=memo
+            )
             first = first or span
         settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-        window = MainWindow(project, coder="alice", settings=settings, ask_memo=lambda *_: None,
-                            ask_coder=lambda _c: None)
+        window = MainWindow(
+            project, coder="alice", settings=settings, ask_memo=lambda *_: None, ask_coder=lambda _c: None
+        )
         qtbot.addWidget(window)
         window.resize(1280, 800)
         window.show()
@@ -104,8 +109,11 @@ def test_screenshot(qtbot, tmp_path, corpus_files):
         tree = window.codebook_panel.tree
         tree.setCurrentIndex(window.codebook_model.index_of("threat.foreign_interference"))
         qtbot.wait(50)
-        out = (ROOT / "docs" / "screenshot.png") if os.environ.get("ANNOTATOR_WRITE_SCREENSHOT") == "1" \
+        out = (
+            (ROOT / "docs" / "screenshot.png")
+            if os.environ.get("ANNOTATOR_WRITE_SCREENSHOT") == "1"
             else tmp_path / "screenshot.png"
+        )
         out.parent.mkdir(parents=True, exist_ok=True)
         image = window.grab()
         assert (image.width(), image.height()) == (1280, 800)

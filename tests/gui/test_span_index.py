@@ -19,8 +19,9 @@ def _entries(pairs):
 def test_query_matches_linear_scan(pairs, start, length):
     entries = _entries(pairs)
     index = SpanIndex(entries)
-    expected = sorted((e for e in entries if e.start < start + length and e.end > start),
-                      key=lambda e: (e.start, e.end, e.span_id))
+    expected = sorted(
+        (e for e in entries if e.start < start + length and e.end > start), key=lambda e: (e.start, e.end, e.span_id)
+    )
     assert index.query(start, start + length) == expected
 
 
@@ -36,8 +37,13 @@ def test_put_and_remove():
 
 
 @settings(max_examples=100, deadline=None)
-@given(spans, st.lists(st.tuples(st.booleans(), st.integers(1, 70), st.integers(0, 9000),
-                                 st.integers(1, LONG + 3000)), max_size=30), st.integers(0, 15000))
+@given(
+    spans,
+    st.lists(
+        st.tuples(st.booleans(), st.integers(1, 70), st.integers(0, 9000), st.integers(1, LONG + 3000)), max_size=30
+    ),
+    st.integers(0, 15000),
+)
 def test_incremental_changes_match_linear_scan(pairs, changes, probe):
     entries = {e.span_id: e for e in _entries(pairs)}
     index = SpanIndex(entries.values())
@@ -48,7 +54,9 @@ def test_incremental_changes_match_linear_scan(pairs, changes, probe):
         else:
             entries[sid] = Entry(start, start + length, sid, "#fff", "c", "k")
             index.put(entries[sid])
-    expected = sorted((e for e in entries.values() if e.start < probe + 100 and e.end > probe),
-                      key=lambda e: (e.start, e.end, e.span_id))
+    expected = sorted(
+        (e for e in entries.values() if e.start < probe + 100 and e.end > probe),
+        key=lambda e: (e.start, e.end, e.span_id),
+    )
     assert index.query(probe, probe + 100) == expected
     assert len(index) == len(entries)

@@ -18,13 +18,23 @@ from annotator.store.services.documents import document_text
 from annotator.store.services.spans import list_spans
 from tests.gui.conftest import add_document
 
-TEXT = ("Emoji first: 👍🏽 then terrorism 🚀🚀 and more.\n"
-        "Кириллица: угрозы терроризма и экстремизма.\n"
-        "Combining: cafe\u0301 re\u0301sume\u0301 and nai\u0308ve extremism.\n"
-        "Mixed 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 and ещё 😀 illegal migration.")
+TEXT = (
+    "Emoji first: 👍🏽 then terrorism 🚀🚀 and more.\n"
+    "Кириллица: угрозы терроризма и экстремизма.\n"
+    "Combining: cafe\u0301 re\u0301sume\u0301 and nai\u0308ve extremism.\n"
+    "Mixed 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 and ещё 😀 illegal migration."
+)
 
-PASSAGES = ["terrorism", "🚀🚀 and", "угрозы терроризма", "cafe\u0301 re\u0301sume\u0301", "nai\u0308ve",
-            "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "ещё 😀 illegal", "👍🏽"]
+PASSAGES = [
+    "terrorism",
+    "🚀🚀 and",
+    "угрозы терроризма",
+    "cafe\u0301 re\u0301sume\u0301",
+    "nai\u0308ve",
+    "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+    "ещё 😀 illegal",
+    "👍🏽",
+]
 
 
 @pytest.fixture
@@ -48,7 +58,7 @@ def test_selected_passage_is_stored_exactly(qtbot, crlf_window, project, passage
     assert view.textCursor().selectedText() == passage  # Qt agrees on what is selected
     qtbot.keyClick(view, Qt.Key.Key_1)
     [span] = list_spans(project)
-    assert TEXT[span.start:span.end] == passage
+    assert TEXT[span.start : span.end] == passage
     # and back: the span is painted over the same Qt range
     entry = view.index.get(span.id)
     cursor = QTextCursor(view.document())
@@ -73,7 +83,7 @@ def test_mouse_drag_after_emoji(qtbot, crlf_window, project):
     assert view.textCursor().selectedText() == "terrorism"
     qtbot.keyClick(view, Qt.Key.Key_2)
     [span] = list_spans(project)
-    assert TEXT[span.start:span.end] == "terrorism"
+    assert TEXT[span.start : span.end] == "terrorism"
     assert span.code_key == "threat.migration"
 
 

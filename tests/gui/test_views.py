@@ -15,8 +15,15 @@ def seed(project, doc_id):
     """alice and bob coded the same passage differently."""
     start = TEXT.index("terrorism")
     add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=start, end=start + 9)
-    add_span(project, document_id=doc_id, coder="bob", code_key="threat.migration", start=start, end=start + 21,
-             memo="bob's memo")
+    add_span(
+        project,
+        document_id=doc_id,
+        coder="bob",
+        code_key="threat.migration",
+        start=start,
+        end=start + 21,
+        memo="bob's memo",
+    )
 
 
 def shown(window):
@@ -72,8 +79,9 @@ def test_overlaps_blend_and_underline(qtbot, make_window, project, doc_id):
     window = make_window(project)
     window.controller.show_coders(["alice", "bob"])
     block = window.view.document().firstBlock()
-    formats = {(r.start, r.length): (r.format.background().color(), r.format.fontUnderline())
-               for r in block.layout().formats()}
+    formats = {
+        (r.start, r.length): (r.format.background().color(), r.format.fontUnderline()) for r in block.layout().formats()
+    }
     start = TEXT.index("terrorism")
     assert formats[(start, 9)] == (blend(("#f4a6a6", "#a6d8f4")), True)
     assert formats[(start + 9, 12)] == (blend(("#a6d8f4",)), False)
@@ -114,8 +122,12 @@ def test_stripe_click_selects_span(qtbot, window, project):
 
 
 def test_stripe_labels_do_not_overlap(qtbot, make_window, project, doc_id):
-    for code, a in (("threat.terrorism", "We face"), ("source.west", "terrorism"),
-                    ("threat.migration", "illegal"), ("source.other", "face terrorism")):
+    for code, a in (
+        ("threat.terrorism", "We face"),
+        ("source.west", "terrorism"),
+        ("threat.migration", "illegal"),
+        ("source.other", "face terrorism"),
+    ):
         s = TEXT.index(a)
         add_span(project, document_id=doc_id, coder="alice", code_key=code, start=s, end=s + len(a))
     window = make_window(project)
@@ -125,7 +137,7 @@ def test_stripe_labels_do_not_overlap(qtbot, make_window, project, doc_id):
     assert len(rects) == 4
     for i, r in enumerate(rects):
         assert r.left() >= 0
-        for other in rects[i + 1:]:
+        for other in rects[i + 1 :]:
             assert not r.intersects(other)
 
 
@@ -163,16 +175,16 @@ def test_spans_table_filter_sort_and_jump(qtbot, make_window, project, doc_id):
 
 
 def test_entry_colours_follow_codebook(window):
-    entry = window.view.entry(type("R", (), {"start": 0, "end": 2, "id": 9, "code_key": "source.west",
-                                             "coder": "x"})())
+    entry = window.view.entry(type("R", (), {"start": 0, "end": 2, "id": 9, "code_key": "source.west", "coder": "x"})())
     assert entry == Entry(0, 2, 9, "#b8e6a1", "x", "source.west")
 
 
 def test_dense_stripes_stay_in_the_margin_with_a_plus_n_marker(qtbot, make_window, project, doc_id):
     start = TEXT.index("terrorism")
     for i in range(30):  # 30 spans over the same words: more than fit as lanes
-        add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=start,
-                 end=start + 9 + i % 5)
+        add_span(
+            project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=start, end=start + 9 + i % 5
+        )
     window = make_window(project)
     stripes = window.view.stripes
     stripes.repaint()
@@ -208,7 +220,7 @@ def test_coding_places_one_bar_without_rebuilding_the_stripes(qtbot, make_window
     bars = [(rect, e) for rect, e in stripes._hits if rect.width() < 12]
     assert sorted(e.span_id for _, e in bars) == sorted(window.controller.records)
     for i, (r, _) in enumerate(bars):
-        assert not any(r.intersects(o) for o, _ in bars[i + 1:])
+        assert not any(r.intersects(o) for o, _ in bars[i + 1 :])
     assert any(e.span_id == new_id for _, e in stripes.label_rects)
     window.controller.select_span(None)
     [rect] = [r for r, e in bars if e.span_id == new_id]

@@ -25,8 +25,10 @@ PG_USER = "postgres"
 
 def _bindir() -> Path | None:
     """The newest installed PostgreSQL server's bin folder (Debian layout first, then PATH)."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
-                   key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
+        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0,
+    )
     if found:
         return Path(found[-1]).parent
     on_path = shutil.which("pg_ctl")
@@ -76,12 +78,36 @@ class PgCluster:
     def start(self) -> None:
         # UTF8 so length() counts characters (code points), C collation so ORDER BY is code-point order
         # like SQLite's BINARY; the superuser is 'postgres' whoever runs the server.
-        self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", PG_USER, "-A", "trust",
-                  "-E", "UTF8", "--locale=C", "--no-sync")
-        opts = (f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50")
-        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-o", opts,
-                  "-w", "-t", "60", "start")
+        self._run(
+            str(self.bindir / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            PG_USER,
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        )
+        opts = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
+        )
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-o",
+            opts,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg2://{PG_USER}@127.0.0.1:{self.port}/{database}"

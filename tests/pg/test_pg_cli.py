@@ -10,8 +10,14 @@ from tests.pg.helpers import REPO, THREATS, find, stored, write_texts
 
 
 def run_cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([sys.executable, "-m", "annotator", "--project", url, *args], capture_output=True,
-                            text=True, encoding="utf-8", cwd=REPO, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "annotator", "--project", url, *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=REPO,
+        timeout=120,
+    )
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -33,9 +39,11 @@ def test_cli_import_codebook_spans_status_export(pg_url, tmp_path):
     assert run_cli(pg_url, "codebook", "load", str(THREATS)).returncode == 0
 
     rows = [["document", "coder", "code", "start", "end", "memo", "text"]]
-    for name, needle, code in [("cyr.txt", "терроризма", "threat.terrorism"),
-                               ("emoji.txt", "illegal migration", "threat.illegal_migration"),
-                               ("crlf.txt", "organised crime", "threat.organised_crime")]:
+    for name, needle, code in [
+        ("cyr.txt", "терроризма", "threat.terrorism"),
+        ("emoji.txt", "illegal migration", "threat.illegal_migration"),
+        ("crlf.txt", "organised crime", "threat.organised_crime"),
+    ]:
         start, end = find(stored(name), needle)
         rows.append([name, "Анна", code, start, end, "«memo», 🙂", needle])
     bad = [*rows, ["cyr.txt", "Анна", "threat.terrorism", 0, 6, "", "wrong"]]
@@ -59,8 +67,9 @@ def test_cli_import_codebook_spans_status_export(pg_url, tmp_path):
     assert result.returncode == 0, result.stderr
     with out.open(encoding="utf-8", newline="") as fh:
         exported = list(csv.DictReader(fh))
-    assert [(r["document"], r["text"], r["memo"], r["attr_outlet"]) for r in exported] == \
-        [(r[0], r[6], r[5], "ТАСС") for r in rows[1:]]
+    assert [(r["document"], r["text"], r["memo"], r["attr_outlet"]) for r in exported] == [
+        (r[0], r[6], r[5], "ТАСС") for r in rows[1:]
+    ]
     # the export is a valid spans file: importing it again adds nothing (same span_ids)
     result = run_cli(pg_url, "spans", "import", str(out))
     assert result.returncode == 0, result.stderr

@@ -48,8 +48,9 @@ def _fill(url, tmp_path):
 
 
 def _start(args, **kw):
-    return subprocess.Popen([sys.executable, *args], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, **kw)
+    return subprocess.Popen(
+        [sys.executable, *args], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw
+    )
 
 
 def test_two_writer_processes_both_succeed(pg_url, tmp_path):
@@ -82,8 +83,7 @@ def test_writer_waits_for_another_open_write(pg_url, tmp_path):
 
     def code_in_b() -> None:
         try:
-            results.append(spans.add_span(b, document_id=1, coder="zed", code_key="threat.terrorism",
-                                          start=0, end=6))
+            results.append(spans.add_span(b, document_id=1, coder="zed", code_key="threat.terrorism", start=0, end=6))
         except BaseException as exc:
             errors.append(exc)
 
@@ -131,5 +131,23 @@ def test_timestamps_stay_utc_on_a_server_in_another_zone(pg_cluster, tmp_path):
         row = next(export.iter_export_rows(p))
         assert row["created_at"] == export.iso(added.created_at)
         assert documents.list_documents(p)[0].imported_at <= after
-        assert spans.import_span_rows(p, [SpanRow(row=2, document="cyr.txt", coder="ben", code="threat.terrorism",
-                                                  start=start, end=end, memo="", text=None, uid=None)], "x") == 1
+        assert (
+            spans.import_span_rows(
+                p,
+                [
+                    SpanRow(
+                        row=2,
+                        document="cyr.txt",
+                        coder="ben",
+                        code="threat.terrorism",
+                        start=start,
+                        end=end,
+                        memo="",
+                        text=None,
+                        uid=None,
+                    )
+                ],
+                "x",
+            )
+            == 1
+        )

@@ -26,8 +26,15 @@ def test_merge_sqlite_coder_file_into_postgresql(pg_url, tmp_path):
             _fill(theirs, tmp_path / "b")
             start, end = find(stored("emoji.txt"), "illegal migration")
             doc_id = documents.find_document(theirs, "emoji.txt").id
-            spans.add_span(theirs, document_id=doc_id, coder="ben", code_key="threat.illegal_migration",
-                           start=start, end=end, memo="🙂")
+            spans.add_span(
+                theirs,
+                document_id=doc_id,
+                coder="ben",
+                code_key="threat.illegal_migration",
+                start=start,
+                end=end,
+                memo="🙂",
+            )
             want = _key(spans.list_spans(theirs))
         report = merge.merge_projects(target, [coder_file])
         assert report.backup is None  # no SQLite file to back up on a server
@@ -40,8 +47,10 @@ def test_refi_round_trip_between_postgresql_projects(pg_cluster, tmp_path):
     source_url, copy_url = pg_cluster.new_database("refi"), pg_cluster.new_database("refi")
     with open_project(source_url) as src:
         _fill(src, tmp_path / "a")
-        for name, needle, key in [("cyr.txt", "экстремизма", "threat.extremism"),
-                                  ("crlf.txt", "organised crime", "threat.organised_crime")]:
+        for name, needle, key in [
+            ("cyr.txt", "экстремизма", "threat.extremism"),
+            ("crlf.txt", "organised crime", "threat.organised_crime"),
+        ]:
             start, end = find(stored(name), needle)
             doc_id = documents.find_document(src, name).id
             spans.add_span(src, document_id=doc_id, coder="anna", code_key=key, start=start, end=end)

@@ -89,20 +89,22 @@ def test_codebook_loaded(filled):
 def test_add_update_delete_restore(filled):
     doc_id, body = _doc(filled, "emoji.txt")
     s0, e0 = find(body, "illegal migration")
-    rec = spans.add_span(filled, document_id=doc_id, coder="Анна", code_key="threat.illegal_migration",
-                         start=s0, end=e0, memo="мемо 🙂")
-    assert body[rec.start:rec.end] == "illegal migration"
+    rec = spans.add_span(
+        filled, document_id=doc_id, coder="Анна", code_key="threat.illegal_migration", start=s0, end=e0, memo="мемо 🙂"
+    )
+    assert body[rec.start : rec.end] == "illegal migration"
     assert rec.created_at is not None
     assert rec.created_at.utcoffset() is not None
     with pytest.raises(UserError, match="cannot code"):
-        spans.add_span(filled, document_id=doc_id, coder="Анна", code_key="threat.terrorism",
-                       start=0, end=len(body) + 1)
+        spans.add_span(
+            filled, document_id=doc_id, coder="Анна", code_key="threat.terrorism", start=0, end=len(body) + 1
+        )
     with pytest.raises(UserError, match="grouping"):
         spans.add_span(filled, document_id=doc_id, coder="Анна", code_key="threat", start=0, end=1)
     before, after = spans.update_span(filled, rec.id, code_key="threat.terrorism", start=s0, end=s0 + 7)
     assert before.code_key == "threat.illegal_migration"
     assert after.code_key == "threat.terrorism"
-    assert body[after.start:after.end] == "illegal"
+    assert body[after.start : after.end] == "illegal"
     gone = spans.delete_span(filled, rec.id)
     assert spans.count_spans(filled) == 0
     back = spans.restore_span(filled, gone)
@@ -116,19 +118,50 @@ def test_add_update_delete_restore(filled):
 
 def _rows(filled, name, needle, code, coder="ben", **extra):
     s, e = find(stored(name), needle)
-    return SpanRow(row=extra.pop("row", 2), document=name, coder=coder, code=code, start=s, end=e,
-                   memo=extra.pop("memo", ""), text=extra.pop("text", needle), uid=extra.pop("uid", None))
+    return SpanRow(
+        row=extra.pop("row", 2),
+        document=name,
+        coder=coder,
+        code=code,
+        start=s,
+        end=e,
+        memo=extra.pop("memo", ""),
+        text=extra.pop("text", needle),
+        uid=extra.pop("uid", None),
+    )
 
 
 def test_span_rows_import_all_or_nothing(filled):
-    good = [_rows(filled, "cyr.txt", "терроризма", "threat.terrorism", row=2),
-            _rows(filled, "cyr.txt", "экстремизма", "threat.extremism", row=3, uid="u-1"),
-            _rows(filled, "crlf.txt", "organised crime", "threat.organised_crime", row=4, coder="Анна")]
-    bad = [*good,
-           SpanRow(row=5, document="cyr.txt", coder="ben", code="threat.terrorism", start=0, end=3, memo="",
-                   text="XYZ", uid=None),
-           SpanRow(row=6, document="nope.txt", coder="ben", code="threat.terrorism", start=0, end=3, memo="",
-                   text=None, uid=None)]
+    good = [
+        _rows(filled, "cyr.txt", "терроризма", "threat.terrorism", row=2),
+        _rows(filled, "cyr.txt", "экстремизма", "threat.extremism", row=3, uid="u-1"),
+        _rows(filled, "crlf.txt", "organised crime", "threat.organised_crime", row=4, coder="Анна"),
+    ]
+    bad = [
+        *good,
+        SpanRow(
+            row=5,
+            document="cyr.txt",
+            coder="ben",
+            code="threat.terrorism",
+            start=0,
+            end=3,
+            memo="",
+            text="XYZ",
+            uid=None,
+        ),
+        SpanRow(
+            row=6,
+            document="nope.txt",
+            coder="ben",
+            code="threat.terrorism",
+            start=0,
+            end=3,
+            memo="",
+            text=None,
+            uid=None,
+        ),
+    ]
     with pytest.raises(UserError) as info:
         spans.import_span_rows(filled, bad, "s.csv")
     assert "s.csv: row 5" in str(info.value)
@@ -139,8 +172,10 @@ def test_span_rows_import_all_or_nothing(filled):
     assert spans.import_span_rows(filled, good, "s.csv") == 0  # importing twice adds nothing
     assert coders.list_coders(filled) == [("ben", 2), ("Анна", 1)]  # C collation: code-point order
     cyr_id, body = _doc(filled, "cyr.txt")
-    assert [body[r.start:r.end] for r in spans.list_spans(filled, document_ids=[cyr_id])] == \
-        ["терроризма", "экстремизма"]
+    assert [body[r.start : r.end] for r in spans.list_spans(filled, document_ids=[cyr_id])] == [
+        "терроризма",
+        "экстремизма",
+    ]
 
 
 def test_statuses_and_counts(filled):
@@ -165,16 +200,25 @@ def test_statuses_and_counts(filled):
 def _code_all(filled):
     """Two coders coding every text a little differently; returns {doc name: (id, text)}."""
     docs = {}
-    plan = {"cyr.txt": [("терроризма", "threat.terrorism"), ("экстремизма", "threat.extremism")],
-            "emoji.txt": [("illegal migration", "threat.illegal_migration")],
-            "crlf.txt": [("organised crime", "threat.organised_crime")]}
+    plan = {
+        "cyr.txt": [("терроризма", "threat.terrorism"), ("экстремизма", "threat.extremism")],
+        "emoji.txt": [("illegal migration", "threat.illegal_migration")],
+        "crlf.txt": [("organised crime", "threat.organised_crime")],
+    }
     for name, items in plan.items():
         doc_id, body = _doc(filled, name)
         docs[name] = (doc_id, body)
         for needle, key in items:
             s, e = find(body, needle)
-            spans.add_span(filled, document_id=doc_id, coder="anna", code_key=key, start=s, end=e,
-                           memo=f"заметка «{needle}», \"q\"\nline 2")
+            spans.add_span(
+                filled,
+                document_id=doc_id,
+                coder="anna",
+                code_key=key,
+                start=s,
+                end=e,
+                memo=f'заметка «{needle}», "q"\nline 2',
+            )
             spans.add_span(filled, document_id=doc_id, coder="ben", code_key=key, start=s, end=e - 1)
     return docs
 
@@ -189,14 +233,15 @@ def test_list_and_iter_spans(filled):
         assert r.start < r.end <= len(docs[r.document][1])
     assert {r.coder for r in spans.list_spans(filled, coders=["ben"])} == {"ben"}
     only = spans.list_spans(filled, code_keys=["threat.extremism"], document_ids=[docs["cyr.txt"][0]])
-    assert [docs["cyr.txt"][1][r.start:r.end] for r in only] == ["экстремизм", "экстремизма"]  # by start, end
+    assert [docs["cyr.txt"][1][r.start : r.end] for r in only] == ["экстремизм", "экстремизма"]  # by start, end
 
 
 def test_document_spans_matches_list_spans(filled):
     docs = _code_all(filled)
     for doc_id, _body in docs.values():
-        want = [r.with_changes(created_at=None, updated_at=None)
-                for r in spans.list_spans(filled, document_ids=[doc_id])]
+        want = [
+            r.with_changes(created_at=None, updated_at=None) for r in spans.list_spans(filled, document_ids=[doc_id])
+        ]
         assert gui_support.document_spans(filled, doc_id) == sorted(want, key=lambda r: (r.start, r.end, r.id))
         ben = gui_support.document_spans(filled, doc_id, ["ben"])
         assert ben
@@ -217,7 +262,7 @@ def test_csv_export(filled, tmp_path):
     by_uid = {r.uid: r for r in spans.list_spans(filled)}
     for row in rows:
         body = docs[row["document"]][1]
-        assert row["text"] == body[int(row["start"]):int(row["end"])]
+        assert row["text"] == body[int(row["start"]) : int(row["end"])]
         rec = by_uid[row["span_id"]]
         assert row["memo"] == rec.memo
         assert row["coder"] == rec.coder
@@ -240,8 +285,7 @@ def test_agreement_selection(filled):
     assert len(sel.spans) == 8
     result = agreement.compute(sel)
     assert result["merged"] is True
-    one = agreement.load_selection(filled, ["anna", "ben"], documents=["crlf.txt"],
-                                   codes=["threat.organised_crime"])
+    one = agreement.load_selection(filled, ["anna", "ben"], documents=["crlf.txt"], codes=["threat.organised_crime"])
     assert [s.document for s in one.spans] == ["crlf.txt", "crlf.txt"]
     with pytest.raises(UserError, match="unknown coder"):
         agreement.load_selection(filled, ["anna", "zed"])

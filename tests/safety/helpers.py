@@ -32,8 +32,10 @@ codes:
     name: Response
 """
 
-DOC_TEXT = ("Угрозы терроризма растут 😀 and the response must be firm. "
-            "הטקסט הזה מימין לשמאל, e\u0301te\u0301, 👨\u200d👩\u200d👧 family.\n") * 40
+DOC_TEXT = (
+    "Угрозы терроризма растут 😀 and the response must be firm. "
+    "הטקסט הזה מימין לשמאל, e\u0301te\u0301, 👨\u200d👩\u200d👧 family.\n"
+) * 40
 
 
 def make_project(path: Path) -> None:
@@ -73,8 +75,9 @@ def span_uids(path: Path) -> set[str]:
         con.close()
 
 
-def cli(*args: str | os.PathLike[str], project: Path | None = None, timeout: float = 120,
-        **kwargs: object) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str | os.PathLike[str], project: Path | None = None, timeout: float = 120, **kwargs: object
+) -> subprocess.CompletedProcess[str]:
     """Run `python -m annotator [--project P] ARGS` as a user would."""
     cmd = [sys.executable, "-m", "annotator"]
     if project is not None:
@@ -105,8 +108,9 @@ con.execute("COMMIT")
 
 def hold_write_lock(path: Path, seconds: float) -> subprocess.Popen[str]:
     """Start a process that holds the project's write lock (BEGIN IMMEDIATE) for `seconds`."""
-    proc = subprocess.Popen([sys.executable, "-c", LOCK_HOLDER, str(path), str(seconds)],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", LOCK_HOLDER, str(path), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "locked"
     return proc

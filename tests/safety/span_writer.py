@@ -43,8 +43,16 @@ def main(argv: list[str] | None = None) -> int:
             uid = uuid.uuid4().hex
             out.write(f"try {uid}\n")
             out.flush()
-            record = add_span(project, document_id=doc_id, coder=args.coder, code_key=rng.choice(CODES),
-                              start=start, end=end, memo=f"memo {n} ✓", uid=uid)
+            record = add_span(
+                project,
+                document_id=doc_id,
+                coder=args.coder,
+                code_key=rng.choice(CODES),
+                start=start,
+                end=end,
+                memo=f"memo {n} ✓",
+                uid=uid,
+            )
             out.write(f"add {record.uid}\n")
             out.flush()
             mine[uid] = record.id or 0

@@ -37,8 +37,12 @@ def _holds_write_lock(project: Path) -> bool:
 
 def kill_inside_write(args: list[str], project: Path, delay: float) -> bool:
     """Run the CLI; as soon as it holds the write lock, wait `delay` s and SIGKILL it. False if it finished."""
-    proc = subprocess.Popen([sys.executable, "-m", "annotator", "--project", str(project), *args],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "annotator", "--project", str(project), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         while proc.poll() is None:
             if _holds_write_lock(project):
@@ -64,8 +68,10 @@ def _reopen_and_check(project: Path) -> list[str]:
 def _counts(project: Path) -> tuple[int, int]:
     con = sqlite3.connect(project)
     try:
-        return tuple(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[return-value]
-                     for t in ("document", "span"))
+        return tuple(
+            con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[return-value]
+            for t in ("document", "span")
+        )
     finally:
         con.close()
 

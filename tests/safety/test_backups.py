@@ -24,8 +24,9 @@ def _backup_path(stdout: str) -> Path:
 def test_backup_on_demand_opens_and_holds_the_data(tmp_path: Path) -> None:
     project = tmp_path / "my project.db"
     make_project(project)
-    writer = subprocess.run([sys.executable, str(SPAN_WRITER), str(project), "--count", "30"],
-                            capture_output=True, text=True, timeout=60)
+    writer = subprocess.run(
+        [sys.executable, str(SPAN_WRITER), str(project), "--count", "30"], capture_output=True, text=True, timeout=60
+    )
     assert writer.returncode == 0, writer.stderr
     result = cli("backup", project=project)
     assert result.returncode == 0, result.stderr
@@ -47,8 +48,12 @@ def test_backup_while_another_process_writes_is_consistent(tmp_path: Path) -> No
     project = tmp_path / "p.db"
     make_project(project)
     out = tmp_path / "w.txt"
-    writer = subprocess.Popen([sys.executable, str(SPAN_WRITER), str(project), "--count", "400"],
-                              stdout=out.open("w", encoding="utf-8"), stderr=subprocess.PIPE, text=True)
+    writer = subprocess.Popen(
+        [sys.executable, str(SPAN_WRITER), str(project), "--count", "400"],
+        stdout=out.open("w", encoding="utf-8"),
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     wait_for_lines(out, 20, proc=writer)
     backups = [backup_sqlite(project, "backup") for _ in range(3)]
     assert writer.wait(timeout=60) == 0
@@ -70,8 +75,9 @@ def test_backup_of_a_project_with_uncheckpointed_wal_has_the_latest_commits(tmp_
     keeper = sqlite3.connect(project)  # an open reader keeps the WAL from being checkpointed away
     keeper.execute("PRAGMA wal_autocheckpoint=0")
     keeper.execute("SELECT count(*) FROM document").fetchall()
-    subprocess.run([sys.executable, str(SPAN_WRITER), str(project), "--count", "25"], check=True,
-                   capture_output=True, timeout=60)
+    subprocess.run(
+        [sys.executable, str(SPAN_WRITER), str(project), "--count", "25"], check=True, capture_output=True, timeout=60
+    )
     assert Path(f"{project}-wal").exists()
     backup = backup_sqlite(project, "backup")
     assert not Path(f"{backup}-wal").exists(), "a backup is one self-contained file"

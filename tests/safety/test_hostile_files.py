@@ -32,8 +32,12 @@ raise SystemExit(rc)
 
 def _measured(project: Path, *args: str | Path) -> tuple[subprocess.CompletedProcess[str], int]:
     """Run the CLI in a child that reports its peak resident memory (KiB) when done."""
-    result = subprocess.run([sys.executable, "-c", MEASURE, "--project", str(project), *map(str, args)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURE, "--project", str(project), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     *lines, last = result.stderr.strip().splitlines()
     result.stderr = "\n".join(lines) + "\n"
     return result, int(last.split()[1])
@@ -42,9 +46,14 @@ def _measured(project: Path, *args: str | Path) -> tuple[subprocess.CompletedPro
 def _png() -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     raw = b"".join(b"\x00" + b"\xff\x00\x00" * 8 for _ in range(8))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 @pytest.fixture
@@ -125,8 +134,7 @@ def test_files_that_lie_about_their_type_get_one_clear_line_each(project: Path, 
     assert dump(project) == before
 
 
-def test_invalid_utf8_in_the_middle_of_utf8_text_is_refused_with_its_position(project: Path,
-                                                                              tmp_path: Path) -> None:
+def test_invalid_utf8_in_the_middle_of_utf8_text_is_refused_with_its_position(project: Path, tmp_path: Path) -> None:
     text = "Угрозы терроризма и экстремизма остаются актуальными. " * 30
     at = len(text[:400].encode())
     path = tmp_path / "broken.txt"
@@ -163,8 +171,9 @@ def _damage_table(project: Path, table: str) -> None:
     con = sqlite3.connect(project)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     page_size = con.execute("PRAGMA page_size").fetchone()[0]
-    roots = [r for (r,) in con.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name = ? AND rootpage > 0",
-                                       (table,))]
+    roots = [
+        r for (r,) in con.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name = ? AND rootpage > 0", (table,))
+    ]
     con.close()
     with project.open("r+b") as fh:
         for root in roots:
@@ -173,8 +182,9 @@ def _damage_table(project: Path, table: str) -> None:
 
 
 def test_a_damaged_project_gives_a_clear_message_not_a_crash(project: Path) -> None:
-    subprocess.run([sys.executable, str(SPAN_WRITER), str(project), "--count", "300"], check=True,
-                   capture_output=True, timeout=60)
+    subprocess.run(
+        [sys.executable, str(SPAN_WRITER), str(project), "--count", "300"], check=True, capture_output=True, timeout=60
+    )
     _damage_table(project, "span")
     result = cli("status", project=project)
     assert_clean_error(result)

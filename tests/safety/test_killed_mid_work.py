@@ -56,9 +56,22 @@ def _kill_loop(tmp_path: Path, kills: int, seed: int) -> dict[str, int]:
     for i in range(kills):
         out = tmp_path / f"out{i}.txt"
         with out.open("w", encoding="utf-8") as fh:
-            proc = subprocess.Popen([sys.executable, str(SPAN_WRITER), str(project), "--coder", f"c{i % 3}",
-                                     "--seed", str(seed + i), "--delete-every", "4"],
-                                    stdout=fh, stderr=subprocess.PIPE, text=True)
+            proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    str(SPAN_WRITER),
+                    str(project),
+                    "--coder",
+                    f"c{i % 3}",
+                    "--seed",
+                    str(seed + i),
+                    "--delete-every",
+                    "4",
+                ],
+                stdout=fh,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             if rng.random() < 0.2:  # anywhere: imports, opening (and WAL recovery after the last kill)
                 time.sleep(rng.uniform(0, 0.8))
                 stats["during_startup"] += 1
@@ -87,7 +100,7 @@ def _kill_loop(tmp_path: Path, kills: int, seed: int) -> dict[str, int]:
         resurrected = ledger.deleted & present
         assert not resurrected, f"seed {seed}, kill {i}: deleted spans came back"
         assert present <= ledger.tried, f"seed {seed}, kill {i}: spans nobody wrote"
-        unconfirmed = (present - ledger.added)
+        unconfirmed = present - ledger.added
         assert len(unconfirmed) <= i + 1, f"seed {seed}, kill {i}: more than one unreported span per kill"
     stats["committed"] = len(ledger.added)
     return stats
@@ -114,8 +127,11 @@ def test_sigkill_while_creating_a_project(tmp_path: Path) -> None:
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     for i in range(4 if not LONG else 40):
         project = tmp_path / f"new{i}.db"
-        proc = subprocess.Popen([sys.executable, "-m", "annotator", "--project", str(project), "status"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "annotator", "--project", str(project), "status"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(rng.uniform(0.2, 0.9))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)

@@ -35,8 +35,9 @@ def projects(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path
         out.writerow(["document", "coder", "code", "start", "end", "memo"])
         for i in range(SPANS):
             start = rng.randrange(0, 3000)
-            out.writerow(["speech.txt", "ana", rng.choice(["response", "threat.terror"]), start,
-                          start + 1 + i % 40, f"memo {i}"])
+            out.writerow(
+                ["speech.txt", "ana", rng.choice(["response", "threat.terror"]), start, start + 1 + i % 40, f"memo {i}"]
+            )
     assert cli("spans", "import", source, project=coder).returncode == 0
     qdpx = folder / "ana.qdpx"
     result = cli("export", "qdpx", qdpx, project=coder)
@@ -44,8 +45,7 @@ def projects(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path
     return supervisor, coder, qdpx
 
 
-def test_merge_killed_inside_its_transaction_changes_nothing(projects: tuple[Path, Path, Path],
-                                                             tmp_path: Path) -> None:
+def test_merge_killed_inside_its_transaction_changes_nothing(projects: tuple[Path, Path, Path], tmp_path: Path) -> None:
     supervisor = tmp_path / "supervisor.db"
     shutil.copy(projects[0], supervisor)
     before = dump(supervisor)
@@ -59,8 +59,9 @@ def test_merge_killed_inside_its_transaction_changes_nothing(projects: tuple[Pat
     assert len(list((tmp_path / "runs").glob("finished.pre-merge-*.db"))) == 1, "a merge backs up first"
 
 
-def test_merge_of_something_that_is_not_a_project_changes_nothing(projects: tuple[Path, Path, Path],
-                                                                  tmp_path: Path) -> None:
+def test_merge_of_something_that_is_not_a_project_changes_nothing(
+    projects: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
     supervisor = tmp_path / "supervisor.db"
     shutil.copy(projects[0], supervisor)
     notes = tmp_path / "notes.db"
@@ -73,8 +74,9 @@ def test_merge_of_something_that_is_not_a_project_changes_nothing(projects: tupl
     assert not list(tmp_path.glob("*pre-merge*"))
 
 
-def test_qdpx_import_killed_inside_its_transaction_changes_nothing(projects: tuple[Path, Path, Path],
-                                                                   tmp_path: Path) -> None:
+def test_qdpx_import_killed_inside_its_transaction_changes_nothing(
+    projects: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
     target = tmp_path / "fresh.db"
     assert cli("status", project=target).returncode == 0
     delays = [0.0, 0.2] + ([0.05 * i for i in range(25)] if LONG else [])

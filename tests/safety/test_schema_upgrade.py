@@ -80,14 +80,19 @@ def _check_spans(path: Path) -> None:
         records = {r.uid: r for r in list_spans(project)}
         from annotator.store.services.documents import document_text, find_document
 
-        texts = {e["document"]: document_text(project, find_document(project, e["document"]).id)
-                 for e in _expected()}
+        texts = {e["document"]: document_text(project, find_document(project, e["document"]).id) for e in _expected()}
     assert len(records) == len(_expected())
     for e in _expected():
         r = records[e["uid"]]
-        assert (r.document, r.coder, r.code_key, r.start, r.end, r.memo) == \
-               (e["document"], e["coder"], e["code"], e["start"], e["end"], e["memo"])
-        assert texts[e["document"]][r.start:r.end] == e["text"]
+        assert (r.document, r.coder, r.code_key, r.start, r.end, r.memo) == (
+            e["document"],
+            e["coder"],
+            e["code"],
+            e["start"],
+            e["end"],
+            e["memo"],
+        )
+        assert texts[e["document"]][r.start : r.end] == e["text"]
 
 
 @pytest.fixture
@@ -122,7 +127,8 @@ def _migrations_with_0002(tmp_path: Path, pause: float) -> tuple[Path, Path]:
     shutil.copytree(MIGRATIONS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
     marker = tmp_path / "migrating.txt"
     (scripts / "versions" / "9002_test_only.py").write_text(
-        MIGRATION_0002.format(head=HEAD, marker=marker, pause=pause), encoding="utf-8")
+        MIGRATION_0002.format(head=HEAD, marker=marker, pause=pause), encoding="utf-8"
+    )
     return scripts, marker
 
 
@@ -130,8 +136,9 @@ def test_a_later_migration_backs_up_first_and_keeps_every_span(v1: Path, tmp_pat
     cli("status", project=v1)  # bring it to today's head first
     before = dump(v1)
     scripts, _ = _migrations_with_0002(tmp_path, pause=0)
-    run = subprocess.run([sys.executable, "-c", OPEN_WITH, str(scripts), str(v1)], capture_output=True,
-                         text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-c", OPEN_WITH, str(scripts), str(v1)], capture_output=True, text=True, timeout=60
+    )
     assert run.returncode == 0, run.stderr
     backup = Path(run.stdout.strip())
     assert backup.parent == v1.parent
@@ -148,8 +155,9 @@ def test_killed_during_a_migration_leaves_the_old_project_intact(v1: Path, tmp_p
     cli("status", project=v1)
     before = dump(v1)
     scripts, marker = _migrations_with_0002(tmp_path, pause=30)
-    proc = subprocess.Popen([sys.executable, "-c", OPEN_WITH, str(scripts), str(v1)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", OPEN_WITH, str(scripts), str(v1)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 60
     while not marker.exists():  # the span table has been copied and dropped inside the transaction
         assert proc.poll() is None, "migration ended early"

@@ -35,9 +35,12 @@ def project(tmp_path: Path) -> Path:
 
 
 def _writer(project: Path, coder: str, out: Path, count: int, seed: int) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, str(SPAN_WRITER), str(project), "--coder", coder, "--count",
-                             str(count), "--seed", str(seed)],
-                            stdout=out.open("w", encoding="utf-8"), stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(SPAN_WRITER), str(project), "--coder", coder, "--count", str(count), "--seed", str(seed)],
+        stdout=out.open("w", encoding="utf-8"),
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _added(out: Path) -> set[str]:
@@ -68,9 +71,15 @@ def test_two_cli_imports_at_once_both_land(project: Path, tmp_path: Path) -> Non
             for j in range(3000):
                 out.writerow(["speech.txt", f"importer{i}", "response", j, j + 3])
         sources.append(path)
-    procs = [subprocess.Popen([sys.executable, "-m", "annotator", "--project", str(project), "spans", "import",
-                               str(src)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for src in sources]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "annotator", "--project", str(project), "spans", "import", str(src)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for src in sources
+    ]
     results = [p.communicate(timeout=120) for p in procs]
     for p, (out, err) in zip(procs, results, strict=True):
         assert p.returncode == 0, err
@@ -114,8 +123,10 @@ def test_giving_up_after_the_wait_limit_is_a_clear_error(project: Path) -> None:
     holder = hold_write_lock(project, 4.0)
     messages: list[str] = []
     try:
-        with open_project(project, on_busy=messages.append, busy_wait_seconds=1.5) as p, \
-                pytest.raises(ProjectBusy) as info:
+        with (
+            open_project(project, on_busy=messages.append, busy_wait_seconds=1.5) as p,
+            pytest.raises(ProjectBusy) as info,
+        ):
             add_span(p, document_id=1, coder="ana", code_key="response", start=0, end=4)
     finally:
         holder.wait(timeout=30)

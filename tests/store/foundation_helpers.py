@@ -9,21 +9,20 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
-def run_cli(project: Path | str | None, *args: str, cwd: Path | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    project: Path | str | None, *args: str, cwd: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """`python -m annotator [--project P] ARGS...` in a subprocess (inherits ANNOTATOR_DATA_DIR)."""
     cmd = [sys.executable, "-m", "annotator"]
     if project is not None:
         cmd += ["--project", str(project)]
     cmd += list(args)
-    return subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", cwd=cwd or REPO,
-                          timeout=timeout)
+    return subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", cwd=cwd or REPO, timeout=timeout)
 
 
 def stderr_lines(result: subprocess.CompletedProcess[str]) -> list[str]:
     """stderr lines, without warnings about optional command modules other helpers are still writing."""
-    return [line for line in result.stderr.splitlines()
-            if line.strip() and "warning: commands from" not in line]
+    return [line for line in result.stderr.splitlines() if line.strip() and "warning: commands from" not in line]
 
 
 def assert_no_traceback(result: subprocess.CompletedProcess[str]) -> None:

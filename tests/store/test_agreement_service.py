@@ -29,8 +29,10 @@ codes:
   - key: unused
     name: Unused
 """
-TEXTS = {"b_first.txt": "We face terrorism and illegal migration. Certain states interfere.\n",
-         "a_second.txt": "Another text about terrorism. And about migration too.\n"}
+TEXTS = {
+    "b_first.txt": "We face terrorism and illegal migration. Certain states interfere.\n",
+    "a_second.txt": "Another text about terrorism. And about migration too.\n",
+}
 
 
 @pytest.fixture
@@ -42,9 +44,14 @@ def project(tmp_path: Path):
         (tmp_path / name).write_text(text, encoding="utf-8")
         ids[name] = import_files(p, [tmp_path / name]).imported[0].id
     b, a = ids["b_first.txt"], ids["a_second.txt"]
-    for coder, doc, code, s, e in [("anna", b, "terror", 8, 17), ("ben", b, "terror", 8, 17),
-                                   ("anna", b, "migration", 22, 39), ("ben", b, "migration", 30, 39),
-                                   ("anna", a, "terror", 19, 28), ("cleo", a, "terror", 19, 28)]:
+    for coder, doc, code, s, e in [
+        ("anna", b, "terror", 8, 17),
+        ("ben", b, "terror", 8, 17),
+        ("anna", b, "migration", 22, 39),
+        ("ben", b, "migration", 30, 39),
+        ("anna", a, "terror", 19, 28),
+        ("cleo", a, "terror", 19, 28),
+    ]:
         add_span(p, document_id=doc, coder=coder, code_key=code, start=s, end=e)
     yield p
     p.close()
@@ -55,7 +62,11 @@ def test_choices(project):
     assert ch.coders == [("anna", 3), ("ben", 2), ("cleo", 1)]
     assert [n for _i, n in ch.documents] == ["b_first.txt", "a_second.txt"]
     assert [(k, codable, used) for k, _n, codable, used in ch.codes] == [
-        ("threat", False, 0), ("terror", True, 4), ("migration", True, 2), ("unused", True, 0)]
+        ("threat", False, 0),
+        ("terror", True, 4),
+        ("migration", True, 2),
+        ("unused", True, 0),
+    ]
     assert service.default_codes(ch) == ["terror", "migration", "unused"]
 
 
@@ -67,11 +78,13 @@ def test_selection_in_document_order_with_texts_and_filtered_spans(project):
     assert sel.codes == ["terror", "migration", "unused"]
     assert sel.code_names["terror"] == "Terrorism"
     assert {(s.coder, s.document, s.code_key) for s in sel.spans} == {
-        ("anna", "b_first.txt", "terror"), ("ben", "b_first.txt", "terror"),
-        ("anna", "b_first.txt", "migration"), ("ben", "b_first.txt", "migration"),
-        ("anna", "a_second.txt", "terror")}
-    picked = service.load_selection(project, ["anna", "cleo"], ["a_second.txt", "b_first.txt"],
-                                    ["terror"])
+        ("anna", "b_first.txt", "terror"),
+        ("ben", "b_first.txt", "terror"),
+        ("anna", "b_first.txt", "migration"),
+        ("ben", "b_first.txt", "migration"),
+        ("anna", "a_second.txt", "terror"),
+    }
+    picked = service.load_selection(project, ["anna", "cleo"], ["a_second.txt", "b_first.txt"], ["terror"])
     assert [n for n, _t in picked.documents] == ["b_first.txt", "a_second.txt"]  # project order
     assert {s.code_key for s in picked.spans} == {"terror"}
     assert {s.coder for s in picked.spans} == {"anna", "cleo"}
@@ -83,8 +96,12 @@ def test_unknown_names_are_all_listed(project):
     with pytest.raises(UserError) as err:
         service.load_selection(project, ["anna", "zed", "yan"], ["nope.txt"], ["terror", "bogus"])
     text = str(err.value)
-    for part in ("unknown coder(s) zed, yan", "known: anna, ben, cleo", "unknown document(s) nope.txt",
-                 "unknown code(s) bogus"):
+    for part in (
+        "unknown coder(s) zed, yan",
+        "known: anna, ben, cleo",
+        "unknown document(s) nope.txt",
+        "unknown code(s) bogus",
+    ):
         assert part in text
     assert len(text.splitlines()) == 3
     with pytest.raises(UserError, match="groupings"):
@@ -115,6 +132,6 @@ def test_no_merge_refuses_overlapping_spans_of_one_coder(project):
     doc = service.choices(project).documents[0][0]
     add_span(project, document_id=doc, coder="anna", code_key="terror", start=10, end=20)
     sel = service.load_selection(project, ["anna", "ben"])
-    assert service.compute(sel)["alpha_u"]["overall"] is not None   # merged by default
+    assert service.compute(sel)["alpha_u"]["overall"] is not None  # merged by default
     with pytest.raises(UserError, match="--no-merge"):
         service.compute(sel, merge=False)

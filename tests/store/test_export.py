@@ -40,13 +40,15 @@ codes:
     color: "#0000ff"
 """
 
-TEXT_A = ('Привет, мир! 🙂🇷🇺 "Это цитата", сказал он.\n=SUM(A1:A2) +7 -3 @home\tэто конец.\n'
-          'Кавычки "внутри", запятые, и\nперенос строки.')
+TEXT_A = (
+    'Привет, мир! 🙂🇷🇺 "Это цитата", сказал он.\n=SUM(A1:A2) +7 -3 @home\tэто конец.\n'
+    'Кавычки "внутри", запятые, и\nперенос строки.'
+)
 TEXT_B = 'Second doc, с запятыми, "quotes"\nand newlines\n\nend 👍🏽.'
 
 # (document, coder, code, passage that starts the span, length, memo)
 SPANS = [
-    ("a.txt", "anna", "threat.military", "Привет", 6, "memo, with \"quotes\"\nand a newline"),
+    ("a.txt", "anna", "threat.military", "Привет", 6, 'memo, with "quotes"\nand a newline'),
     ("a.txt", "anna", "other", "🙂", 2, ""),
     ("a.txt", "boris", "threat.military", '"Это', 12, "=cmd|' /C calc'!A0"),
     ("a.txt", "boris", "threat.economic", "=SUM", 11, ""),
@@ -74,8 +76,9 @@ def build_project(folder: Path, name: str = "p.db", *, spans_: list | None = Non
         ids = {d.name: d.id for d in documents.list_documents(project)}
         for doc, coder, code, needle, length, memo in SPANS if spans_ is None else spans_:
             start = texts[doc].index(needle)
-            spans.add_span(project, document_id=ids[doc], coder=coder, code_key=code, start=start,
-                           end=start + length, memo=memo)
+            spans.add_span(
+                project, document_id=ids[doc], coder=coder, code_key=code, start=start, end=start + length, memo=memo
+            )
     return path
 
 
@@ -98,11 +101,11 @@ def test_csv_rows_match_document_text(project: Project, tmp_path: Path) -> None:
     uids = {s.uid for s in spans.list_spans(project)}
     assert {r["span_id"] for r in rows} == uids
     for r in rows:
-        assert r["text"] == texts[r["document"]][int(r["start"]):int(r["end"])]
+        assert r["text"] == texts[r["document"]][int(r["start"]) : int(r["end"])]
     by_code = {r["code"]: r for r in rows}
     assert by_code["threat.economic"]["code_name"] == "Экономическая угроза"
     assert by_code["threat.economic"]["code_path"] == "Threat > Экономическая угроза"
-    assert rows[0]["memo"] == "memo, with \"quotes\"\nand a newline"
+    assert rows[0]["memo"] == 'memo, with "quotes"\nand a newline'
     assert rows[0]["created_at"].endswith("+00:00")
     assert b"\r\n" in out.read_bytes()  # RFC 4180 record separators
     assert not out.read_bytes().startswith(b"\xef\xbb\xbf")
@@ -122,11 +125,14 @@ def test_filters_and_attributes(project: Project, tmp_path: Path) -> None:
     assert {r["attr_date"] for r in read_csv(out) if r["document"] == "b.txt"} == {""}
 
 
-@pytest.mark.parametrize(("flt", "word"), [
-    (SpanFilter(coders=["nobody"]), "coder"),
-    (SpanFilter(documents=["missing.txt"]), "document"),
-    (SpanFilter(codes=["threat.militray"]), "code key"),
-])
+@pytest.mark.parametrize(
+    ("flt", "word"),
+    [
+        (SpanFilter(coders=["nobody"]), "coder"),
+        (SpanFilter(documents=["missing.txt"]), "document"),
+        (SpanFilter(codes=["threat.militray"]), "code key"),
+    ],
+)
 def test_unknown_filter_names_are_refused(project: Project, tmp_path: Path, flt: SpanFilter, word: str) -> None:
     with pytest.raises(UserError, match=word):
         export_spans(project, tmp_path / "x.csv", flt=flt)
@@ -141,7 +147,7 @@ def test_jsonl(project: Project, tmp_path: Path) -> None:
     objs = [json.loads(line) for line in lines[:-1]]
     assert len(objs) == len(SPANS)
     assert isinstance(objs[0]["start"], int)
-    assert objs[0]["text"] == TEXT_A[objs[0]["start"]:objs[0]["end"]]
+    assert objs[0]["text"] == TEXT_A[objs[0]["start"] : objs[0]["end"]]
     assert objs[0]["attr_speaker"] == "Putin"
 
 
@@ -150,10 +156,14 @@ def test_codebook_yaml_loads_back(project: Project, tmp_path: Path) -> None:
     assert export_codebook_yaml(project, out) == 4
     again = load_codebook_file(out)
     original = parse_codebook(CODEBOOK, "cb.yaml")
-    strip = [(c.key, c.name, c.color, c.shortcut, c.description, c.include, c.codable, c.parent_key)
-             for c in original.iter_codes()]
-    assert [(c.key, c.name, c.color, c.shortcut, c.description, c.include, c.codable, c.parent_key)
-            for c in again.iter_codes()] == strip
+    strip = [
+        (c.key, c.name, c.color, c.shortcut, c.description, c.include, c.codable, c.parent_key)
+        for c in original.iter_codes()
+    ]
+    assert [
+        (c.key, c.name, c.color, c.shortcut, c.description, c.include, c.codable, c.parent_key)
+        for c in again.iter_codes()
+    ] == strip
     report = codebooks.load_codebook(project, again, source="cb.yaml")
     assert not report.added
     assert not report.removed
@@ -190,8 +200,10 @@ def test_qdpx_and_qdc_validate_against_xsd(project: Project, tmp_path: Path, sha
 
 
 def _span_set(project: Project) -> set[tuple]:
-    return {(s.uid, s.document, s.coder, s.code_key, s.start, s.end, s.memo.replace("\r\n", "\n"),
-             s.created_at) for s in spans.list_spans(project)}
+    return {
+        (s.uid, s.document, s.coder, s.code_key, s.start, s.end, s.memo.replace("\r\n", "\n"), s.created_at)
+        for s in spans.list_spans(project)
+    }
 
 
 def test_qdpx_round_trip_into_empty_project(project: Project, tmp_path: Path) -> None:
@@ -200,12 +212,14 @@ def test_qdpx_round_trip_into_empty_project(project: Project, tmp_path: Path) ->
     with open_project(tmp_path / "fresh.db") as fresh:
         report = import_qda(fresh, read_qdpx(out))
         assert report.spans_added == len(SPANS)
-        assert [(d.name, d.sha256) for d in documents.list_documents(fresh)] == \
-               [(d.name, d.sha256) for d in documents.list_documents(project)]
+        assert [(d.name, d.sha256) for d in documents.list_documents(fresh)] == [
+            (d.name, d.sha256) for d in documents.list_documents(project)
+        ]
         before, after = codebooks.get_codebook(project), codebooks.get_codebook(fresh)
         fields = ("key", "name", "color", "description", "codable", "parent_key")
-        assert [tuple(getattr(c, f) for f in fields) for c in after.iter_codes()] == \
-               [tuple(getattr(c, f) for f in fields) for c in before.iter_codes()]
+        assert [tuple(getattr(c, f) for f in fields) for c in after.iter_codes()] == [
+            tuple(getattr(c, f) for f in fields) for c in before.iter_codes()
+        ]
         assert _span_set(fresh) == _span_set(project)
         again = import_qda(fresh, read_qdpx(out))
         assert again.spans_added == 0

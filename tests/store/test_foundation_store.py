@@ -71,9 +71,12 @@ def test_pragmas_through_a_project_connection(project):
 
 def test_foreign_keys_enforced(project):
     with pytest.raises(Exception, match="FOREIGN KEY"), project.write() as s:
-        s.connection().execute(text(
-            "INSERT INTO span (uid, document_id, coder_id, code_id, start, \"end\", memo, created_at, updated_at) "
-            "VALUES ('x', 999, 999, 999, 0, 1, '', '2024-01-01', '2024-01-01')"))
+        s.connection().execute(
+            text(
+                'INSERT INTO span (uid, document_id, coder_id, code_id, start, "end", memo, created_at, updated_at) '
+                "VALUES ('x', 999, 999, 999, 0, 1, '', '2024-01-01', '2024-01-01')"
+            )
+        )
 
 
 def test_alembic_at_head_and_reopen(tmp_path, project):
@@ -133,14 +136,18 @@ def test_stored_text_and_duplicates(filled, tmp_path):
 def test_spans_unicode_offsets_are_code_points(filled):
     doc_id, text_ = _doc(filled, "cyr.txt")
     start = text_.index("🙂")
-    span = spans.add_span(filled, document_id=doc_id, coder="alice", code_key="threat.terror",
-                          start=start, end=start + 1)
-    assert text_[span.start:span.end] == "🙂"
+    span = spans.add_span(
+        filled, document_id=doc_id, coder="alice", code_key="threat.terror", start=start, end=start + 1
+    )
+    assert text_[span.start : span.end] == "🙂"
     e_start = text_.index("e\u0301")
-    rows = [SpanRow(row=2, document="cyr.txt", coder="bob", code="threat.crime", start=e_start, end=e_start + 2,
-                    text="e\u0301"),
-            SpanRow(row=3, document="emoji.txt", coder="bob", code="source", start=0, end=2, text="👍🏽"),
-            SpanRow(row=4, document="crlf.txt", coder="bob", code="source", start=5, end=13, text="one\nline")]
+    rows = [
+        SpanRow(
+            row=2, document="cyr.txt", coder="bob", code="threat.crime", start=e_start, end=e_start + 2, text="e\u0301"
+        ),
+        SpanRow(row=3, document="emoji.txt", coder="bob", code="source", start=0, end=2, text="👍🏽"),
+        SpanRow(row=4, document="crlf.txt", coder="bob", code="source", start=5, end=13, text="one\nline"),
+    ]
     assert spans.import_span_rows(filled, rows, "s.csv") == 3
     assert spans.import_span_rows(filled, rows, "s.csv") == 0  # same spans again: skipped
     by_doc = {r.document: r for r in spans.list_spans(filled, coders=["bob"])}
@@ -164,11 +171,19 @@ def test_spans_import_all_or_nothing(filled):
     with pytest.raises(UserError) as info:
         spans.import_span_rows(filled, bad, "s.csv")
     message = str(info.value)
-    for row, fragment in [(3, "unknown code 'nope'"), (4, "unknown document 'missing.txt'"), (5, "beyond"),
-                          (6, "text column does not match"), (7, "grouping"), (8, "greater than start"),
-                          (9, "negative")]:
-        assert any(line.startswith(f"s.csv: row {row}: ") and fragment in line
-                   for line in message.splitlines()), (row, message)
+    for row, fragment in [
+        (3, "unknown code 'nope'"),
+        (4, "unknown document 'missing.txt'"),
+        (5, "beyond"),
+        (6, "text column does not match"),
+        (7, "grouping"),
+        (8, "greater than start"),
+        (9, "negative"),
+    ]:
+        assert any(line.startswith(f"s.csv: row {row}: ") and fragment in line for line in message.splitlines()), (
+            row,
+            message,
+        )
     assert "row 2" not in message
     assert "nothing imported" in message
     assert spans.count_spans(filled) == 0
@@ -178,8 +193,12 @@ def test_spans_import_all_or_nothing(filled):
 def test_codebook_reload_keeps_spans(filled):
     doc_id, _ = _doc(filled, "cyr.txt")
     span = spans.add_span(filled, document_id=doc_id, coder="alice", code_key="threat.terror", start=0, end=6)
-    v2 = CODEBOOK_V1.replace("name: Terrorism", "name: Terrorism (renamed)\n        color: \"#112233\"") \
-        .replace("version: 1", "version: 2") + "  - key: response\n    name: Response\n"
+    v2 = (
+        CODEBOOK_V1.replace("name: Terrorism", 'name: Terrorism (renamed)\n        color: "#112233"').replace(
+            "version: 1", "version: 2"
+        )
+        + "  - key: response\n    name: Response\n"
+    )
     report = codebooks.load_codebook(filled, parse_codebook(v2, "v2.yaml"), source="v2.yaml")
     assert report.added == ["response"]
     assert "threat.terror" in report.updated
@@ -193,10 +212,10 @@ def test_codebook_reload_keeps_spans(filled):
 def test_removing_used_code_refused(filled):
     doc_id, _ = _doc(filled, "cyr.txt")
     for start in (0, 7):
-        spans.add_span(filled, document_id=doc_id, coder="alice", code_key="threat.terror", start=start,
-                       end=start + 3)
-    v3 = CODEBOOK_V1.replace("      - key: threat.terror\n        name: Terrorism\n", "") \
-        .replace("  - key: source\n    name: Source\n", "")
+        spans.add_span(filled, document_id=doc_id, coder="alice", code_key="threat.terror", start=start, end=start + 3)
+    v3 = CODEBOOK_V1.replace("      - key: threat.terror\n        name: Terrorism\n", "").replace(
+        "  - key: source\n    name: Source\n", ""
+    )
     before = status.project_counts(filled)
     with pytest.raises(UserError, match=r"'threat.terror' \(2 spans\)"):
         codebooks.load_codebook(filled, parse_codebook(v3, "v3.yaml"), source="v3.yaml")
@@ -228,15 +247,15 @@ def test_text_cell_composition_and_line_breaks(filled):
     with pytest.raises(UserError, match="composed differently"):
         spans.import_span_rows(filled, [composed], "s.csv")
     nl = text_.index("\n")
-    crlf_cell = SpanRow(row=2, document="cyr.txt", coder="bob", code="source", start=nl - 1, end=nl + 2,
-                        text=".\r\nВ")
+    crlf_cell = SpanRow(row=2, document="cyr.txt", coder="bob", code="source", start=nl - 1, end=nl + 2, text=".\r\nВ")
     assert spans.import_span_rows(filled, [crlf_cell], "s.csv") == 1
 
 
 def test_reload_keeps_palette_colours(filled):
     before = {c.key: c.color for c in codebooks.get_codebook(filled).iter_codes()}
-    v2 = CODEBOOK_V1.replace("codes:\n", "codes:\n  - key: first\n    name: New first code\n", 1) \
-        .replace("name: Crime", "name: Crime\n        color: \"#abcdef\"")
+    v2 = CODEBOOK_V1.replace("codes:\n", "codes:\n  - key: first\n    name: New first code\n", 1).replace(
+        "name: Crime", 'name: Crime\n        color: "#abcdef"'
+    )
     codebooks.load_codebook(filled, parse_codebook(v2, "v2.yaml"), source="v2.yaml")
     after = {c.key: c.color for c in codebooks.get_codebook(filled).iter_codes()}
     assert after["threat.crime"] == "#abcdef"

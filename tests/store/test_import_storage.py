@@ -19,8 +19,9 @@ ATTRS = {"party": "Grüne", "year": "2021", "quote": 'say "ja"'}
 def _raw_rows(path: Path) -> list[tuple]:
     con = sqlite3.connect(path)
     try:
-        return con.execute("SELECT name, text, sha256, source_filename, imported_at, attributes, position "
-                           "FROM document ORDER BY id").fetchall()
+        return con.execute(
+            "SELECT name, text, sha256, source_filename, imported_at, attributes, position FROM document ORDER BY id"
+        ).fetchall()
     finally:
         con.close()
 
@@ -37,18 +38,30 @@ def test_bulk_insert_stores_what_an_orm_insert_stores(tmp_path: Path) -> None:
         assert documents.document_text(project, info.id) == text
         assert documents.list_documents(project)[0] == info
     with open_project(tmp_path / "orm.db") as project, project.write() as s:
-        s.add(Document(name="a.txt", text=text, sha256=doc.sha256, source_filename="a.txt",
-                       imported_at=STAMP, attributes=ATTRS, position=1))
+        s.add(
+            Document(
+                name="a.txt",
+                text=text,
+                sha256=doc.sha256,
+                source_filename="a.txt",
+                imported_at=STAMP,
+                attributes=ATTRS,
+                position=1,
+            )
+        )
     assert _raw_rows(tmp_path / "bulk.db") == _raw_rows(tmp_path / "orm.db")
 
 
 def test_ids_and_positions_follow_earlier_imports(tmp_path: Path) -> None:
     with open_project(tmp_path / "p.db") as project:
-        first = documents.store_documents(project, [ImportedDocument(f"d{i}", f"text {i}", "", "utf-8")
-                                                    for i in range(3)])
-        second = documents.store_documents(project, [ImportedDocument(f"e{i}", f"more {i}", "", "utf-8")
-                                                     for i in range(3)] +
-                                           [ImportedDocument("d0", "other text", "", "utf-8")])
+        first = documents.store_documents(
+            project, [ImportedDocument(f"d{i}", f"text {i}", "", "utf-8") for i in range(3)]
+        )
+        second = documents.store_documents(
+            project,
+            [ImportedDocument(f"e{i}", f"more {i}", "", "utf-8") for i in range(3)]
+            + [ImportedDocument("d0", "other text", "", "utf-8")],
+        )
         assert len(second.errors) == 1
         assert "already exists" in second.errors[0]
         listed = documents.list_documents(project)

@@ -31,8 +31,10 @@ def span_set(project: Project) -> set[tuple]:
 
 def coder_projects(tmp_path: Path) -> dict[str, Path]:
     """One project per coder, each holding only that coder's spans (as on their own laptops)."""
-    return {coder: build_project(tmp_path / coder, spans_=[s for s in SPANS if s[1] == coder])
-            for coder in ("anna", "boris", "vera")}
+    return {
+        coder: build_project(tmp_path / coder, spans_=[s for s in SPANS if s[1] == coder])
+        for coder in ("anna", "boris", "vera")
+    }
 
 
 @pytest.fixture

@@ -49,19 +49,22 @@ class Interval:
     details: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"low": self.low, "high": self.high, "confidence": self.confidence,
-                               "resamples": self.resamples, "seed": self.seed,
-                               "undefined_resamples": self.undefined_resamples}
+        out: dict[str, Any] = {
+            "low": self.low,
+            "high": self.high,
+            "confidence": self.confidence,
+            "resamples": self.resamples,
+            "seed": self.seed,
+            "undefined_resamples": self.undefined_resamples,
+        }
         if self.reason:
             out["reason"] = self.reason
         return out
 
 
-def _interval(values: list[float], n: int, skipped: int, confidence: float, seed: int | None
-              ) -> Interval:
+def _interval(values: list[float], n: int, skipped: int, confidence: float, seed: int | None) -> Interval:
     if not values:
-        return Interval(None, None, "alpha was undefined in every resample", n, skipped,
-                        confidence, seed)
+        return Interval(None, None, "alpha was undefined in every resample", n, skipped, confidence, seed)
     q = (1 - confidence) / 2
     lo, hi = np.quantile(np.asarray(values), [q, 1 - q])
     return Interval(float(lo), float(hi), None, n, skipped, confidence, seed)
@@ -72,9 +75,15 @@ def _tick(progress: Progress | None, done: int, total: int) -> None:
         raise Cancelled(f"cancelled after {done} of {total} resamples")
 
 
-def bootstrap_alpha(data: Any, level: str | Distance = "nominal", *, resamples: int = 1000,
-                    seed: int | None = 0, confidence: float = 0.95,
-                    progress: Progress | None = None) -> Interval:
+def bootstrap_alpha(
+    data: Any,
+    level: str | Distance = "nominal",
+    *,
+    resamples: int = 1000,
+    seed: int | None = 0,
+    confidence: float = 0.95,
+    progress: Progress | None = None,
+) -> Interval:
     """Percentile CI for Krippendorff's alpha by resampling units (pairable units only)."""
     d = as_data(data)
     if d.n_coders < 2:
@@ -85,8 +94,7 @@ def bootstrap_alpha(data: Any, level: str | Distance = "nominal", *, resamples: 
     nv, m = nv[keep], m[keep]
     n_units = len(m)
     if n_units < 2:
-        return Interval(None, None, "fewer than two pairable units to resample", 0, 0,
-                        confidence, seed)
+        return Interval(None, None, "fewer than two pairable units to resample", 0, 0, confidence, seed)
     # Units with the same value counts are interchangeable: resampling units is drawing how
     # many of each kind (a multinomial), which costs O(kinds) instead of O(units) per resample.
     nv, kinds = np.unique(nv, axis=0, return_counts=True)
@@ -121,14 +129,18 @@ def bootstrap_alpha(data: Any, level: str | Distance = "nominal", *, resamples: 
     return _interval(values, resamples, skipped, confidence, seed)
 
 
-def bootstrap_alpha_u(arrays: UnitArrays, *, resamples: int = 1000, seed: int | None = 0,
-                      confidence: float = 0.95, progress: Progress | None = None
-                      ) -> tuple[Interval, dict[Hashable, Interval]]:
+def bootstrap_alpha_u(
+    arrays: UnitArrays,
+    *,
+    resamples: int = 1000,
+    seed: int | None = 0,
+    confidence: float = 0.95,
+    progress: Progress | None = None,
+) -> tuple[Interval, dict[Hashable, Interval]]:
     """Percentile CIs for alpha_U (overall, per category) by resampling documents."""
     n_docs = len(arrays.lengths)
     if n_docs < 2:
-        why = Interval(None, None, "needs at least two documents to resample", 0, 0,
-                       confidence, seed)
+        why = Interval(None, None, "needs at least two documents to resample", 0, 0, confidence, seed)
         return why, {c: why for c in arrays.cats}
     rng = np.random.default_rng(seed)
     fast = DocumentResampler(arrays) if (arrays.end > arrays.start).all() else None
@@ -155,5 +167,7 @@ def bootstrap_alpha_u(arrays: UnitArrays, *, resamples: int = 1000, seed: int | 
                 per[c].append(m.value)
         if (i + 1) % step == 0 or i + 1 == resamples:
             _tick(progress, i + 1, resamples)
-    return (_interval(overall, resamples, skipped[None], confidence, seed),
-            {c: _interval(per[c], resamples, skipped[c], confidence, seed) for c in arrays.cats})
+    return (
+        _interval(overall, resamples, skipped[None], confidence, seed),
+        {c: _interval(per[c], resamples, skipped[c], confidence, seed) for c in arrays.cats},
+    )

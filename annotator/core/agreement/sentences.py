@@ -54,14 +54,14 @@ def _is_boundary(line: str, m: re.Match[str]) -> bool:
     nxt = m.end()
     while nxt < len(line) and line[nxt].isspace():
         nxt += 1
-    if line[nxt: nxt + 1].islower():
+    if line[nxt : nxt + 1].islower():
         return False
     if punct.rstrip("\"'”’»)]") != ".":
         return True
     k = m.start()  # the word before the full stop, scanning back (linear, lines may be long)
     while k > 0 and (line[k - 1].isalnum() or line[k - 1] in "._"):
         k -= 1
-    w = line[k: m.start()].strip(".").lower()
+    w = line[k : m.start()].strip(".").lower()
     if not w:
         return True
     return not (w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()))
@@ -75,8 +75,9 @@ def _add(line: str, s: int, e: int, offset: int, out: list[tuple[int, int]]) -> 
         out.append((offset + s + lead, offset + s + lead + len(stripped)))
 
 
-def coded_matrix(sentences: Sequence[tuple[int, int]],
-                 spans_by_coder: Sequence[Iterable[tuple[int, int]]]) -> np.ndarray:
+def coded_matrix(
+    sentences: Sequence[tuple[int, int]], spans_by_coder: Sequence[Iterable[tuple[int, int]]]
+) -> np.ndarray:
     """coders x sentences 0/1 matrix: 1 where a span of that coder overlaps the sentence."""
     s = np.array([a for a, _ in sentences], dtype=np.int64)
     e = np.array([b for _, b in sentences], dtype=np.int64)
@@ -94,10 +95,12 @@ def coded_matrix(sentences: Sequence[tuple[int, int]],
     return out
 
 
-def sentence_units(documents: Sequence[tuple[Hashable, str]],
-                   spans: Iterable[tuple[Hashable, str, Hashable, int, int]],
-                   coders: Sequence[str], codes: Sequence[Hashable]
-                   ) -> tuple[list[tuple[Hashable, int, int]], dict[Hashable, np.ndarray]]:
+def sentence_units(
+    documents: Sequence[tuple[Hashable, str]],
+    spans: Iterable[tuple[Hashable, str, Hashable, int, int]],
+    coders: Sequence[str],
+    codes: Sequence[Hashable],
+) -> tuple[list[tuple[Hashable, int, int]], dict[Hashable, np.ndarray]]:
     """Sentences of all documents and, per code, a coders x sentences 0/1 matrix.
 
     `spans` are (document, coder, code, start, end). Every document counts as coded by every

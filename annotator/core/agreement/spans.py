@@ -38,8 +38,7 @@ def _unitizing_json(res: UnitizingResult, codes: Sequence[str]) -> dict[str, Any
     out["D_e"] = res.overall.details.get("D_e")
     per = {c: res.per_category.get(c, undefined("no coder used this code")) for c in codes}
     put_map(out, "per_code", per)
-    out["per_code_detail"] = {c: {"D_o": m.details.get("D_o"), "D_e": m.details.get("D_e")}
-                              for c, m in per.items()}
+    out["per_code_detail"] = {c: {"D_o": m.details.get("D_o"), "D_e": m.details.get("D_e")} for c, m in per.items()}
     return out
 
 
@@ -60,13 +59,21 @@ class _Steps:
         def report(done: int, total: int) -> bool:
             self.done = base + done
             return self.progress is None or self.progress(self.done, self.total) is not False
+
         return report
 
 
-def span_agreement(documents: Sequence[tuple[str, str]], spans: Iterable[SpanLike],
-                   coders: Sequence[str], codes: Sequence[str], *, bootstrap: int = 0,
-                   seed: int = 0, progress: Progress | None = None,
-                   merge: bool = True) -> dict[str, Any]:
+def span_agreement(
+    documents: Sequence[tuple[str, str]],
+    spans: Iterable[SpanLike],
+    coders: Sequence[str],
+    codes: Sequence[str],
+    *,
+    bootstrap: int = 0,
+    seed: int = 0,
+    progress: Progress | None = None,
+    merge: bool = True,
+) -> dict[str, Any]:
     """All span measures for the selection, as one JSON-ready dict.
 
     documents: (name, text) in document order (names are the keys of per-document results and
@@ -108,10 +115,8 @@ def span_agreement(documents: Sequence[tuple[str, str]], spans: Iterable[SpanLik
         rows.append((cidx[s.coder], s.code_key, d, start, end))
         per_coder_code[s.coder][s.code_key] += 1
 
-    out: dict[str, Any] = {"coders": coders, "codes": codes,
-                           "documents": [n for n, _ in documents], "merged": merge}
-    out["alpha_u"] = _alpha_u_part(lengths, coders, codes, rows, documents, bootstrap, seed,
-                                   steps, merge)
+    out: dict[str, Any] = {"coders": coders, "codes": codes, "documents": [n for n, _ in documents], "merged": merge}
+    out["alpha_u"] = _alpha_u_part(lengths, coders, codes, rows, documents, bootstrap, seed, steps, merge)
     steps.step()
     by_coder: dict[str, list[tuple[Hashable, Hashable, int, int]]] = {c: [] for c in coders}
     for r, code, d, s, e in rows:
@@ -123,15 +128,19 @@ def span_agreement(documents: Sequence[tuple[str, str]], spans: Iterable[SpanLik
             f1["micro"]["f1_reason"] = "needs at least two coders"
         out[f"f1_{mode}"] = f1
     steps.step()
-    out["sentences"], n_sentences = _sentence_part(documents, rows, coders, codes, bootstrap,
-                                                   seed, steps)
+    out["sentences"], n_sentences = _sentence_part(documents, rows, coders, codes, bootstrap, seed, steps)
     steps.step()
     out["counts"] = {
-        "documents": len(documents), "coders": len(coders), "codes": len(codes),
-        "characters": sum(lengths), "sentences": n_sentences, "spans": len(rows),
+        "documents": len(documents),
+        "coders": len(coders),
+        "codes": len(codes),
+        "characters": sum(lengths),
+        "sentences": n_sentences,
+        "spans": len(rows),
         "spans_per_coder": {c: sum(v.values()) for c, v in per_coder_code.items()},
         "spans_per_code": {k: sum(per_coder_code[c][k] for c in coders) for k in codes},
-        "spans_per_coder_code": per_coder_code, "spans_clipped": clipped,
+        "spans_per_coder_code": per_coder_code,
+        "spans_clipped": clipped,
     }
     return out
 
@@ -148,21 +157,20 @@ def _alpha_u_part(lengths, coders, codes, rows, documents, bootstrap, seed, step
         part = _unitizing_json(end_to_end(arrays), codes)
         docs = per_document(arrays)
     except ValueError:
-        raise UserError("a coder has overlapping spans of one code, which cannot be separate "
-                        "units; merge them (merge=True) to compute alpha_U") from None
+        raise UserError(
+            "a coder has overlapping spans of one code, which cannot be separate "
+            "units; merge them (merge=True) to compute alpha_U"
+        ) from None
     names = [n for n, _ in documents]
     put_map(part, "per_document", {n: r.overall for n, r in zip(names, docs, strict=True)})
     part["per_document_code"] = {}
     for n, r in zip(names, docs, strict=True):
         cell: dict[str, Any] = {}
-        put_map(cell, "per_code", {c: r.per_category.get(c, undefined("no coder used this code"))
-                                   for c in codes})
+        put_map(cell, "per_code", {c: r.per_category.get(c, undefined("no coder used this code")) for c in codes})
         part["per_document_code"][n] = cell
     if bootstrap > 0:
-        overall, per = bootstrap_alpha_u(arrays, resamples=bootstrap, seed=seed,
-                                         progress=steps.sub())
-        part["ci"] = {"overall": overall.to_json(),
-                      "per_code": {c: per[c].to_json() for c in codes}}
+        overall, per = bootstrap_alpha_u(arrays, resamples=bootstrap, seed=seed, progress=steps.sub())
+        part["ci"] = {"overall": overall.to_json(), "per_code": {c: per[c].to_json() for c in codes}}
     return part
 
 

@@ -64,14 +64,11 @@ class F1Counts:
         return out
 
 
-def max_overlap_matching(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]
-                         ) -> list[tuple[int, int]]:
+def max_overlap_matching(a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """Maximum one-to-one matching of overlapping (start, end) intervals: (index in a, in b)."""
-    items = [(e, s, 0, i) for i, (s, e) in enumerate(a)] + [(e, s, 1, i) for i, (s, e) in
-                                                            enumerate(b)]
+    items = [(e, s, 0, i) for i, (s, e) in enumerate(a)] + [(e, s, 1, i) for i, (s, e) in enumerate(b)]
     items.sort()
-    by_start = [sorted(range(len(a)), key=lambda i: a[i][0]),
-                sorted(range(len(b)), key=lambda i: b[i][0])]
+    by_start = [sorted(range(len(a)), key=lambda i: a[i][0]), sorted(range(len(b)), key=lambda i: b[i][0])]
     sides = (a, b)
     ptr = [0, 0]
     heaps: list[list[tuple[int, int]]] = [[], []]
@@ -103,8 +100,9 @@ def _group(spans: Iterable[SpanTuple]) -> dict[tuple[Hashable, Hashable], list[t
     return {k: sorted(v) for k, v in groups.items()}
 
 
-def pair_counts(spans_a: Iterable[SpanTuple], spans_b: Iterable[SpanTuple], mode: Mode = "exact"
-                ) -> dict[Hashable, F1Counts]:
+def pair_counts(
+    spans_a: Iterable[SpanTuple], spans_b: Iterable[SpanTuple], mode: Mode = "exact"
+) -> dict[Hashable, F1Counts]:
     """F1Counts per code for one coder pair."""
     return _pair_counts(_group(spans_a), _group(spans_b), mode)
 
@@ -123,8 +121,12 @@ def _pair_counts(ga, gb, mode: Mode) -> dict[Hashable, F1Counts]:
     return dict(per_code)
 
 
-def span_f1(spans_by_coder: dict[str, Iterable[SpanTuple]], coders: Sequence[str],
-            codes: Sequence[Hashable], mode: Mode = "exact") -> dict[str, Any]:
+def span_f1(
+    spans_by_coder: dict[str, Iterable[SpanTuple]],
+    coders: Sequence[str],
+    codes: Sequence[Hashable],
+    mode: Mode = "exact",
+) -> dict[str, Any]:
     """JSON-ready F1 for every coder pair ('A|B', in `coders` order), per code and micro.
 
     Result: {"mode", "pairs": {"A|B": {"coders", "micro", "per_code": {code: counts}}},
@@ -136,7 +138,7 @@ def span_f1(spans_by_coder: dict[str, Iterable[SpanTuple]], coders: Sequence[str
     total = F1Counts()
     by_code: dict[Hashable, F1Counts] = {c: F1Counts() for c in codes}
     for i, ca in enumerate(coders):
-        for cb in coders[i + 1:]:
+        for cb in coders[i + 1 :]:
             counts = _pair_counts(groups[ca], groups[cb], mode)
             micro = F1Counts()
             per: dict[str, Any] = {}
@@ -146,5 +148,9 @@ def span_f1(spans_by_coder: dict[str, Iterable[SpanTuple]], coders: Sequence[str
                 per[str(code)] = c.to_json()
             total = total + micro
             pairs[f"{ca}|{cb}"] = {"coders": [ca, cb], "micro": micro.to_json(), "per_code": per}
-    return {"mode": mode, "pairs": pairs, "micro": total.to_json(),
-            "per_code": {str(c): v.to_json() for c, v in by_code.items()}}
+    return {
+        "mode": mode,
+        "pairs": pairs,
+        "micro": total.to_json(),
+        "per_code": {str(c): v.to_json() for c, v in by_code.items()},
+    }

@@ -45,8 +45,7 @@ def _number(cell: str) -> int | float | None:
     except ValueError:
         pass
     try:
-        value = float(cell.replace(",", ".") if cell.count(",") == 1 and "." not in cell
-                      else cell)
+        value = float(cell.replace(",", ".") if cell.count(",") == 1 and "." not in cell else cell)
     except ValueError:
         return None
     return value if value == value and value not in (float("inf"), float("-inf")) else None
@@ -80,8 +79,7 @@ def parse_table(text: str, source: str = "<table>") -> ReliabilityTable:
             raise UserError(f"{source}:1: coder column {i + 1} has an empty name; name every coder")
     dupes = sorted({c for c in coders if coders.count(c) > 1})
     if dupes:
-        raise UserError(f"{source}:1: coder name(s) {', '.join(dupes)} appear twice; "
-                        "use unique names")
+        raise UserError(f"{source}:1: coder name(s) {', '.join(dupes)} appear twice; use unique names")
     width = len(coders) + (1 if has_unit else 0)
     labels: list[str] = []
     cells: list[list[str]] = []
@@ -89,8 +87,10 @@ def parse_table(text: str, source: str = "<table>") -> ReliabilityTable:
         if not any(c.strip() for c in row):
             continue
         if len(row) > width and any(c.strip() for c in row[width:]):
-            raise UserError(f"{source}:{line_no}: {len(row)} cells but the header has {width} "
-                            "columns; remove the extra cells or name their coder in the header")
+            raise UserError(
+                f"{source}:{line_no}: {len(row)} cells but the header has {width} "
+                "columns; remove the extra cells or name their coder in the header"
+            )
         row = [c.strip() for c in row[:width]] + [""] * max(0, width - len(row))
         if has_unit:
             labels.append(row[0])
@@ -101,8 +101,7 @@ def parse_table(text: str, source: str = "<table>") -> ReliabilityTable:
     flat = [c for r in cells for c in r if c]
     numbers = {c: _number(c) for c in set(flat)}
     numeric = all(v is not None for v in numbers.values())
-    matrix = [[(numbers[r[j]] if numeric else r[j]) if r[j] else None for r in cells]
-              for j in range(len(coders))]
+    matrix = [[(numbers[r[j]] if numeric else r[j]) if r[j] else None for r in cells] for j in range(len(coders))]
     return ReliabilityTable(coders, labels if has_unit else None, matrix)
 
 
@@ -119,9 +118,15 @@ def read_table_csv(path: str | Path) -> ReliabilityTable:
     return parse_table(text, str(p))
 
 
-def table_agreement(matrix: Any, level: str = "nominal", *, coders: list[str] | None = None,
-                    bootstrap: int = 0, seed: int = 0, progress: Progress | None = None
-                    ) -> dict[str, Any]:
+def table_agreement(
+    matrix: Any,
+    level: str = "nominal",
+    *,
+    coders: list[str] | None = None,
+    bootstrap: int = 0,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
     """All measures for a coders x units matrix (or a ReliabilityTable), JSON-ready.
 
     Keys: coders, units, level, percent_agreement, cohen_kappa (two coders; with more coders
@@ -140,10 +145,12 @@ def table_agreement(matrix: Any, level: str = "nominal", *, coders: list[str] | 
     percent_agreement(data).put(out, "percent_agreement")
     two = data.n_coders == 2
     more = f"is for two coders (the table has {data.n_coders})"
-    (cohen_kappa(data) if two else undefined(f"Cohen's kappa {more}; see cohen_kappa_pairs "
-                                             "and fleiss_kappa")).put(out, "cohen_kappa")
-    (scott_pi(data) if two else undefined(f"Scott's pi {more}; fleiss_kappa is its "
-                                          "multi-coder form")).put(out, "scott_pi")
+    (cohen_kappa(data) if two else undefined(f"Cohen's kappa {more}; see cohen_kappa_pairs and fleiss_kappa")).put(
+        out, "cohen_kappa"
+    )
+    (scott_pi(data) if two else undefined(f"Scott's pi {more}; fleiss_kappa is its multi-coder form")).put(
+        out, "scott_pi"
+    )
     bennett_s(data).put(out, "bennett_s")
     fleiss_kappa(data).put(out, "fleiss_kappa")
     alpha: Measure = krippendorff_alpha(data, level)
@@ -152,6 +159,5 @@ def table_agreement(matrix: Any, level: str = "nominal", *, coders: list[str] | 
     if data.n_coders > 2:
         put_map(out, "cohen_kappa_pairs", pairwise(data, cohen_kappa, names))
     if bootstrap > 0 and alpha.value is not None:
-        out["alpha_ci"] = bootstrap_alpha(data, level, resamples=bootstrap, seed=seed,
-                                          progress=progress).to_json()
+        out["alpha_ci"] = bootstrap_alpha(data, level, resamples=bootstrap, seed=seed, progress=progress).to_json()
     return out

@@ -50,8 +50,9 @@ def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out]
 
 
-def _merge_arrays(seg: np.ndarray, rater: np.ndarray, cat: np.ndarray, b: np.ndarray,
-                  e: np.ndarray) -> tuple[np.ndarray, ...]:
+def _merge_arrays(
+    seg: np.ndarray, rater: np.ndarray, cat: np.ndarray, b: np.ndarray, e: np.ndarray
+) -> tuple[np.ndarray, ...]:
     """Vectorised merge_spans within each (segment, rater, category) group."""
     if len(b) == 0:
         return seg, rater, cat, b, e
@@ -72,8 +73,7 @@ def _merge_arrays(seg: np.ndarray, rater: np.ndarray, cat: np.ndarray, b: np.nda
 def _check_disjoint(seg, rater, b, e) -> None:
     same = (seg[1:] == seg[:-1]) & (rater[1:] == rater[:-1])
     if np.any(same & (b[1:] < e[:-1])):
-        raise ValueError("a rater's units of one category overlap; merge them first "
-                         "(merge=True or merge_spans)")
+        raise ValueError("a rater's units of one category overlap; merge them first (merge=True or merge_spans)")
 
 
 def _category_sums(seg, rater, b, e, n_seg, seg_begin, seg_len, n_raters):
@@ -103,16 +103,11 @@ def _category_sums(seg, rater, b, e, n_seg, seg_begin, seg_len, n_raters):
             if (length[a] == 0).any() or (length[c] == 0).any():
                 raw_o -= _sweep_end_artifact(seg, b, length, a, c, n_seg)
     # gaps of every rater, per segment: between consecutive units and at the segment's ends
-    marks_b = np.concatenate([b, np.repeat(seg_begin, n_raters), np.repeat(seg_begin + seg_len,
-                                                                           n_raters)])
-    marks_e = np.concatenate([e, np.repeat(seg_begin, n_raters), np.repeat(seg_begin + seg_len,
-                                                                           n_raters)])
-    kind = np.concatenate([np.ones(len(b)), np.zeros(n_seg * n_raters), np.full(n_seg * n_raters,
-                                                                                2)])
-    mseg = np.concatenate([seg, np.repeat(np.arange(n_seg), n_raters),
-                           np.repeat(np.arange(n_seg), n_raters)])
-    mrat = np.concatenate([rater, np.tile(np.arange(n_raters), n_seg),
-                           np.tile(np.arange(n_raters), n_seg)])
+    marks_b = np.concatenate([b, np.repeat(seg_begin, n_raters), np.repeat(seg_begin + seg_len, n_raters)])
+    marks_e = np.concatenate([e, np.repeat(seg_begin, n_raters), np.repeat(seg_begin + seg_len, n_raters)])
+    kind = np.concatenate([np.ones(len(b)), np.zeros(n_seg * n_raters), np.full(n_seg * n_raters, 2)])
+    mseg = np.concatenate([seg, np.repeat(np.arange(n_seg), n_raters), np.repeat(np.arange(n_seg), n_raters)])
+    mrat = np.concatenate([rater, np.tile(np.arange(n_raters), n_seg), np.tile(np.arange(n_raters), n_seg)])
     order = np.lexsort((marks_e - marks_b, kind, marks_b, mseg, mrat))
     mb, me, mseg, mrat = marks_b[order], marks_e[order], mseg[order], mrat[order]
     gap = mb[1:] - me[:-1]
@@ -142,6 +137,7 @@ def _sweep_end_artifact(seg, b, length, a, c, n_seg) -> np.ndarray:
     other's last is a positive unit U, the sweep steps through the zero-length units at P one per
     iteration; if the zero-length side has more of them at P than U's side, it stops before U is
     compared with the gap after them, so U's length^2 is not added to D_o."""
+
     def tail(idx):
         if len(idx) == 0:
             return idx, np.zeros(0)
@@ -150,6 +146,7 @@ def _sweep_end_artifact(seg, b, length, a, c, n_seg) -> np.ndarray:
         last = idx[np.append(new[1:], True)]
         at_p = (length[idx] == 0) & (b[idx] == b[last][gid])
         return last, np.bincount(gid, weights=at_p)
+
     la, za = tail(a)
     lc, zc = tail(c)
     _, ia, ic = np.intersect1d(seg[la], seg[lc], return_indices=True)
@@ -185,8 +182,7 @@ def _grouped(seg, rater, cat, b, e, seg_begin, seg_len, n_raters, categories):
     for ci in range(len(categories)):
         sl = slice(bounds[ci], bounds[ci + 1])
         _check_disjoint(seg[sl], rater[sl], b[sl], e[sl])
-        parts = _category_sums(seg[sl], rater[sl], b[sl], e[sl], n_seg, g_begin, seg_len,
-                               n_raters)
+        parts = _category_sums(seg[sl], rater[sl], b[sl], e[sl], n_seg, g_begin, seg_len, n_raters)
         positive = np.bincount(seg[sl], weights=(e[sl] > b[sl]), minlength=n_seg)
         sums.append((*parts, positive))
     big_l = seg_len.astype(float)
@@ -205,8 +201,7 @@ def _grouped(seg, rater, cat, b, e, seg_begin, seg_len, n_raters, categories):
             d_e = float((2 / big_l[s]) * num_e[s] / (r * big_l[s] * (r * big_l[s] - 1) - sq[s]))
             sum_o, sum_e = sum_o + d_o, sum_e + d_e
             positive_any |= bool(positive[s] > 0)
-            per[cname] = _ratio(d_o, d_e, bool(positive[s] > 0), D_o=d_o, D_e=d_e,
-                                units=int(n_c[s]))
+            per[cname] = _ratio(d_o, d_e, bool(positive[s] > 0), D_o=d_o, D_e=d_e, units=int(n_c[s]))
         if not any(m.defined for m in per.values()):
             overall = undefined("no units: nobody marked anything, so alpha_U is 0/0")
         else:
@@ -225,9 +220,15 @@ def _categories(found: Iterable[Hashable], given: Sequence[Hashable] | None) -> 
     return cats
 
 
-def alpha_u(continuum_begin: int, continuum_length: int, raters: int,
-            units: Iterable[UnitTuple], *, merge: bool = False,
-            categories: Sequence[Hashable] | None = None) -> UnitizingResult:
+def alpha_u(
+    continuum_begin: int,
+    continuum_length: int,
+    raters: int,
+    units: Iterable[UnitTuple],
+    *,
+    merge: bool = False,
+    categories: Sequence[Hashable] | None = None,
+) -> UnitizingResult:
     """alpha_U for one continuum. `units` are (rater, category, begin, length), rater in 0..R-1,
     begin absolute (continuum_begin <= begin, begin + length <= continuum_begin + length).
 
@@ -235,10 +236,10 @@ def alpha_u(continuum_begin: int, continuum_length: int, raters: int,
     touching units stay separate); merge=True first merges overlapping or touching units.
     Categories listed in `categories` but never used are reported as undefined.
     """
-    rows = [(int(r), c, 0, int(b) - continuum_begin, int(b) - continuum_begin + int(n))
-            for r, c, b, n in units]
-    return corpus_alpha_u([continuum_length], raters, rows, merge=merge, categories=categories,
-                          begin=continuum_begin)[0]
+    rows = [(int(r), c, 0, int(b) - continuum_begin, int(b) - continuum_begin + int(n)) for r, c, b, n in units]
+    return corpus_alpha_u([continuum_length], raters, rows, merge=merge, categories=categories, begin=continuum_begin)[
+        0
+    ]
 
 
 @dataclass(frozen=True)
@@ -273,13 +274,26 @@ class UnitArrays:
         first = np.repeat(bounds[docs] - np.cumsum(counts) + counts, counts)
         idx = first + np.arange(counts.sum())
         new_doc = np.repeat(np.arange(len(docs)), counts)
-        return UnitArrays(self.rater[idx], self.cat[idx], new_doc, self.start[idx], self.end[idx],
-                          self.cats, self.lengths[docs], self.raters)
+        return UnitArrays(
+            self.rater[idx],
+            self.cat[idx],
+            new_doc,
+            self.start[idx],
+            self.end[idx],
+            self.cats,
+            self.lengths[docs],
+            self.raters,
+        )
 
 
-def unit_arrays(lengths: Sequence[int], raters: int,
-                units: Iterable[tuple[int, Hashable, int, int, int]], *, merge: bool = True,
-                categories: Sequence[Hashable] | None = None) -> UnitArrays:
+def unit_arrays(
+    lengths: Sequence[int],
+    raters: int,
+    units: Iterable[tuple[int, Hashable, int, int, int]],
+    *,
+    merge: bool = True,
+    categories: Sequence[Hashable] | None = None,
+) -> UnitArrays:
     """Validate and encode (rater, category, document index, start, end) units; merge=True merges
     a rater's overlapping or touching same-category units within each document."""
     rows = list(units)
@@ -292,21 +306,22 @@ def unit_arrays(lengths: Sequence[int], raters: int,
     if merge:
         seg, rater, cat, b, e = _merge_arrays(seg, rater, cat, b, e)
     order = np.argsort(seg, kind="stable")
-    return UnitArrays(rater[order], cat[order], seg[order], b[order], e[order], cats, seg_len,
-                      raters)
+    return UnitArrays(rater[order], cat[order], seg[order], b[order], e[order], cats, seg_len, raters)
 
 
 def per_document(arrays: UnitArrays, begin: int = 0) -> list[UnitizingResult]:
     """alpha_U of each document on its own continuum [begin, begin + length)."""
     a = arrays
     if a.raters < 2:
-        return [UnitizingResult(undefined(f"needs at least two raters (got {a.raters})"), {})
-                for _ in a.lengths]
+        return [UnitizingResult(undefined(f"needs at least two raters (got {a.raters})"), {}) for _ in a.lengths]
     seg_begin = np.full(len(a.lengths), begin, dtype=np.int64)
-    res = _grouped(a.doc, a.rater, a.cat, a.start + begin, a.end + begin, seg_begin,
-                   np.maximum(a.lengths, 1), a.raters, a.cats)
-    return [UnitizingResult(undefined("empty continuum (length 0)"), {}) if a.lengths[i] <= 0
-            else r for i, r in enumerate(res)]
+    res = _grouped(
+        a.doc, a.rater, a.cat, a.start + begin, a.end + begin, seg_begin, np.maximum(a.lengths, 1), a.raters, a.cats
+    )
+    return [
+        UnitizingResult(undefined("empty continuum (length 0)"), {}) if a.lengths[i] <= 0 else r
+        for i, r in enumerate(res)
+    ]
 
 
 def end_to_end(arrays: UnitArrays) -> UnitizingResult:
@@ -320,14 +335,28 @@ def end_to_end(arrays: UnitArrays) -> UnitizingResult:
     if total <= 0:
         return UnitizingResult(undefined("empty continuum (no characters)"), {})
     zero = np.zeros(len(a.start), dtype=np.int64)
-    return _grouped(zero, a.rater, a.cat, a.start + shift[a.doc], a.end + shift[a.doc],
-                    np.zeros(1, dtype=np.int64), np.array([total]), a.raters, a.cats)[0]
+    return _grouped(
+        zero,
+        a.rater,
+        a.cat,
+        a.start + shift[a.doc],
+        a.end + shift[a.doc],
+        np.zeros(1, dtype=np.int64),
+        np.array([total]),
+        a.raters,
+        a.cats,
+    )[0]
 
 
-def corpus_alpha_u(lengths: Sequence[int], raters: int,
-                   units: Iterable[tuple[int, Hashable, int, int, int]], *, merge: bool = True,
-                   categories: Sequence[Hashable] | None = None,
-                   begin: int = 0) -> list[UnitizingResult]:
+def corpus_alpha_u(
+    lengths: Sequence[int],
+    raters: int,
+    units: Iterable[tuple[int, Hashable, int, int, int]],
+    *,
+    merge: bool = True,
+    categories: Sequence[Hashable] | None = None,
+    begin: int = 0,
+) -> list[UnitizingResult]:
     """alpha_U for each of several continua (documents) of the given lengths, computed together.
 
     `units` are (rater, category, document index, start, end), offsets relative to the start of
@@ -347,13 +376,20 @@ def _validate(rater, seg, b, e, raters, seg_len) -> None:
     bad = (b < 0) | (e < b) | (e > seg_len[seg])
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"unit {int(b[i])}..{int(e[i])} of rater {int(rater[i])} lies outside "
-                         f"its continuum of length {int(seg_len[seg[i]])} or has negative length")
+        raise ValueError(
+            f"unit {int(b[i])}..{int(e[i])} of rater {int(rater[i])} lies outside "
+            f"its continuum of length {int(seg_len[seg[i]])} or has negative length"
+        )
 
 
-def corpus_alpha(lengths: Sequence[int], raters: int,
-                 units: Iterable[tuple[int, Hashable, int, int, int]], *, merge: bool = True,
-                 categories: Sequence[Hashable] | None = None) -> CorpusUnitizingResult:
+def corpus_alpha(
+    lengths: Sequence[int],
+    raters: int,
+    units: Iterable[tuple[int, Hashable, int, int, int]],
+    *,
+    merge: bool = True,
+    categories: Sequence[Hashable] | None = None,
+) -> CorpusUnitizingResult:
     """Documents laid end to end in the given order (offsets shifted by cumulative length) give
     the overall values; each document also gets its own values.
 
@@ -362,5 +398,4 @@ def corpus_alpha(lengths: Sequence[int], raters: int,
     document first (never across a document boundary).
     """
     arrays = unit_arrays(lengths, raters, units, merge=merge, categories=categories)
-    return CorpusUnitizingResult(end_to_end(arrays), per_document(arrays),
-                                 int(np.sum(arrays.lengths)))
+    return CorpusUnitizingResult(end_to_end(arrays), per_document(arrays), int(np.sum(arrays.lengths)))

@@ -35,12 +35,10 @@ class _Category:
         off = np.concatenate([[0], np.cumsum(a.lengths)])[:-1]
         order = np.lexsort((e - b, b, doc, rater))
         doc, rater, b, e = doc[order], rater[order], b[order], e[order]
-        raw_o, _num_e, sq, n_c = _category_sums(doc, rater, b + off[doc], e + off[doc], n_docs,
-                                                off, a.lengths, raters)
+        raw_o, _num_e, sq, n_c = _category_sums(doc, rater, b + off[doc], e + off[doc], n_docs, off, a.lengths, raters)
         length = (e - b).astype(float)
         self.raw_o, self.sq, self.n_c = raw_o, sq, n_c
-        self.s3 = np.bincount(doc, weights=(2 * length**3 - 3 * length**2 + length) / 3,
-                              minlength=n_docs)
+        self.s3 = np.bincount(doc, weights=(2 * length**3 - 3 * length**2 + length) / 3, minlength=n_docs)
         # leading/trailing gap per (rater, document); -1 where the rater has no unit there
         self.lead = np.full((raters, n_docs), -1, dtype=np.int64)
         self.trail = np.full((raters, n_docs), -1, dtype=np.int64)
@@ -58,8 +56,7 @@ class _Category:
         # of a resample is then (w A) . (w F): sum over unit/gap document pairs, factorised.
         self.lengths_u, inv = np.unique(length, return_inverse=True)
         m = len(self.lengths_u)
-        self.A = np.bincount(doc * m + inv, weights=length**2, minlength=n_docs * m
-                             ).reshape(n_docs, m)
+        self.A = np.bincount(doc * m + inv, weights=length**2, minlength=n_docs * m).reshape(n_docs, m)
         big = int(gap.max(initial=0)) + int(self.lengths_u.max(initial=0)) + 2
         gkey = gdoc.astype(np.int64) * big + gap
         gorder = np.argsort(gkey)
@@ -82,8 +79,7 @@ class _Category:
                 gaps.append(np.array([total]))
                 continue
             mid = trail[u[:-1]] + (s[u[1:]] - s[u[:-1] + 1]) + lead[u[1:]]
-            gaps.append(np.concatenate([[s[u[0]] + lead[u[0]]], mid,
-                                        [trail[u[-1]] + total - s[u[-1] + 1]]]))
+            gaps.append(np.concatenate([[s[u[0]] + lead[u[0]]], mid, [trail[u[-1]] + total - s[u[-1] + 1]]]))
         g = np.sort(np.concatenate(gaps))
         g = g[g > 0].astype(float)
         cs = np.concatenate([[0.0], np.cumsum(g)])

@@ -65,8 +65,7 @@ class ReliabilityData:
         return _encode_labels(rows, flat)
 
     @classmethod
-    def from_contingency(cls, table: Sequence[Sequence[int]], categories: Sequence[Hashable]
-                         ) -> ReliabilityData:
+    def from_contingency(cls, table: Sequence[Sequence[int]], categories: Sequence[Hashable]) -> ReliabilityData:
         """Two coders from a K x K table: cell (i, j) = units coded categories[i] by coder 1 and
         categories[j] by coder 2. The category order is kept as the domain (weights use it)."""
         t = np.asarray(table, dtype=np.int64)
@@ -124,6 +123,7 @@ def as_data(data: Any) -> ReliabilityData:
 
 # --------------------------------------------------------------------------- pairwise, 2 coders
 
+
 def _two_coder_table(data: ReliabilityData) -> np.ndarray | Measure:
     if data.n_coders != 2:
         return undefined(f"needs exactly two coders (got {data.n_coders})")
@@ -137,8 +137,7 @@ def _two_coder_table(data: ReliabilityData) -> np.ndarray | Measure:
 
 def _chance_corrected(p_o: float, p_e: float, n: int, what: str) -> Measure:
     if p_e >= 1.0 - 1e-15:
-        return undefined(f"expected agreement is 1 ({what}): the coefficient is 0/0",
-                         p_o=p_o, p_e=p_e, units=n)
+        return undefined(f"expected agreement is 1 ({what}): the coefficient is 0/0", p_o=p_o, p_e=p_e, units=n)
     return defined((p_o - p_e) / (1.0 - p_e), p_o=p_o, p_e=p_e, units=n)
 
 
@@ -160,8 +159,7 @@ def scott_pi(data: Any) -> Measure:
         return t
     n = t.sum()
     pooled = (t.sum(1) + t.sum(0)) / (2 * n)
-    return _chance_corrected(float(np.trace(t) / n), float(pooled @ pooled), int(n),
-                             "only one category was used")
+    return _chance_corrected(float(np.trace(t) / n), float(pooled @ pooled), int(n), "only one category was used")
 
 
 def weighted_kappa(data: Any, weights: str | Distance = "linear") -> Measure:
@@ -190,12 +188,12 @@ def weighted_kappa(data: Any, weights: str | Distance = "linear") -> Measure:
     e = np.outer(t.sum(1) / n, t.sum(0) / n)
     d_o, d_e = float((w * o).sum()), float((w * e).sum())
     if d_e <= 0:
-        return undefined("expected weighted disagreement is 0: weighted kappa is 0/0",
-                         D_o=d_o, D_e=d_e)
+        return undefined("expected weighted disagreement is 0: weighted kappa is 0/0", D_o=d_o, D_e=d_e)
     return defined(1 - d_o / d_e, D_o=d_o, D_e=d_e, units=int(n))
 
 
 # --------------------------------------------------------------------------- any number of coders
+
 
 def percent_agreement(data: Any) -> Measure:
     """Mean over units of the share of agreeing coder pairs (units with >= 2 values only).
@@ -231,8 +229,9 @@ def subject_counts(data: Any) -> np.ndarray:
     return as_data(data).value_counts()
 
 
-def subject_ratings_counts(ratings: Sequence[Sequence[Hashable]],
-                           categories: Sequence[Hashable] | None = None) -> tuple[np.ndarray, list]:
+def subject_ratings_counts(
+    ratings: Sequence[Sequence[Hashable]], categories: Sequence[Hashable] | None = None
+) -> tuple[np.ndarray, list]:
     """Counts table from 'subject ratings' rows (categories each subject got; raters unnamed)."""
     cats = list(categories) if categories is not None else sorted({v for r in ratings for v in r})
     index = {c: i for i, c in enumerate(cats)}
@@ -249,8 +248,7 @@ def fleiss_kappa(data: Any) -> Measure:
     if d.n_coders < 2:
         return undefined(f"needs at least two coders (got {d.n_coders})")
     if (d.codes < 0).any():
-        return undefined("Fleiss' kappa needs every unit coded by every coder "
-                         "(missing values found)")
+        return undefined("Fleiss' kappa needs every unit coded by every coder (missing values found)")
     return fleiss_kappa_counts(d.value_counts(), categories=list(d.domain))
 
 
@@ -278,12 +276,15 @@ def fleiss_kappa_counts(counts: Any, categories: Sequence[Hashable] | None = Non
         den = big_n * m * (m - 1) * p_j[j] * (1 - p_j[j])
         per_cat[str(c)] = None if den == 0 else float(1 - (n[:, j] * (m - n[:, j])).sum() / den)
     res = _chance_corrected(p_bar, p_e, big_n, "every rating is the same category")
-    return Measure(res.value, res.reason,
-                   {"P_bar": p_bar, "P_e": p_e, "subjects": big_n, "raters": int(m),
-                    "per_category": per_cat})
+    return Measure(
+        res.value,
+        res.reason,
+        {"P_bar": p_bar, "P_e": p_e, "subjects": big_n, "raters": int(m), "per_category": per_cat},
+    )
 
 
 # --------------------------------------------------------------------------- Krippendorff's alpha
+
 
 def _delta(domain: tuple[Any, ...], n_c: np.ndarray, level: str | Distance) -> np.ndarray:
     if callable(level):
@@ -340,13 +341,11 @@ def krippendorff_alpha(data: Any, level: str | Distance = "nominal") -> Measure:
     d_e = float((np.outer(n_c, n_c) * delta).sum() / (n * (n - 1)))
     info = {"D_o": d_o, "D_e": d_e, "pairable_values": int(n), "level": name}
     if d_e <= 0:
-        return undefined("every pairable value is the same (D_e = 0): alpha is undefined "
-                         "without variation", **info)
+        return undefined("every pairable value is the same (D_e = 0): alpha is undefined without variation", **info)
     return defined(1 - d_o / d_e, **info)
 
 
-def pairwise(data: Any, measure: Callable[[Any], Measure],
-             coders: Sequence[str] | None = None) -> dict[str, Measure]:
+def pairwise(data: Any, measure: Callable[[Any], Measure], coders: Sequence[str] | None = None) -> dict[str, Measure]:
     """A two-coder measure for every coder pair, keyed 'A|B' (coder names or row indices)."""
     d = as_data(data)
     names = list(coders) if coders is not None else [str(i) for i in range(d.n_coders)]

@@ -22,8 +22,20 @@ from pathlib import Path
 from annotator.core.atomic import atomic_text_file
 
 # The fixed columns of a span export, in order; document attributes follow as `attr_<name>`.
-COLUMNS = ("span_id", "document", "coder", "code", "code_name", "code_path", "start", "end", "text",
-           "memo", "created_at", "updated_at")
+COLUMNS = (
+    "span_id",
+    "document",
+    "coder",
+    "code",
+    "code_name",
+    "code_path",
+    "start",
+    "end",
+    "text",
+    "memo",
+    "created_at",
+    "updated_at",
+)
 ATTR_PREFIX = "attr_"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 10_000  # rows per writerows call; progress is reported after each full batch
@@ -39,15 +51,28 @@ def neutralise(value: object) -> object:
     return value
 
 
-def write_csv(path: str | Path, columns: list[str], rows: Iterable[Row], *, excel: bool = False,
-              progress: Callable[[int], None] | None = None) -> int:
+def write_csv(
+    path: str | Path,
+    columns: list[str],
+    rows: Iterable[Row],
+    *,
+    excel: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Write dict `rows` as RFC 4180 CSV (see `write_csv_rows`); return the row count."""
-    return write_csv_rows(path, columns, (tuple([row.get(c) for c in columns]) for row in rows),
-                          excel=excel, progress=progress)
+    return write_csv_rows(
+        path, columns, (tuple([row.get(c) for c in columns]) for row in rows), excel=excel, progress=progress
+    )
 
 
-def write_csv_rows(path: str | Path, columns: Sequence[str], rows: Iterable[Sequence[object]], *,
-                   excel: bool = False, progress: Callable[[int], None] | None = None) -> int:
+def write_csv_rows(
+    path: str | Path,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    excel: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Write rows (tuples in `columns` order) as RFC 4180 CSV: CRLF records, minimal quoting, UTF-8.
 
     Newlines inside cells are written as they are (inside quotes), so `text` keeps its line breaks;
@@ -96,8 +121,14 @@ def csv_cell_excel(value: object) -> str:
     return csv_cell(neutralise(value))
 
 
-def write_csv_lines(path: str | Path, columns: Sequence[str], lines: Iterable[str], *, excel: bool = False,
-                    progress: Callable[[int], None] | None = None) -> int:
+def write_csv_lines(
+    path: str | Path,
+    columns: Sequence[str],
+    lines: Iterable[str],
+    *,
+    excel: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Write a header and pre-formatted CSV records (each ending in CRLF, cells made with `csv_cell`).
 
     Same file as `write_csv_rows` (UTF-8, BOM with `excel`, atomic, progress after every full batch).
@@ -117,15 +148,20 @@ def write_csv_lines(path: str | Path, columns: Sequence[str], lines: Iterable[st
     return count
 
 
-def write_jsonl(path: str | Path, columns: list[str], rows: Iterable[Row], *,
-                progress: Callable[[int], None] | None = None) -> int:
+def write_jsonl(
+    path: str | Path, columns: list[str], rows: Iterable[Row], *, progress: Callable[[int], None] | None = None
+) -> int:
     """One JSON object per line (UTF-8, `\\n`); offsets stay integers, missing values are null."""
-    return write_jsonl_rows(path, columns, (tuple([row.get(c) for c in columns]) for row in rows),
-                            progress=progress)
+    return write_jsonl_rows(path, columns, (tuple([row.get(c) for c in columns]) for row in rows), progress=progress)
 
 
-def write_jsonl_rows(path: str | Path, columns: Sequence[str], rows: Iterable[Sequence[object]], *,
-                     progress: Callable[[int], None] | None = None) -> int:
+def write_jsonl_rows(
+    path: str | Path,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """JSON Lines from tuples in `columns` order; `progress` as in `write_csv_rows`."""
     count = 0
     it = iter(rows)

@@ -34,7 +34,7 @@ class Selection:
     """Everything the pure measures need, loaded in one read transaction."""
 
     coders: list[str]
-    documents: list[tuple[str, str]]          # (name, text) in document order
+    documents: list[tuple[str, str]]  # (name, text) in document order
     document_ids: dict[str, int]
     codes: list[str]
     code_names: dict[str, str]
@@ -44,16 +44,24 @@ class Selection:
 def choices(project: Project) -> Choices:
     """Coders, documents and codes of the project, in their natural order."""
     with project.read() as s:
-        coder_rows = s.exec(select(Coder.name, func.count(Span.id))
-                            .join(Span, Span.coder_id == Coder.id, isouter=True)
-                            .group_by(Coder.id).order_by(Coder.name)).all()
-        doc_rows = s.exec(select(Document.id, Document.name)
-                          .order_by(Document.position, Document.id)).all()
-        code_rows = s.exec(select(Code.key, Code.name, Code.codable, func.count(Span.id))
-                           .join(Span, Span.code_id == Code.id, isouter=True)
-                           .group_by(Code.id).order_by(Code.position, Code.id)).all()
-    return Choices([(n, int(c)) for n, c in coder_rows], [(int(i), n) for i, n in doc_rows],
-                   [(k, n, bool(c), int(u)) for k, n, c, u in code_rows])
+        coder_rows = s.exec(
+            select(Coder.name, func.count(Span.id))
+            .join(Span, Span.coder_id == Coder.id, isouter=True)
+            .group_by(Coder.id)
+            .order_by(Coder.name)
+        ).all()
+        doc_rows = s.exec(select(Document.id, Document.name).order_by(Document.position, Document.id)).all()
+        code_rows = s.exec(
+            select(Code.key, Code.name, Code.codable, func.count(Span.id))
+            .join(Span, Span.code_id == Code.id, isouter=True)
+            .group_by(Code.id)
+            .order_by(Code.position, Code.id)
+        ).all()
+    return Choices(
+        [(n, int(c)) for n, c in coder_rows],
+        [(int(i), n) for i, n in doc_rows],
+        [(k, n, bool(c), int(u)) for k, n, c, u in code_rows],
+    )
 
 
 def _unknown(kind: str, names: list[str], known: list[str], hint: str) -> UserError:
@@ -76,8 +84,9 @@ def default_codes(ch: Choices) -> list[str]:
     return [k for k, _n, codable, used in ch.codes if codable or used]
 
 
-def load_selection(project: Project, coders: list[str], documents: list[str] | None = None,
-                   codes: list[str] | None = None) -> Selection:
+def load_selection(
+    project: Project, coders: list[str], documents: list[str] | None = None, codes: list[str] | None = None
+) -> Selection:
     """Validate the names and load texts and spans; None means every document / default codes."""
     ch = choices(project)
     if not coders:
@@ -101,11 +110,12 @@ def load_selection(project: Project, coders: list[str], documents: list[str] | N
         chosen_codes = default_codes(ch)
     else:
         chosen_codes = resolve(codes, list(names), "code", "see the codebook")
-        grouping = [k for k, _n, codable, used in ch.codes if k in chosen_codes and not codable
-                    and not used]
+        grouping = [k for k, _n, codable, used in ch.codes if k in chosen_codes and not codable and not used]
         if grouping:
-            problems.append(f"code(s) {', '.join(grouping)} are groupings (codable: false) and "
-                            "cannot carry spans; name their children instead")
+            problems.append(
+                f"code(s) {', '.join(grouping)} are groupings (codable: false) and "
+                "cannot carry spans; name their children instead"
+            )
     if problems:
         raise UserError("\n".join(problems))
     if not chosen_codes:
@@ -117,20 +127,24 @@ def load_selection(project: Project, coders: list[str], documents: list[str] | N
         wanted = [ids[n] for n in chosen_docs]
         texts: dict[int, str] = {}
         for i in range(0, len(wanted), 500):
-            texts.update(s.exec(select(Document.id, Document.text)
-                                .where(Document.id.in_(wanted[i:i + 500]))).all())
+            texts.update(s.exec(select(Document.id, Document.text).where(Document.id.in_(wanted[i : i + 500]))).all())
     from annotator.store.services.spans import list_spans
 
     all_docs = documents is None
-    spans = list_spans(project, coders=coders, document_ids=None if all_docs else wanted,
-                       code_keys=chosen_codes)
-    return Selection(coders, [(n, texts[ids[n]]) for n in chosen_docs],
-                     {n: ids[n] for n in chosen_docs}, chosen_codes,
-                     {k: names.get(k, k) for k in chosen_codes}, spans)
+    spans = list_spans(project, coders=coders, document_ids=None if all_docs else wanted, code_keys=chosen_codes)
+    return Selection(
+        coders,
+        [(n, texts[ids[n]]) for n in chosen_docs],
+        {n: ids[n] for n in chosen_docs},
+        chosen_codes,
+        {k: names.get(k, k) for k in chosen_codes},
+        spans,
+    )
 
 
-def compute(selection: Selection, *, bootstrap: int = 0, seed: int = 0,
-            progress: Progress | None = None, merge: bool = True) -> dict[str, Any]:
+def compute(
+    selection: Selection, *, bootstrap: int = 0, seed: int = 0, progress: Progress | None = None, merge: bool = True
+) -> dict[str, Any]:
     """span_agreement over the selection; merge=False keeps touching spans apart (DKPro's data).
 
     Raises core.agreement.Cancelled when `progress` returns False.
@@ -138,9 +152,16 @@ def compute(selection: Selection, *, bootstrap: int = 0, seed: int = 0,
     if bootstrap < 0:
         raise UserError("--bootstrap must be 0 (no intervals) or a positive number of resamples")
     try:
-        result = span_agreement(selection.documents, selection.spans, selection.coders,
-                                selection.codes, bootstrap=bootstrap, seed=seed,
-                                progress=progress, merge=merge)
+        result = span_agreement(
+            selection.documents,
+            selection.spans,
+            selection.coders,
+            selection.codes,
+            bootstrap=bootstrap,
+            seed=seed,
+            progress=progress,
+            merge=merge,
+        )
     except UserError as exc:
         if merge:
             raise
@@ -148,4 +169,3 @@ def compute(selection: Selection, *, bootstrap: int = 0, seed: int = 0,
     result["merged"] = merge
     result["code_names"] = dict(selection.code_names)
     return result
-

@@ -27,8 +27,10 @@ class LoadReport:
     removed: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"{len(self.added)} codes added, {len(self.updated)} updated, "
-                f"{len(self.unchanged)} unchanged, {len(self.removed)} removed (unused)")
+        return (
+            f"{len(self.added)} codes added, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.removed)} removed (unused)"
+        )
 
 
 _FIELDS = ("name", "color", "shortcut", "description", "include", "exclude", "examples", "codable")
@@ -50,14 +52,22 @@ def load_codebook(project: Project, book: CodebookDoc, *, source: str = "", merg
         if not merge:
             gone = [key for key in existing if key not in wanted]
             if gone:
-                counts = dict(s.exec(select(Code.key, func.count(Span.id)).join(Span, Span.code_id == Code.id)
-                                     .where(Code.key.in_(gone)).group_by(Code.key)).all())
+                counts = dict(
+                    s.exec(
+                        select(Code.key, func.count(Span.id))
+                        .join(Span, Span.code_id == Code.id)
+                        .where(Code.key.in_(gone))
+                        .group_by(Code.key)
+                    ).all()
+                )
                 used = {k: n for k, n in counts.items() if n}
                 if used:
                     listed = ", ".join(f"'{k}' ({n} spans)" for k, n in sorted(used.items()))
-                    raise UserError(f"{source or 'codebook'}: refused: it drops codes that are in use: {listed}; "
-                                    "keep them in the YAML (they can be marked 'codable: false') or delete "
-                                    "their spans first")
+                    raise UserError(
+                        f"{source or 'codebook'}: refused: it drops codes that are in use: {listed}; "
+                        "keep them in the YAML (they can be marked 'codable: false') or delete "
+                        "their spans first"
+                    )
         for position, node in enumerate(book.iter_codes()):
             row = existing.get(node.key)
             values = {name: getattr(node, name) for name in _FIELDS}
@@ -95,15 +105,27 @@ def get_codebook(project: Project) -> CodebookDoc:
     with project.read() as s:
         meta = s.exec(select(Codebook)).first()
         rows = s.exec(select(Code).order_by(Code.position, Code.id)).all()
-    book = CodebookDoc(title=meta.title if meta else "No codebook", version=meta.version if meta else "",
-                       description=meta.description if meta else "", rules=meta.rules if meta else "")
+    book = CodebookDoc(
+        title=meta.title if meta else "No codebook",
+        version=meta.version if meta else "",
+        description=meta.description if meta else "",
+        rules=meta.rules if meta else "",
+    )
     by_id: dict[int, CodeNode] = {}
     key_of = {r.id: r.key for r in rows}
     for r in rows:
-        by_id[r.id] = CodeNode(key=r.key, name=r.name, color=r.color, shortcut=r.shortcut,
-                               description=r.description, include=list(r.include or []),
-                               exclude=list(r.exclude or []), examples=list(r.examples or []),
-                               codable=r.codable, parent_key=key_of.get(r.parent_id))
+        by_id[r.id] = CodeNode(
+            key=r.key,
+            name=r.name,
+            color=r.color,
+            shortcut=r.shortcut,
+            description=r.description,
+            include=list(r.include or []),
+            exclude=list(r.exclude or []),
+            examples=list(r.examples or []),
+            codable=r.codable,
+            parent_key=key_of.get(r.parent_id),
+        )
     for r in rows:
         node = by_id[r.id]
         if r.parent_id in by_id:

@@ -35,7 +35,9 @@ def list_coders(project: Project) -> list[tuple[str, int]]:
     """(name, number of spans) for every coder, by name."""
     with project.read() as s:
         rows = s.exec(
-            select(Coder.name, func.count(Span.id)).join(Span, Span.coder_id == Coder.id, isouter=True)
-            .group_by(Coder.id).order_by(Coder.name)
+            select(Coder.name, func.count(Span.id))
+            .join(Span, Span.coder_id == Coder.id, isouter=True)
+            .group_by(Coder.id)
+            .order_by(Coder.name)
         ).all()
     return [(r[0], r[1]) for r in rows]

@@ -38,8 +38,12 @@ class ImportReport:
 
 def _info(doc: Document, length: int | None = None) -> DocumentInfo:
     return DocumentInfo(
-        id=doc.id or 0, name=doc.name, length=len(doc.text) if length is None else length,
-        sha256=doc.sha256, source_filename=doc.source_filename, imported_at=doc.imported_at,
+        id=doc.id or 0,
+        name=doc.name,
+        length=len(doc.text) if length is None else length,
+        sha256=doc.sha256,
+        source_filename=doc.source_filename,
+        imported_at=doc.imported_at,
         attributes=dict(doc.attributes or {}),
     )
 
@@ -73,8 +77,9 @@ def _bulk_insert(connection: Connection, rows: list[tuple]) -> None:
     connection.exec_driver_sql(str(compiled), params)
 
 
-def store_documents(project: Project, docs: Iterable[ImportedDocument],
-                    errors: list[str] | None = None) -> ImportReport:
+def store_documents(
+    project: Project, docs: Iterable[ImportedDocument], errors: list[str] | None = None
+) -> ImportReport:
     """Store already-read documents in one transaction; duplicates (by name or content) are reported.
 
     Rows go in as one executemany on the DBAPI cursor: building an ORM object per document and flushing
@@ -89,33 +94,49 @@ def store_documents(project: Project, docs: Iterable[ImportedDocument],
         for doc in docs:
             digest = doc.sha256
             if digest in hashes:
-                report.errors.append(f"{doc.source_filename or doc.name}: identical text is already in "
-                                     f"the project as '{hashes[digest]}'; not imported again")
+                report.errors.append(
+                    f"{doc.source_filename or doc.name}: identical text is already in "
+                    f"the project as '{hashes[digest]}'; not imported again"
+                )
                 continue
             if doc.name in names:
-                report.errors.append(f"{doc.source_filename or doc.name}: a document named '{doc.name}' "
-                                     "already exists; import it with another --name")
+                report.errors.append(
+                    f"{doc.source_filename or doc.name}: a document named '{doc.name}' "
+                    "already exists; import it with another --name"
+                )
                 continue
-            rows.append((doc.name, doc.text, digest, doc.source_filename, doc.imported_at,
-                         dict(doc.attributes or {}), position))
+            rows.append(
+                (doc.name, doc.text, digest, doc.source_filename, doc.imported_at, dict(doc.attributes or {}), position)
+            )
             position += 1
             names.add(doc.name)
             hashes[digest] = doc.name
         if rows:
             # The new ids are read back by position, which only this transaction has written.
             _bulk_insert(s.connection(), rows)
-            ids = dict(s.exec(select(Document.name, Document.id)
-                              .where(Document.position >= rows[0][6])).all())
+            ids = dict(s.exec(select(Document.name, Document.id).where(Document.position >= rows[0][6])).all())
             report.imported = [
-                DocumentInfo(id=ids[r[0]], name=r[0], length=len(r[1]), sha256=r[2], source_filename=r[3],
-                             imported_at=r[4], attributes=dict(r[5]))
+                DocumentInfo(
+                    id=ids[r[0]],
+                    name=r[0],
+                    length=len(r[1]),
+                    sha256=r[2],
+                    source_filename=r[3],
+                    imported_at=r[4],
+                    attributes=dict(r[5]),
+                )
                 for r in rows
             ]
     return report
 
 
-def import_files(project: Project, paths: Iterable[str | os.PathLike[str]], *,
-                 attributes: dict[str, str] | None = None, name: str | None = None) -> ImportReport:
+def import_files(
+    project: Project,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    attributes: dict[str, str] | None = None,
+    name: str | None = None,
+) -> ImportReport:
     """Read every file (bad ones reported one line each) and store the good ones in one transaction."""
     paths = list(paths)
     if name is not None and len(paths) > 1:
@@ -133,12 +154,28 @@ def import_files(project: Project, paths: Iterable[str | os.PathLike[str]], *,
 def list_documents(project: Project) -> list[DocumentInfo]:
     with project.read() as s:
         rows = s.exec(
-            select(Document.id, Document.name, func.length(Document.text), Document.sha256,
-                   Document.source_filename, Document.imported_at, Document.attributes)
-            .order_by(Document.position, Document.id)
+            select(
+                Document.id,
+                Document.name,
+                func.length(Document.text),
+                Document.sha256,
+                Document.source_filename,
+                Document.imported_at,
+                Document.attributes,
+            ).order_by(Document.position, Document.id)
         ).all()
-    return [DocumentInfo(id=r[0], name=r[1], length=r[2], sha256=r[3], source_filename=r[4],
-                         imported_at=r[5], attributes=dict(r[6] or {})) for r in rows]
+    return [
+        DocumentInfo(
+            id=r[0],
+            name=r[1],
+            length=r[2],
+            sha256=r[3],
+            source_filename=r[4],
+            imported_at=r[5],
+            attributes=dict(r[6] or {}),
+        )
+        for r in rows
+    ]
 
 
 def document_text(project: Project, document_id: int) -> str:

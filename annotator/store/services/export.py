@@ -107,8 +107,7 @@ def _iso_raw(value: object) -> str | None:
 
 def export_columns(project: Project, flt: SpanFilter | None = None, *, attributes: bool = False) -> list[str]:
     """The column list: the fixed ones, then `attr_<name>` for every attribute of the chosen documents."""
-    return list(COLUMNS) + [ATTR_PREFIX + k for k in _attribute_keys(project, resolve_filter(project, flt),
-                                                                     attributes)]
+    return list(COLUMNS) + [ATTR_PREFIX + k for k in _attribute_keys(project, resolve_filter(project, flt), attributes)]
 
 
 def _attribute_keys(project: Project, resolved: ResolvedFilter, attributes: bool) -> list[str]:
@@ -124,9 +123,17 @@ def _attribute_keys(project: Project, resolved: ResolvedFilter, attributes: bool
 def _span_query(s: Session, resolved: ResolvedFilter):  # type: ignore[no-untyped-def]
     """Plain columns only (Core, no ORM objects), in document order. Timestamps come untyped (see `_iso_raw`)."""
     sp, doc = Span.__table__, Document.__table__
-    q = (select(sp.c.uid, sp.c.document_id, sp.c.coder_id, sp.c.code_id, sp.c.start, sp.c.end, sp.c.memo,
-                type_coerce(sp.c.created_at, String), type_coerce(sp.c.updated_at, String))
-         .select_from(sp.join(doc, doc.c.id == sp.c.document_id)))
+    q = select(
+        sp.c.uid,
+        sp.c.document_id,
+        sp.c.coder_id,
+        sp.c.code_id,
+        sp.c.start,
+        sp.c.end,
+        sp.c.memo,
+        type_coerce(sp.c.created_at, String),
+        type_coerce(sp.c.updated_at, String),
+    ).select_from(sp.join(doc, doc.c.id == sp.c.document_id))
     if resolved.document_ids is not None:
         q = q.where(sp.c.document_id.in_(resolved.document_ids))
     if resolved.coders is not None:
@@ -152,10 +159,14 @@ def _lookups(project: Project, conn: Connection, attr_keys: list[str]) -> _Looku
     names = {c.key: c.name for c in book.iter_codes()}
     paths = codebooks.code_path(book)
     doc, cd, cc = Document.__table__, Coder.__table__, Code.__table__
-    codes = {cid: (key, names.get(key, key), paths.get(key, key))
-             for cid, key in conn.execute(select(cc.c.id, cc.c.key)).all()}
-    docs = {did: (name, tuple((attrs or {}).get(k) for k in attr_keys))
-            for did, name, attrs in conn.execute(select(doc.c.id, doc.c.name, doc.c.attributes)).all()}
+    codes = {
+        cid: (key, names.get(key, key), paths.get(key, key))
+        for cid, key in conn.execute(select(cc.c.id, cc.c.key)).all()
+    }
+    docs = {
+        did: (name, tuple((attrs or {}).get(k) for k in attr_keys))
+        for did, name, attrs in conn.execute(select(doc.c.id, doc.c.name, doc.c.attributes)).all()
+    }
     return _Lookups(dict(conn.execute(select(cd.c.id, cd.c.name)).all()), codes, docs)
 
 
@@ -168,8 +179,9 @@ def _text(conn: Connection, document_id: int) -> str:
     return conn.execute(select(doc.c.text).where(doc.c.id == document_id)).scalar_one()
 
 
-def iter_export_tuples(project: Project, flt: SpanFilter | None = None, *, attributes: bool = False,
-                       batch: int = 10_000) -> Iterator[tuple[object, ...]]:
+def iter_export_tuples(
+    project: Project, flt: SpanFilter | None = None, *, attributes: bool = False, batch: int = 10_000
+) -> Iterator[tuple[object, ...]]:
     """One tuple per span in `export_columns` order, in document order, streamed in constant memory.
 
     Codes, coders and document names/attributes are looked up in small dicts built once; only the text
@@ -191,13 +203,31 @@ def iter_export_tuples(project: Project, flt: SpanFilter | None = None, *, attri
                     current_id, text = did, _text(conn, did)
                     dname, extra = docs[did]
                 key, cname, cpath = codes[kid]
-                row = (uid, dname, coder_names[cid], key, cname, cpath, start, end, text[start:end], memo or "",
-                       conv(created), conv(updated))
+                row = (
+                    uid,
+                    dname,
+                    coder_names[cid],
+                    key,
+                    cname,
+                    cpath,
+                    start,
+                    end,
+                    text[start:end],
+                    memo or "",
+                    conv(created),
+                    conv(updated),
+                )
                 yield row + extra if attr_keys else row
 
 
-def iter_csv_lines(project: Project, flt: SpanFilter | None = None, *, attributes: bool = False,
-                   excel: bool = False, batch: int = 10_000) -> Iterator[str]:
+def iter_csv_lines(
+    project: Project,
+    flt: SpanFilter | None = None,
+    *,
+    attributes: bool = False,
+    excel: bool = False,
+    batch: int = 10_000,
+) -> Iterator[str]:
     """The CSV records (CRLF-terminated) of `iter_export_tuples`, built with one f-string per span.
 
     Cells that repeat (document, coder, code columns, attributes) are formatted once per id; only the
@@ -220,9 +250,11 @@ def iter_csv_lines(project: Project, flt: SpanFilter | None = None, *, attribute
                     dname, extra = look.documents[did]
                     doc_cell = cell(dname)
                     tail = "".join("," + cell(v) for v in extra) + "\r\n"
-                yield (f"{cell(uid)},{doc_cell},{coder_cells[cid]},{code_cells[kid]},{start},{end},"
-                       f"{cell(text[start:end])},{cell(memo)},{_iso_cell(created, cell)},"
-                       f"{_iso_cell(updated, cell)}{tail}")
+                yield (
+                    f"{cell(uid)},{doc_cell},{coder_cells[cid]},{code_cells[kid]},{start},{end},"
+                    f"{cell(text[start:end])},{cell(memo)},{_iso_cell(created, cell)},"
+                    f"{_iso_cell(updated, cell)}{tail}"
+                )
 
 
 def _iso_cell(value: object, cell: Callable[[object], str]) -> str:
@@ -233,17 +265,23 @@ def _iso_cell(value: object, cell: Callable[[object], str]) -> str:
     return cell(_iso_raw(value))
 
 
-def iter_export_rows(project: Project, flt: SpanFilter | None = None, *,
-                     attributes: bool = False) -> Iterator[Row]:
+def iter_export_rows(project: Project, flt: SpanFilter | None = None, *, attributes: bool = False) -> Iterator[Row]:
     """One dict per span, in document order, with the columns of `export_columns`."""
     columns = export_columns(project, flt, attributes=attributes)
     for row in iter_export_tuples(project, flt, attributes=attributes):
         yield dict(zip(columns, row, strict=True))
 
 
-def export_spans(project: Project, path: str | Path, *, fmt: str = "csv", flt: SpanFilter | None = None,
-                 attributes: bool = False, excel: bool = False,
-                 progress: Callable[[int], None] | None = None) -> int:
+def export_spans(
+    project: Project,
+    path: str | Path,
+    *,
+    fmt: str = "csv",
+    flt: SpanFilter | None = None,
+    attributes: bool = False,
+    excel: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Write the spans to `path` as "csv" or "jsonl" (atomically); return the number of rows."""
     if fmt not in ("csv", "jsonl"):
         raise ValueError(f"unknown export format {fmt!r}")

@@ -35,10 +35,19 @@ def _statement(dialect: Dialect, n_coders: int | None) -> tuple[str, tuple[str, 
         sp, cr = Span.__table__, Coder.__table__
         # Integer ids, not the joined names: a name string per row costs ~0.5 us each in the driver; the
         # few distinct names are looked up once per call.
-        q = (select(sp.c.id, sp.c.uid, sp.c.coder_id, sp.c.code_id, sp.c.start, sp.c.end,
-                    func.coalesce(sp.c.memo, literal_column("''")))
-             .select_from(sp.join(cr, cr.c.id == sp.c.coder_id))
-             .where(sp.c.document_id == bindparam("doc")))
+        q = (
+            select(
+                sp.c.id,
+                sp.c.uid,
+                sp.c.coder_id,
+                sp.c.code_id,
+                sp.c.start,
+                sp.c.end,
+                func.coalesce(sp.c.memo, literal_column("''")),
+            )
+            .select_from(sp.join(cr, cr.c.id == sp.c.coder_id))
+            .where(sp.c.document_id == bindparam("doc"))
+        )
         if n_coders is not None:
             q = q.where(cr.c.name.in_([bindparam(f"c{i}") for i in range(n_coders)]))
         compiled = q.order_by(sp.c.start, sp.c.end, sp.c.id).compile(dialect=dialect)
@@ -71,8 +80,13 @@ def document_span_rows(project: Project, document_id: int, coders: Iterable[str]
             return SpanRows([])
         doc = conn.execute(select(Document.__table__.c.name).where(Document.__table__.c.id == document_id))
         cr, cd = Coder.__table__, Code.__table__
-        return SpanRows(rows, document_id, doc.scalar_one(), dict(conn.execute(select(cr.c.id, cr.c.name)).all()),
-                        dict(conn.execute(select(cd.c.id, cd.c.key)).all()))
+        return SpanRows(
+            rows,
+            document_id,
+            doc.scalar_one(),
+            dict(conn.execute(select(cr.c.id, cr.c.name)).all()),
+            dict(conn.execute(select(cd.c.id, cd.c.key)).all()),
+        )
 
 
 class SpanRows(Sequence[SpanRecord]):
@@ -83,8 +97,14 @@ class SpanRows(Sequence[SpanRecord]):
     shows rows on demand. The same row always gives the same (cached) record object. Immutable.
     """
 
-    def __init__(self, rows: list[tuple], document_id: int = 0, document: str = "",
-                 coders: dict[int, str] | None = None, codes: dict[int, str] | None = None) -> None:
+    def __init__(
+        self,
+        rows: list[tuple],
+        document_id: int = 0,
+        document: str = "",
+        coders: dict[int, str] | None = None,
+        codes: dict[int, str] | None = None,
+    ) -> None:
         """`rows`: (id, uid, coder id, code id, start, end, memo) tuples; the dicts name the ids."""
         self._rows = rows
         self._doc = (document_id, document)
@@ -121,8 +141,9 @@ class SpanRows(Sequence[SpanRecord]):
         r = self._recs[k]
         if r is None:
             sid, uid, coder, code, start, end, memo = self._rows[k]
-            r = self._recs[k] = SpanRecord(sid, uid, *self._doc, self._coders[coder], self._codes[code], start, end,
-                                           memo)
+            r = self._recs[k] = SpanRecord(
+                sid, uid, *self._doc, self._coders[coder], self._codes[code], start, end, memo
+            )
         return r
 
     def __iter__(self) -> Iterator[SpanRecord]:

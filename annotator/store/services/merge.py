@@ -94,10 +94,11 @@ class MergeReport:
         if self.backup:
             out.append(f"backup before merging: {self.backup}")
         verb = "would add" if self.dry_run else "added"
-        out.append(f"merge: {verb} {len(self.documents_added)} documents, {len(self.codes_added)} codes, "
-                   f"{len(self.coders_added)} coders, {self.spans_added} spans ({self.spans_present} already "
-                   f"present); {len(self.conflicts)} conflict(s)" + (" (dry run: nothing changed)" if self.dry_run
-                                                                       else ""))
+        out.append(
+            f"merge: {verb} {len(self.documents_added)} documents, {len(self.codes_added)} codes, "
+            f"{len(self.coders_added)} coders, {self.spans_added} spans ({self.spans_present} already "
+            f"present); {len(self.conflicts)} conflict(s)" + (" (dry run: nothing changed)" if self.dry_run else "")
+        )
         return out
 
 
@@ -126,11 +127,23 @@ def _read_source(path: str | Path, target: Project) -> _Source:
             sha_of = {d.id: d.sha256 for d in docs}
             names = dict(s.exec(select(Coder.id, Coder.name)).all())
             keys = dict(s.exec(select(Code.id, Code.key)).all())
-            spans = [SpanData(sp.uid, sha_of[sp.document_id], names[sp.coder_id], keys[sp.code_id], sp.start,
-                              sp.end, sp.memo or "", sp.created_at, sp.updated_at)
-                     for sp in s.exec(select(Span).order_by(Span.id)).all()]
-            statuses = [(sha_of[st.document_id], names[st.coder_id], st.status)
-                        for st in s.exec(select(DocumentStatus)).all()]
+            spans = [
+                SpanData(
+                    sp.uid,
+                    sha_of[sp.document_id],
+                    names[sp.coder_id],
+                    keys[sp.code_id],
+                    sp.start,
+                    sp.end,
+                    sp.memo or "",
+                    sp.created_at,
+                    sp.updated_at,
+                )
+                for sp in s.exec(select(Span).order_by(Span.id)).all()
+            ]
+            statuses = [
+                (sha_of[st.document_id], names[st.coder_id], st.status) for st in s.exec(select(DocumentStatus)).all()
+            ]
         book = codebooks.get_codebook(other)
     finally:
         other.close()
@@ -154,14 +167,32 @@ def _load_state(s: Session) -> _State:
     sha_of = dict(s.exec(select(Document.id, Document.sha256)).all())
     names = dict(s.exec(select(Coder.id, Coder.name)).all())
     keys = dict(s.exec(select(Code.id, Code.key)).all())
-    state = _State(doc_names=dict(s.exec(select(Document.sha256, Document.name)).all()),
-                   codes=dict(s.exec(select(Code.key, Code.codable)).all()), coders=set(names.values()),
-                   by_uid={}, identities=set(), groups=defaultdict(list),
-                   statuses={(sha_of[d], names[c]) for d, c in
-                             s.exec(select(DocumentStatus.document_id, DocumentStatus.coder_id)).all()})
+    state = _State(
+        doc_names=dict(s.exec(select(Document.sha256, Document.name)).all()),
+        codes=dict(s.exec(select(Code.key, Code.codable)).all()),
+        coders=set(names.values()),
+        by_uid={},
+        identities=set(),
+        groups=defaultdict(list),
+        statuses={
+            (sha_of[d], names[c]) for d, c in s.exec(select(DocumentStatus.document_id, DocumentStatus.coder_id)).all()
+        },
+    )
     for sp in s.exec(select(Span)).all():
-        _add_span(state, SpanData(sp.uid, sha_of[sp.document_id], names[sp.coder_id], keys[sp.code_id],
-                                  sp.start, sp.end, sp.memo or "", sp.created_at, sp.updated_at))
+        _add_span(
+            state,
+            SpanData(
+                sp.uid,
+                sha_of[sp.document_id],
+                names[sp.coder_id],
+                keys[sp.code_id],
+                sp.start,
+                sp.end,
+                sp.memo or "",
+                sp.created_at,
+                sp.updated_at,
+            ),
+        )
     return state
 
 
@@ -229,11 +260,15 @@ def _plan_source(src: _Source, state: _State, plan: _Plan, report: MergeReport, 
             if not allow:
                 continue
             if edited:
-                report.notes.append(f"{src.label}: kept this project's version of {edited} span(s) edited "
-                                    f"differently by '{coder}' on '{state.doc_names[sha]}'")
+                report.notes.append(
+                    f"{src.label}: kept this project's version of {edited} span(s) edited "
+                    f"differently by '{coder}' on '{state.doc_names[sha]}'"
+                )
         elif only_here:
-            report.notes.append(f"note: '{coder}' has {only_here} span(s) on '{state.doc_names[sha]}' that "
-                                f"{src.label} lacks (an older copy?); they are kept")
+            report.notes.append(
+                f"note: '{coder}' has {only_here} span(s) on '{state.doc_names[sha]}' that "
+                f"{src.label} lacks (an older copy?); they are kept"
+            )
         for sp in new:
             if state.codes.get(sp.code) is False:
                 note = f"note: code '{sp.code}' is a grouping (not codable) here, yet {src.label} has spans on it"
@@ -253,8 +288,9 @@ class _DryRunRollbackError(Exception):
     pass
 
 
-def merge_projects(target: Project, others: list[str | Path], *, allow_conflicts: bool = False,
-                   dry_run: bool = False) -> MergeReport:
+def merge_projects(
+    target: Project, others: list[str | Path], *, allow_conflicts: bool = False, dry_run: bool = False
+) -> MergeReport:
     """Merge `others` into `target` in one transaction; refuse (writing nothing) on conflicts unless allowed."""
     sources = [_read_source(p, target) for p in others]
     report = MergeReport(dry_run=dry_run)
@@ -266,9 +302,11 @@ def merge_projects(target: Project, others: list[str | Path], *, allow_conflicts
                 _plan_source(src, state, plan, report, allow_conflicts)
             if report.conflicts and not allow_conflicts:
                 listed = "\n".join(c.line() for c in report.conflicts)
-                raise UserError(f"{listed}\nmerge refused: {len(report.conflicts)} conflict(s); nothing changed. "
-                                "Check with the coders, or merge anyway with --allow-conflicts (their differing "
-                                "spans are added, edited spans keep this project's version)")
+                raise UserError(
+                    f"{listed}\nmerge refused: {len(report.conflicts)} conflict(s); nothing changed. "
+                    "Check with the coders, or merge anyway with --allow-conflicts (their differing "
+                    "spans are added, edited spans keep this project's version)"
+                )
             if dry_run:
                 raise _DryRunRollbackError
             if target.path is not None and (plan.docs or plan.codes or plan.coders or plan.spans):
@@ -282,25 +320,48 @@ def merge_projects(target: Project, others: list[str | Path], *, allow_conflicts
 def _apply(s: Session, plan: _Plan) -> None:
     position = max(s.exec(select(Document.position)).all(), default=0) + 1
     for doc, name in plan.docs:
-        s.add(Document(name=name, text=doc.text, sha256=doc.sha256, source_filename=doc.source_filename,
-                       imported_at=doc.imported_at, attributes=dict(doc.attributes or {}), position=position))
+        s.add(
+            Document(
+                name=name,
+                text=doc.text,
+                sha256=doc.sha256,
+                source_filename=doc.source_filename,
+                imported_at=doc.imported_at,
+                attributes=dict(doc.attributes or {}),
+                position=position,
+            )
+        )
         position += 1
     meta = s.exec(select(CodebookRow)).first()
     if meta is None and (plan.meta is not None or plan.codes):
         src = plan.meta
-        meta = CodebookRow(title=src.title if src else "Merged codebook", version=src.version if src else "",
-                           description=src.description if src else "", rules=src.rules if src else "",
-                           source=src.source if src else "merge", loaded_at=utcnow())
+        meta = CodebookRow(
+            title=src.title if src else "Merged codebook",
+            version=src.version if src else "",
+            description=src.description if src else "",
+            rules=src.rules if src else "",
+            source=src.source if src else "merge",
+            loaded_at=utcnow(),
+        )
         s.add(meta)
     s.flush()
     code_ids = dict(s.exec(select(Code.key, Code.id)).all())
     code_pos = max(s.exec(select(Code.position)).all(), default=-1) + 1
     for node in plan.codes:
-        row = Code(key=node.key, name=node.name, codebook_id=meta.id if meta else None,
-                   parent_id=code_ids.get(node.parent_key) if node.parent_key else None, color=node.color,
-                   shortcut=node.shortcut, description=node.description, include=list(node.include),
-                   exclude=list(node.exclude), examples=list(node.examples), codable=node.codable,
-                   position=code_pos)
+        row = Code(
+            key=node.key,
+            name=node.name,
+            codebook_id=meta.id if meta else None,
+            parent_id=code_ids.get(node.parent_key) if node.parent_key else None,
+            color=node.color,
+            shortcut=node.shortcut,
+            description=node.description,
+            include=list(node.include),
+            exclude=list(node.exclude),
+            examples=list(node.examples),
+            codable=node.codable,
+            position=code_pos,
+        )
         code_pos += 1
         s.add(row)
         s.flush()
@@ -311,8 +372,19 @@ def _apply(s: Session, plan: _Plan) -> None:
     doc_ids = dict(s.exec(select(Document.sha256, Document.id)).all())
     coder_ids = dict(s.exec(select(Coder.name, Coder.id)).all())
     for sp in plan.spans:
-        s.add(Span(uid=sp.uid, document_id=doc_ids[sp.sha], coder_id=coder_ids[sp.coder], code_id=code_ids[sp.code],
-                   start=sp.start, end=sp.end, memo=sp.memo, created_at=sp.created_at, updated_at=sp.updated_at))
+        s.add(
+            Span(
+                uid=sp.uid,
+                document_id=doc_ids[sp.sha],
+                coder_id=coder_ids[sp.coder],
+                code_id=code_ids[sp.code],
+                start=sp.start,
+                end=sp.end,
+                memo=sp.memo,
+                created_at=sp.created_at,
+                updated_at=sp.updated_at,
+            )
+        )
     for sha, coder, status in plan.statuses:
         s.add(DocumentStatus(document_id=doc_ids[sha], coder_id=coder_ids[coder], status=status))
     s.flush()

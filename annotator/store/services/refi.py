@@ -71,9 +71,18 @@ def coder_guid(name: str) -> str:
 
 
 def codes_to_qda(nodes: list[CodeNode]) -> list[QdaCode]:
-    return [QdaCode(guid=code_guid(n.key), name=n.name, color=(n.color or "").lower() or None,
-                    description=n.description, codable=n.codable, children=codes_to_qda(n.children),
-                    key=n.key) for n in nodes]
+    return [
+        QdaCode(
+            guid=code_guid(n.key),
+            name=n.name,
+            color=(n.color or "").lower() or None,
+            description=n.description,
+            codable=n.codable,
+            children=codes_to_qda(n.children),
+            key=n.key,
+        )
+        for n in nodes
+    ]
 
 
 def project_to_qda(project: Project, flt: SpanFilter | None = None) -> QdaProject:
@@ -89,15 +98,24 @@ def project_to_qda(project: Project, flt: SpanFilter | None = None) -> QdaProjec
         doc_guids[info.id] = stable_guid("document", info.sha256)
         qda.sources.append(QdaSource(doc_guids[info.id], info.name, documents.document_text(project, info.id)))
     users: dict[str, str] = {}
-    for rec in iter_spans(project, coders=resolved.coders, document_ids=resolved.document_ids,
-                          code_keys=resolved.code_keys):
+    for rec in iter_spans(
+        project, coders=resolved.coders, document_ids=resolved.document_ids, code_keys=resolved.code_keys
+    ):
         if rec.coder not in users:
             users[rec.coder] = coder_guid(rec.coder)
             qda.users.append(QdaUser(users[rec.coder], rec.coder))
-        qda.selections.append(QdaSelection(
-            guid=uid_to_guid(rec.uid), source_guid=doc_guids[rec.document_id], start=rec.start, end=rec.end,
-            code_guids=[code_guid(rec.code_key)], user_guid=users[rec.coder], memo=rec.memo or None,
-            created=_aware(rec.created_at)))
+        qda.selections.append(
+            QdaSelection(
+                guid=uid_to_guid(rec.uid),
+                source_guid=doc_guids[rec.document_id],
+                start=rec.start,
+                end=rec.end,
+                code_guids=[code_guid(rec.code_key)],
+                user_guid=users[rec.coder],
+                memo=rec.memo or None,
+                created=_aware(rec.created_at),
+            )
+        )
     return qda
 
 
@@ -115,9 +133,11 @@ class RefiImportReport:
     warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"{len(self.documents_added)} documents added ({len(self.documents_reused)} already present), "
-                f"{len(self.codes_added)} codes added, {len(self.coders)} coders, {self.spans_added} spans added"
-                + (f" ({self.spans_skipped} already present, skipped)" if self.spans_skipped else ""))
+        return (
+            f"{len(self.documents_added)} documents added ({len(self.documents_reused)} already present), "
+            f"{len(self.codes_added)} codes added, {len(self.coders)} coders, {self.spans_added} spans added"
+            + (f" ({self.spans_skipped} already present, skipped)" if self.spans_skipped else "")
+        )
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -149,8 +169,14 @@ def import_qda(project: Project, qda: QdaProject, *, source: str = "") -> RefiIm
                 name, n = f"{src.name} ({n})", n + 1
             if name != src.name:
                 report.warnings.append(f"a different document is already called {src.name!r}; imported as {name!r}")
-            row = Document(name=name, text=src.text, sha256=digest, source_filename=f"{label}:{src.name}",
-                           attributes={}, position=position)
+            row = Document(
+                name=name,
+                text=src.text,
+                sha256=digest,
+                source_filename=f"{label}:{src.name}",
+                attributes={},
+                position=position,
+            )
             position += 1
             s.add(row)
             s.flush()
@@ -179,10 +205,16 @@ def import_qda(project: Project, qda: QdaProject, *, source: str = "") -> RefiIm
             if not codable and code.guid in used_codes:
                 codable = True
                 report.warnings.append(f"code {code.name!r} is marked not codable but has codings; made codable")
-            row = Code(key=key, name=code.name, codebook_id=meta.id, position=next_pos,
-                       parent_id=existing[key_of[parent.guid]].id if parent is not None else None,
-                       color=code.color or DEFAULT_PALETTE[i % len(DEFAULT_PALETTE)],
-                       description=code.description.strip(), codable=codable)
+            row = Code(
+                key=key,
+                name=code.name,
+                codebook_id=meta.id,
+                position=next_pos,
+                parent_id=existing[key_of[parent.guid]].id if parent is not None else None,
+                color=code.color or DEFAULT_PALETTE[i % len(DEFAULT_PALETTE)],
+                description=code.description.strip(),
+                codable=codable,
+            )
             next_pos += 1
             s.add(row)
             s.flush()
@@ -224,8 +256,19 @@ def import_qda(project: Project, qda: QdaProject, *, source: str = "") -> RefiIm
                 seen_uids.add(uid)
                 seen.add(identity)
                 when = _aware(sel.created) or utcnow()
-                s.add(Span(uid=uid, document_id=doc_id, coder_id=coder_ids[coder], code_id=identity[2],
-                           start=sel.start, end=sel.end, memo=sel.memo or "", created_at=when, updated_at=when))
+                s.add(
+                    Span(
+                        uid=uid,
+                        document_id=doc_id,
+                        coder_id=coder_ids[coder],
+                        code_id=identity[2],
+                        start=sel.start,
+                        end=sel.end,
+                        memo=sel.memo or "",
+                        created_at=when,
+                        updated_at=when,
+                    )
+                )
                 touched.add((doc_id, coder_ids[coder]))
                 report.spans_added += 1
         if uncoded:
@@ -252,12 +295,20 @@ def qdc_to_codebook(qdc: QdaCodebook, title: str) -> Codebook:
         if not KEY_RE.match(key):
             key = "code_" + code.guid.replace("-", "")[:12]
         n = next(counter)
-        return CodeNode(key=key, name=code.name.strip() or key,
-                        color=code.color or DEFAULT_PALETTE[n % len(DEFAULT_PALETTE)],
-                        description=code.description.strip(), codable=code.codable, parent_key=parent,
-                        children=[node(k, key) for k in code.children])
+        return CodeNode(
+            key=key,
+            name=code.name.strip() or key,
+            color=code.color or DEFAULT_PALETTE[n % len(DEFAULT_PALETTE)],
+            description=code.description.strip(),
+            codable=code.codable,
+            parent_key=parent,
+            children=[node(k, key) for k in code.children],
+        )
 
-    book = Codebook(title=title, description=f"Imported from a REFI-QDA codebook ({qdc.origin or 'unknown tool'})",
-                    codes=[node(c, None) for c in qdc.codes])
+    book = Codebook(
+        title=title,
+        description=f"Imported from a REFI-QDA codebook ({qdc.origin or 'unknown tool'})",
+        codes=[node(c, None) for c in qdc.codes],
+    )
     # Round-trip through the YAML parser: the same checks (unique keys, names) as a hand-written codebook.
     return parse_codebook(codebook_to_yaml(book), title)

@@ -18,8 +18,9 @@ def set_status(project: Project, document_id: int, coder: str, status: str) -> s
         raise UserError(f"unknown status '{status}'; use one of {', '.join(sorted(valid))}")
     with project.write() as s:
         cid = coder_id(s, coder)
-        row = s.exec(select(DocumentStatus).where(DocumentStatus.document_id == document_id,
-                                                  DocumentStatus.coder_id == cid)).first()
+        row = s.exec(
+            select(DocumentStatus).where(DocumentStatus.document_id == document_id, DocumentStatus.coder_id == cid)
+        ).first()
         previous = row.status if row else DocumentStatusValue.NOT_STARTED.value
         if row is None:
             row = DocumentStatus(document_id=document_id, coder_id=cid)
@@ -31,8 +32,11 @@ def set_status(project: Project, document_id: int, coder: str, status: str) -> s
 def statuses(project: Project, coder: str) -> dict[int, str]:
     """document id -> status for one coder (documents without a row are not started)."""
     with project.read() as s:
-        rows = s.exec(select(DocumentStatus.document_id, DocumentStatus.status)
-                      .join(Coder, Coder.id == DocumentStatus.coder_id).where(Coder.name == coder)).all()
+        rows = s.exec(
+            select(DocumentStatus.document_id, DocumentStatus.status)
+            .join(Coder, Coder.id == DocumentStatus.coder_id)
+            .where(Coder.name == coder)
+        ).all()
     return {r[0]: r[1] for r in rows}
 
 

@@ -91,8 +91,7 @@ def test_fast_document_resampler_equals_laying_documents_end_to_end():
                     continue  # this rater marked nothing in this document
                 for _ in range(int(rng.integers(0, 8))):
                     s = int(rng.integers(0, lengths[d] - 1))
-                    rows.append((r, str(rng.choice(list("xyz"))), d, s,
-                                 min(lengths[d], s + int(rng.integers(1, 30)))))
+                    rows.append((r, str(rng.choice(list("xyz"))), d, s, min(lengths[d], s + int(rng.integers(1, 30)))))
         arrays = unit_arrays(lengths, raters, rows)
         fast = DocumentResampler(arrays)
         for _ in range(20):

@@ -17,8 +17,10 @@ from annotator.core.agreement import (
 from annotator.core.errors import UserError
 from annotator.core.spans import SpanRecord
 
-TEXT = ("The minister spoke first. Then the opposition replied! Was it fair? Nobody knows.\n\n"
-        "A second paragraph follows. It has two sentences.")
+TEXT = (
+    "The minister spoke first. Then the opposition replied! Was it fair? Nobody knows.\n\n"
+    "A second paragraph follows. It has two sentences."
+)
 DOCS = [("speech", TEXT), ("reply", "Short reply here. Another one. And a third sentence.")]
 
 
@@ -27,10 +29,12 @@ def _span(doc, coder, code, start, end):
 
 
 def _coded(coder, shift=0):
-    return [_span("speech", coder, "blame", 0 + shift, 25 + shift),
-            _span("speech", coder, "praise", 26, 54),
-            _span("speech", coder, "blame", 85, 112),
-            _span("reply", coder, "praise", 0, 17)]
+    return [
+        _span("speech", coder, "blame", 0 + shift, 25 + shift),
+        _span("speech", coder, "praise", 26, 54),
+        _span("speech", coder, "blame", 85, 112),
+        _span("reply", coder, "praise", 0, 17),
+    ]
 
 
 def test_identical_coders_agree_perfectly():
@@ -51,8 +55,12 @@ def test_identical_coders_agree_perfectly():
 
 
 def test_disjoint_coders_are_below_zero():
-    spans = [_span("speech", "A", "blame", 0, 25), _span("speech", "A", "blame", 54, 67),
-             _span("speech", "B", "blame", 26, 53), _span("speech", "B", "blame", 85, 112)]
+    spans = [
+        _span("speech", "A", "blame", 0, 25),
+        _span("speech", "A", "blame", 54, 67),
+        _span("speech", "B", "blame", 26, 53),
+        _span("speech", "B", "blame", 85, 112),
+    ]
     out = span_agreement(DOCS, spans, ["A", "B"], ["blame"])
     assert out["alpha_u"]["overall"] < 0
     assert out["f1_exact"]["micro"]["f1"] == 0
@@ -68,11 +76,14 @@ def test_boundary_differences_count_for_overlap_not_exact():
     assert 0 < out["alpha_u"]["per_code"]["blame"] < 1
 
 
-@pytest.mark.parametrize(("coders", "spans"), [
-    (["A"], [_span("speech", "A", "blame", 0, 10)]),  # one coder
-    (["A", "B"], []),  # no spans at all
-    (["A", "B", "C"], [_span("nowhere", "A", "blame", 0, 10)]),  # spans outside the selection
-])
+@pytest.mark.parametrize(
+    ("coders", "spans"),
+    [
+        (["A"], [_span("speech", "A", "blame", 0, 10)]),  # one coder
+        (["A", "B"], []),  # no spans at all
+        (["A", "B", "C"], [_span("nowhere", "A", "blame", 0, 10)]),  # spans outside the selection
+    ],
+)
 def test_degenerate_selections_give_reasons_not_nan(coders, spans):
     out = span_agreement(DOCS, spans, coders, ["blame", "unused"], bootstrap=5)
     text = json.dumps(out, allow_nan=False)
@@ -124,6 +135,7 @@ def test_overlap_matching_is_maximum():
                         match[j] = i
                         return True
             return False
+
         return sum(go(i, set()) for i in range(len(a)))
 
     rng = random.Random(0)
@@ -143,10 +155,9 @@ def test_f1_one_to_one():
 
 
 def test_sentence_splitter():
-    text = "Mr. Smith arrived. He said: \"Hello!\" Then e.g. he left... Really?\n\nNew part. J. Doe"
+    text = 'Mr. Smith arrived. He said: "Hello!" Then e.g. he left... Really?\n\nNew part. J. Doe'
     got = [text[a:b] for a, b in split_sentences(text)]
-    assert got == ["Mr. Smith arrived.", "He said: \"Hello!\"", "Then e.g. he left...",
-                   "Really?", "New part.", "J. Doe"]
+    assert got == ["Mr. Smith arrived.", 'He said: "Hello!"', "Then e.g. he left...", "Really?", "New part.", "J. Doe"]
     assert split_sentences("") == []
     assert split_sentences(" \n \n") == []
     emoji = "Hi 😀 there. Bye."
@@ -154,8 +165,11 @@ def test_sentence_splitter():
 
 
 def test_merge_flag_keeps_touching_spans_apart():
-    touching = [_span("speech", "A", "blame", 0, 10), _span("speech", "A", "blame", 10, 25),
-                _span("speech", "B", "blame", 0, 25)]
+    touching = [
+        _span("speech", "A", "blame", 0, 10),
+        _span("speech", "A", "blame", 10, 25),
+        _span("speech", "B", "blame", 0, 25),
+    ]
     merged = span_agreement(DOCS, touching, ["A", "B"], ["blame"])
     assert merged["alpha_u"]["overall"] == pytest.approx(1.0)
     apart = span_agreement(DOCS, touching, ["A", "B"], ["blame"], merge=False)

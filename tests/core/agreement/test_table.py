@@ -31,8 +31,20 @@ def test_labels_stay_labels_when_any_cell_is_not_a_number(tmp_path):
 
 
 def test_krippendorff_2011_example_from_csv(tmp_path):
-    rows = ["1,1,,1", "2,2,3,2", "3,3,3,3", "3,3,3,3", "2,2,2,2", "1,2,3,4", "4,4,4,4",
-            "1,1,2,1", "2,2,2,2", ",5,5,5", ",,1,1", ",3,,"]
+    rows = [
+        "1,1,,1",
+        "2,2,3,2",
+        "3,3,3,3",
+        "3,3,3,3",
+        "2,2,2,2",
+        "1,2,3,4",
+        "4,4,4,4",
+        "1,1,2,1",
+        "2,2,2,2",
+        ",5,5,5",
+        ",,1,1",
+        ",3,,",
+    ]
     path = _write(tmp_path, "A,B,C,D\n" + "\n".join(rows) + "\n")
     out = table_agreement(read_table_csv(path), "nominal")
     assert out["alpha"] == pytest.approx(0.743, abs=5e-4)
@@ -47,8 +59,14 @@ def test_krippendorff_2011_example_from_csv(tmp_path):
 
 
 def test_two_coders_all_measures(tmp_path):
-    path = _write(tmp_path, "unit,A,B\n" + "\n".join(f"{i},{a},{b}" for i, (a, b) in enumerate(
-        [("a", "a"), ("a", "b"), ("b", "b"), ("b", "b"), ("c", "c")])) + "\n")
+    path = _write(
+        tmp_path,
+        "unit,A,B\n"
+        + "\n".join(
+            f"{i},{a},{b}" for i, (a, b) in enumerate([("a", "a"), ("a", "b"), ("b", "b"), ("b", "b"), ("c", "c")])
+        )
+        + "\n",
+    )
     out = table_agreement(read_table_csv(path))
     for key in ("percent_agreement", "cohen_kappa", "scott_pi", "fleiss_kappa", "alpha"):
         assert isinstance(out[key], float), key
@@ -57,13 +75,16 @@ def test_two_coders_all_measures(tmp_path):
     assert "numeric" in ordinal["alpha_reason"]
 
 
-@pytest.mark.parametrize(("text", "where", "what"), [
-    ("", ":1:", "empty"),
-    ("A,,B\n1,2,3\n", ":1:", "empty name"),
-    ("A,A\n1,2\n", ":1:", "twice"),
-    ("A,B\n1,2\n3,4,5\n", ":3:", "cells"),
-    ("A,B\n", ":2:", "no units"),
-])
+@pytest.mark.parametrize(
+    ("text", "where", "what"),
+    [
+        ("", ":1:", "empty"),
+        ("A,,B\n1,2,3\n", ":1:", "empty name"),
+        ("A,A\n1,2\n", ":1:", "twice"),
+        ("A,B\n1,2\n3,4,5\n", ":3:", "cells"),
+        ("A,B\n", ":2:", "no units"),
+    ],
+)
 def test_bad_tables_name_file_and_line(tmp_path, text, where, what):
     path = _write(tmp_path, text)
     with pytest.raises(UserError, match=what) as err:

@@ -30,8 +30,7 @@ def test_every_unitizing_case(shared_dir):
     cases = _cases(shared_dir)
     assert len(cases) >= 7
     for case in cases:
-        res = alpha_u(case["continuum_begin"], case["continuum_length"], case["raters"],
-                      case["units"])
+        res = alpha_u(case["continuum_begin"], case["continuum_length"], case["raters"], case["units"])
         exp = case["expected"]
         if "alpha_overall" in exp:
             if exp["alpha_overall"] == "NaN":
@@ -141,8 +140,7 @@ def test_corpus_per_document_equals_single_document_computation():
     lengths, rows = _docs(rng, 6)
     res = corpus_alpha(lengths, 3, rows)
     for d, n in enumerate(lengths):
-        single = alpha_u(0, n, 3, [(r, c, s, e - s) for r, c, dd, s, e in rows if dd == d],
-                         merge=True)
+        single = alpha_u(0, n, 3, [(r, c, s, e - s) for r, c, dd, s, e in rows if dd == d], merge=True)
         assert res.per_document[d].overall.value == pytest.approx(single.overall.value, abs=1e-12)
     # end to end = one continuum with offsets shifted by the cumulative length
     shift = np.concatenate([[0], np.cumsum(lengths)])
@@ -158,8 +156,7 @@ def test_corpus_per_document_equals_single_document_computation():
 
 
 def test_touching_spans_in_neighbouring_documents_are_not_merged():
-    res = corpus_alpha([10, 10], 2, [(0, "a", 0, 5, 10), (0, "a", 1, 0, 5),
-                                     (1, "a", 0, 5, 10), (1, "a", 1, 0, 5)])
+    res = corpus_alpha([10, 10], 2, [(0, "a", 0, 5, 10), (0, "a", 1, 0, 5), (1, "a", 0, 5, 10), (1, "a", 1, 0, 5)])
     assert res.corpus.per_category["a"].details["units"] == 4
     assert res.corpus.overall.value == pytest.approx(1.0)
 

@@ -47,12 +47,15 @@ def test_label_values_and_missing():
     assert "numeric" in krippendorff_alpha(data, "interval").reason
 
 
-@pytest.mark.parametrize("matrix", [
-    [[1, 2, 3]],  # one coder
-    [[1, None, None], [None, 2, 3]],  # nothing pairable
-    [[1, 1, 1], [1, 1, 1]],  # every coder identical, one category: D_e = 0
-    [],  # no data
-])
+@pytest.mark.parametrize(
+    "matrix",
+    [
+        [[1, 2, 3]],  # one coder
+        [[1, None, None], [None, 2, 3]],  # nothing pairable
+        [[1, 1, 1], [1, 1, 1]],  # every coder identical, one category: D_e = 0
+        [],  # no data
+    ],
+)
 def test_degenerate_inputs_give_none_with_reason(matrix):
     for level in LEVELS:
         m = krippendorff_alpha(matrix, level)

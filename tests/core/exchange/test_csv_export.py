@@ -43,9 +43,23 @@ TRICKY = [
 
 
 def rows() -> list[dict[str, object]]:
-    return [{"span_id": f"u{i}", "document": "d,1.txt", "coder": "анна", "code": "k", "code_name": "Код",
-             "code_path": "A > Код", "start": i, "end": i + 1, "text": t, "memo": t[::-1],
-             "created_at": "2024-01-01T00:00:00+00:00", "updated_at": None} for i, t in enumerate(TRICKY)]
+    return [
+        {
+            "span_id": f"u{i}",
+            "document": "d,1.txt",
+            "coder": "анна",
+            "code": "k",
+            "code_name": "Код",
+            "code_path": "A > Код",
+            "start": i,
+            "end": i + 1,
+            "text": t,
+            "memo": t[::-1],
+            "created_at": "2024-01-01T00:00:00+00:00",
+            "updated_at": None,
+        }
+        for i, t in enumerate(TRICKY)
+    ]
 
 
 def test_csv_reads_back_exactly_with_csv_module(tmp_path: Path) -> None:
@@ -142,8 +156,14 @@ def test_streams_generators(tmp_path: Path) -> None:
     assert sum(1 for _ in csv.reader(io.StringIO(out.read_text(encoding="utf-8"), newline=""))) == 50_001
 
 
-CELLS = st.one_of(st.none(), st.integers(), st.floats(allow_nan=False), st.booleans(),
-                  st.text(alphabet=st.sampled_from('ab ,"\n\r\t=+-@\'я🙂'), max_size=12), st.text(max_size=12))
+CELLS = st.one_of(
+    st.none(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.text(alphabet=st.sampled_from("ab ,\"\n\r\t=+-@'я🙂"), max_size=12),
+    st.text(max_size=12),
+)
 
 
 @given(st.lists(CELLS, min_size=2, max_size=6))
@@ -160,8 +180,9 @@ def test_write_csv_lines_matches_write_csv(tmp_path: Path) -> None:
         cell = csv_cell_excel if excel else csv_cell
         lines = (",".join(cell(r.get(c)) for c in COLUMNS) + "\r\n" for r in rows())
         seen: list[int] = []
-        assert write_csv_lines(tmp_path / "lines.csv", list(COLUMNS), lines, excel=excel,
-                               progress=seen.append) == len(TRICKY)
+        assert write_csv_lines(tmp_path / "lines.csv", list(COLUMNS), lines, excel=excel, progress=seen.append) == len(
+            TRICKY
+        )
         write_csv(tmp_path / "rows.csv", list(COLUMNS), rows(), excel=excel)
         assert (tmp_path / "lines.csv").read_bytes() == (tmp_path / "rows.csv").read_bytes()
         assert seen == []
