@@ -37,9 +37,9 @@ def available() -> str | None:
     if reason:
         return reason
     try:
-        from annotator.gui.controller import CodingController
+        from annotator.gui.coding.controller import CodingController
     except ImportError as exc:
-        return f"annotator.gui.controller.CodingController not importable ({exc})"
+        return f"annotator.gui.coding.controller.CodingController not importable ({exc})"
     return None if hasattr(CodingController, "code_selection") else "CodingController lacks code_selection"
 
 
@@ -58,9 +58,9 @@ def _visible_passage(view, rng: random.Random) -> tuple[int, int]:
 
 
 def ours(size: int, folder: Path):
-    from annotator.gui.controller import CodingController
-    from annotator.gui.document_view import DocumentView
-    from annotator.gui.spans_model import SpansModel
+    from annotator.gui.coding.controller import CodingController
+    from annotator.gui.coding.document_view import DocumentView
+    from annotator.gui.coding.spans_model import SpansModel
     from annotator.store.engine import open_project
 
     text, spans, _colors = q.load_data(folder)

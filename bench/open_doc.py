@@ -38,7 +38,7 @@ available = q.view_available
 
 
 def ours(size: int, folder: Path):
-    from annotator.gui.document_view import DocumentView
+    from annotator.gui.coding.document_view import DocumentView
 
     text, spans, colors = q.load_data(folder)
     recs = q.records(spans)
@@ -85,9 +85,9 @@ def extra_times() -> dict[str, float]:
     """Median time of the controller path (store query + view load + spans table + paint)."""
     import time
 
-    from annotator.gui.controller import CodingController
-    from annotator.gui.document_view import DocumentView
-    from annotator.gui.spans_model import SpansModel
+    from annotator.gui.coding.controller import CodingController
+    from annotator.gui.coding.document_view import DocumentView
+    from annotator.gui.coding.spans_model import SpansModel
     from annotator.store.engine import open_project
 
     out = _fully_loaded_time()

@@ -96,9 +96,9 @@ def records(spans):
 def view_available() -> str | None:
     """None when the GUI's DocumentView with load()/put_span() exists, else why not."""
     try:
-        from annotator.gui.document_view import DocumentView
+        from annotator.gui.coding.document_view import DocumentView
     except ImportError as exc:
-        return f"annotator.gui.document_view.DocumentView not importable ({exc})"
+        return f"annotator.gui.coding.document_view.DocumentView not importable ({exc})"
     missing = [m for m in ("load", "put_span", "set_colors") if not hasattr(DocumentView, m)]
     return f"DocumentView lacks {', '.join(missing)}" if missing else None
 

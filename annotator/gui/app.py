@@ -73,7 +73,7 @@ def remembered_coder(settings: QSettings) -> str | None:
 
 def _ask_coder(settings: QSettings, ask: Callable[[], str | None] | None = None) -> str | None:
     """The remembered coder name; asked for (and remembered) only on the first start."""
-    from annotator.gui.dialogs import ask_coder_dialog
+    from annotator.gui.common.dialogs import ask_coder_dialog
 
     name = remembered_coder(settings)
     if name:
@@ -102,7 +102,7 @@ def run_gui(project_arg: str | None, settings: QSettings | None = None) -> int:
         print("annotator: no coder name given; the window needs one to store your spans", file=sys.stderr)
         project.close()
         return 1
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.coding.main_window import MainWindow
 
     window = MainWindow(project, coder=coder, settings=settings)
     if project.path:

@@ -108,7 +108,7 @@ def settings_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def make_window(qtbot, settings_file: Path, prompts: Prompts) -> Callable:
-    from annotator.gui.main_window import MainWindow
+    from annotator.gui.coding.main_window import MainWindow
 
     def make(project: Project, coder: str = "alice", **kwargs: object) -> MainWindow:
         settings = QSettings(str(settings_file), QSettings.Format.IniFormat)

@@ -1,0 +1,1 @@
+"""The agreement room: Tools > Agreement, the supervisor's view of inter-coder agreement."""

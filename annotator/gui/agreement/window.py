@@ -1,0 +1,420 @@
+"""Tools > Agreement...: the supervisor's view of inter-coder agreement.
+
+Choose coders, documents and codes; the computation (alpha_U, span F1, sentence units, bootstrap
+CIs, disagreements) runs in a worker thread behind a cancellable progress dialog. Results: alpha_U
+overall and per code with CIs, the coder-pair matrix, per-document alpha_U, and the disagreement
+list, whose selected entry shows the passage once per coder, side by side.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QItemSelection, QObject, Qt, QThreadPool
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressDialog,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.agreement_report import KINDS, Disagreement, fmt_ci
+from annotator.gui.agreement.models import (
+    ITEM_ROLE,
+    AlphaModel,
+    DisagreementModel,
+    DisagreementProxy,
+    DocumentAlphaModel,
+    PairMatrixModel,
+)
+from annotator.gui.agreement.panes import PassagePanes
+from annotator.gui.agreement.worker import AgreementJob, JobRunnable, Outcome, Request
+from annotator.store.services import agreement as service
+
+if TYPE_CHECKING:
+    from annotator.gui.coding.main_window import MainWindow
+
+
+def install(window: MainWindow) -> AgreementUi:
+    ui = AgreementUi(window)
+    window.agreement = ui  # type: ignore[attr-defined]
+    window.menu("tools").addAction(ui.action)
+    return ui
+
+
+class AgreementUi(QObject):
+    """The menu action and the (one, reused) agreement dialog."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.dialog: AgreementDialog | None = None
+        self.action = QAction("&Agreement\u2026", window)
+        self.action.setObjectName("agreementAction")
+        self.action.setStatusTip("Inter-coder agreement: alpha_U, F1, disagreements")
+        self.action.triggered.connect(self.open)
+
+    def open(self) -> AgreementDialog:
+        if self.dialog is None:
+            self.dialog = AgreementDialog(self.window)
+        if self.dialog.job is None:
+            self.dialog.refresh_choices()
+        self.dialog.show()
+        self.dialog.raise_()
+        self.dialog.activateWindow()
+        return self.dialog
+
+
+def _checklist(title: str) -> tuple[QWidget, QListWidget]:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    head = QHBoxLayout()
+    head.addWidget(QLabel(f"<b>{title}</b>"), 1)
+    lst = QListWidget()
+    lst.setObjectName(title.lower())
+    for label, state in (("All", Qt.CheckState.Checked), ("None", Qt.CheckState.Unchecked)):
+        b = QPushButton(label)
+        b.setFlat(True)
+        b.clicked.connect(lambda _=False, s=state, w=lst: _check_all(w, s))
+        head.addWidget(b)
+    layout.addLayout(head)
+    layout.addWidget(lst, 1)
+    return box, lst
+
+
+def _check_all(lst: QListWidget, state: Qt.CheckState) -> None:
+    for i in range(lst.count()):
+        lst.item(i).setCheckState(state)
+
+
+def checked(lst: QListWidget) -> list[str]:
+    return [
+        lst.item(i).data(Qt.ItemDataRole.UserRole)
+        for i in range(lst.count())
+        if lst.item(i).checkState() == Qt.CheckState.Checked
+    ]
+
+
+def _table(model: object) -> QTableView:
+    view = QTableView()
+    view.setModel(model)  # type: ignore[arg-type]
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setWordWrap(False)
+    return view
+
+
+class AgreementDialog(QDialog):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.main = window
+        self.setWindowTitle("Agreement")
+        self.setObjectName("agreementDialog")
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self.job: AgreementJob | None = None
+        self.progress: QProgressDialog | None = None
+        self.outcome: Outcome | None = None
+        self.texts: dict[str, str] = {}
+        self.alpha_model, self.doc_model = AlphaModel(), DocumentAlphaModel()
+        self.pair_model, self.dis_model = PairMatrixModel(), DisagreementModel()
+        self.dis_proxy = DisagreementProxy()
+        self.dis_proxy.setSourceModel(self.dis_model)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self._build_choices())
+        splitter.addWidget(self._build_results())
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([260, 900])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.resize(1200, 760)
+
+    # -- layout -----------------------------------------------------------------------------------
+    def _build_choices(self) -> QWidget:
+        side = QWidget()
+        col = QVBoxLayout(side)
+        col.setContentsMargins(0, 0, 0, 0)
+        for title in ("Coders", "Documents", "Codes"):
+            box, lst = _checklist(title)
+            setattr(self, f"{title.lower()}_list", lst)
+            col.addWidget(box, 1)
+        form = QFormLayout()
+        self.bootstrap = QSpinBox()
+        self.bootstrap.setRange(0, 100000)
+        self.bootstrap.setSingleStep(500)
+        self.bootstrap.setValue(1000)
+        self.bootstrap.setToolTip("Resamples for 95% confidence intervals (0 = none)")
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        form.addRow("Bootstrap", self.bootstrap)
+        form.addRow("Seed", self.seed)
+        col.addLayout(form)
+        self.run_button = QPushButton("Compute agreement")
+        self.run_button.setDefault(True)
+        self.run_button.clicked.connect(self.run)
+        col.addWidget(self.run_button)
+        return side
+
+    def _build_results(self) -> QWidget:
+        self.summary = QLabel("Choose coders, documents and codes, then compute.")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.tabs = QTabWidget()
+        overview = QWidget()
+        ov = QVBoxLayout(overview)
+        self.alpha_view = _table(self.alpha_model)
+        ov.addWidget(QLabel("<b>alpha_U per code</b> (documents laid end to end), span F1 and sentence alpha"))
+        ov.addWidget(self.alpha_view, 3)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("<b>Coder pairs</b>"))
+        self.pair_measure = QComboBox()
+        self.pair_measure.currentIndexChanged.connect(self._show_pairs)
+        row.addWidget(self.pair_measure, 1)
+        ov.addLayout(row)
+        self.pair_view = _table(self.pair_model)
+        self.pair_view.verticalHeader().show()
+        self.pair_view.horizontalHeader().setStretchLastSection(False)
+        ov.addWidget(self.pair_view, 2)
+        self.tabs.addTab(overview, "Overview")
+        self.doc_view = _table(self.doc_model)
+        self.tabs.addTab(self.doc_view, "Per document")
+        self.tabs.addTab(self._build_disagreements(), "Disagreements")
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tabs, 1)
+        return box
+
+    def _build_disagreements(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        row = QHBoxLayout()
+        self.kind_filter = QComboBox()
+        self.kind_filter.addItem("All kinds", "")
+        for key, label in KINDS.items():
+            self.kind_filter.addItem(label, key)
+        self.kind_filter.currentIndexChanged.connect(lambda _i: self.dis_proxy.set_kind(self.kind_filter.currentData()))
+        self.jump_button = QPushButton("Show in text pane")
+        self.jump_button.setEnabled(False)
+        self.jump_button.clicked.connect(self.jump)
+        self.show_coders_box = QCheckBox("with these coders' spans")
+        self.show_coders_box.setChecked(True)
+        row.addWidget(QLabel("Largest first. Kind:"))
+        row.addWidget(self.kind_filter)
+        row.addStretch(1)
+        row.addWidget(self.show_coders_box)
+        row.addWidget(self.jump_button)
+        layout.addLayout(row)
+        split = QSplitter(Qt.Orientation.Vertical)
+        self.dis_view = _table(self.dis_proxy)
+        self.dis_view.setSortingEnabled(True)
+        self.dis_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.dis_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.dis_view.selectionModel().selectionChanged.connect(self._dis_selected)
+        self.dis_view.doubleClicked.connect(lambda _i: self.jump())
+        self.panes = PassagePanes()
+        split.addWidget(self.dis_view)
+        split.addWidget(self.panes)
+        split.setSizes([300, 300])
+        layout.addWidget(split, 1)
+        return page
+
+    # -- choices ----------------------------------------------------------------------------------
+    def refresh_choices(self) -> None:
+        """Fill the lists from the project, keeping what the user had unticked."""
+        ch = service.choices(self.main.controller.project)
+        before = {
+            n: set(checked(getattr(self, f"{n}_list"))) if getattr(self, f"{n}_list").count() else None
+            for n in ("coders", "documents", "codes")
+        }
+        default_codes = set(service.default_codes(ch))
+        self._fill(self.coders_list, [(n, f"{n}  ({k} spans)", k > 0) for n, k in ch.coders], before["coders"])
+        self._fill(self.documents_list, [(n, n, True) for _i, n in ch.documents], before["documents"])
+        self._fill(
+            self.codes_list,
+            [(k, f"{name}  ({k})", k in default_codes) for k, name, codable, used in ch.codes if codable or used],
+            before["codes"],
+        )
+
+    @staticmethod
+    def _fill(lst: QListWidget, items: list[tuple[str, str, bool]], keep: set[str] | None) -> None:
+        lst.clear()
+        for key, label, on in items:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            state = on if keep is None else key in keep
+            item.setCheckState(Qt.CheckState.Checked if state else Qt.CheckState.Unchecked)
+            lst.addItem(item)
+
+    def set_checked(self, which: str, names: list[str]) -> None:
+        """Tick exactly `names` in the 'coders', 'documents' or 'codes' list."""
+        lst: QListWidget = getattr(self, f"{which}_list")
+        for i in range(lst.count()):
+            item = lst.item(i)
+            on = item.data(Qt.ItemDataRole.UserRole) in names
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
+    def request(self) -> Request | str:
+        coders, docs, codes = (checked(self.coders_list), checked(self.documents_list), checked(self.codes_list))
+        if not coders:
+            return "Tick at least one coder (two or more to compare)."
+        if not docs:
+            return "Tick at least one document."
+        if not codes:
+            return "Tick at least one code."
+        all_docs = len(docs) == self.documents_list.count()
+        return Request(coders, None if all_docs else docs, codes, self.bootstrap.value(), self.seed.value())
+
+    # -- running ----------------------------------------------------------------------------------
+    def run(self) -> AgreementJob | None:
+        if self.job is not None:
+            return self.job
+        req = self.request()
+        if isinstance(req, str):
+            self._say(req, error=True)
+            return None
+        job = AgreementJob(self.main.controller.project, req)
+        job.progress.connect(self._on_progress)
+        job.finished.connect(self._on_finished)
+        job.failed.connect(self._on_failed)
+        job.cancelled.connect(self._on_cancelled)
+        self.job = job
+        self.run_button.setEnabled(False)
+        self.progress = QProgressDialog("Computing agreement\u2026", "Cancel", 0, 0, self)
+        self.progress.setWindowTitle("Agreement")
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setMinimumDuration(300)
+        self.progress.setAutoClose(False)
+        self.progress.setAutoReset(False)
+        self.progress.canceled.connect(job.cancel)
+        self._say("Computing\u2026")
+        self.pool.start(JobRunnable(job))
+        return job
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if self.progress is not None and total > 0:
+            self.progress.setMaximum(total)
+            self.progress.setValue(min(done, total))
+
+    def _done(self) -> None:
+        self.job = None
+        self.run_button.setEnabled(True)
+        if self.progress is not None:
+            self.progress.canceled.disconnect()
+            self.progress.close()
+            self.progress.deleteLater()
+            self.progress = None
+
+    def _on_failed(self, message: str) -> None:
+        self._done()
+        self._say(message, error=True)
+
+    def _on_cancelled(self) -> None:
+        self._done()
+        self._say("Cancelled; the previous results (if any) are still shown.")
+
+    def _on_finished(self, outcome: Outcome) -> None:
+        self._done()
+        self.show_outcome(outcome)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.summary.setStyleSheet("color: #b00020;" if error else "")
+        self.summary.setText(text)
+
+    # -- results ----------------------------------------------------------------------------------
+    def code_name(self, key: str) -> str:
+        return self.main.controller.code_name(key)
+
+    def code_color(self, key: str) -> str:
+        code = self.main.controller.codes.get(key)
+        return code.color if code else "#cccccc"
+
+    def show_outcome(self, outcome: Outcome) -> None:
+        self.outcome = outcome
+        res, sel = outcome.result, outcome.selection
+        self.texts = dict(sel.documents)
+        c, au = res["counts"], res["alpha_u"]
+        overall = "undefined" if au["overall"] is None else f"{au['overall']:.3f}"
+        ci = fmt_ci(au.get("ci", {}).get("overall"))
+        why = f" ({au['overall_reason']})" if au["overall"] is None else ""
+        self._say(
+            f"<b>alpha_U = {overall}</b> {ci}{why} &nbsp;·&nbsp; {len(sel.coders)} coders, "
+            f"{c['documents']} documents, {c['characters']:,} characters, {c['spans']:,} "
+            f"spans, {c['sentences']:,} sentences, {len(outcome.disagreements):,} "
+            "disagreements"
+        )
+        self.alpha_model.set_result(res, self.code_name)
+        self.doc_model.set_result(res)
+        self.pair_measure.blockSignals(True)
+        self.pair_measure.clear()
+        self.pair_measure.addItems(PairMatrixModel.measures(res))
+        self.pair_measure.blockSignals(False)
+        self._show_pairs(0)
+        self.dis_model.set_items(outcome.disagreements, self.texts, self.code_name)
+        self.dis_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.panes.set_coders(list(sel.coders), self.main.controller.coder_color)
+        self.jump_button.setEnabled(False)
+        for view in (self.alpha_view, self.doc_view, self.dis_view):
+            view.resizeColumnsToContents()
+
+    def _show_pairs(self, index: int) -> None:
+        if self.outcome is not None and index >= 0:
+            self.pair_model.set_result(self.outcome.result, index)
+            self.pair_view.resizeColumnsToContents()
+
+    def current_disagreement(self) -> Disagreement | None:
+        rows = self.dis_view.selectionModel().selectedRows()
+        return rows[0].data(ITEM_ROLE) if rows else None
+
+    def _dis_selected(self, _sel: QItemSelection, _old: QItemSelection) -> None:
+        d = self.current_disagreement()
+        self.jump_button.setEnabled(d is not None)
+        self.panes.show_disagreement(d, self.texts.get(d.document, "") if d else "", self.code_name, self.code_color)
+
+    def jump(self) -> None:
+        """Open the disagreement's document in the main text pane with the passage selected."""
+        d = self.current_disagreement()
+        if d is None or self.outcome is None:
+            return
+        ctl = self.main.controller
+        doc_id = self.outcome.selection.document_ids[d.document]
+        if self.show_coders_box.isChecked():
+            ctl.show_coders(list(self.outcome.selection.coders))
+        if ctl.doc_id != doc_id:
+            ctl.open_document(doc_id)
+        self.main.view.select_range(d.start, d.end)
+        self.main.view.centerCursor()
+        self.main.raise_()
+        self.main.activateWindow()
+
+    def wait(self, ms: int = 60000) -> bool:
+        """Wait for the worker (tests and closing)."""
+        return self.pool.waitForDone(ms)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.pool.waitForDone(10000)
+        super().closeEvent(event)

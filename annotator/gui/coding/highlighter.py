@@ -1,0 +1,137 @@
+"""Paints coded passages: each block is formatted only from the spans that touch it.
+
+`QSyntaxHighlighter.highlightBlock` asks the `SpanIndex` for the spans intersecting the block, sweeps their
+boundaries and gives every elementary segment one format whose background multiplies the colours of all
+spans covering it (so an overlap is visibly darker and tinted by both codes, never hidden by the last one
+painted); where two or more spans overlap the text is also underlined. After a change only the blocks the
+changed span covers are re-highlighted (`rehighlight_range`).
+
+Highlighting is lazy: QSyntaxHighlighter would run `highlightBlock` (Python) for every block of a newly
+loaded document, most of which nobody looks at yet. Here a block is formatted only once it is *revealed*:
+the view calls `reveal` for the blocks on screen after loading, scrolling, resizing and before painting.
+Qt-initiated re-highlights of unrevealed blocks return at once. Formats only change colours and underline,
+never metrics, so re-highlighting a block does not move others and cannot cascade.
+"""
+
+from __future__ import annotations
+
+from bisect import insort
+
+from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument
+
+from annotator.gui.coding.span_index import SpanIndex
+
+STRENGTH = 0.8  # how much of a code's colour one layer applies (1.0 = full colour)
+
+
+def blend(colors: tuple[str, ...]) -> QColor:
+    """Multiply-blend light code colours: each layer darkens, and overlaps mix the hues."""
+    r = g = b = 1.0
+    for name in colors:
+        c = QColor(name)
+        r *= 1 - STRENGTH * (1 - c.redF())
+        g *= 1 - STRENGTH * (1 - c.greenF())
+        b *= 1 - STRENGTH * (1 - c.blueF())
+    return QColor.fromRgbF(r, g, b)
+
+
+class SpanHighlighter(QSyntaxHighlighter):
+    """Highlights revealed blocks from a SpanIndex (Qt positions); the owning view replaces `index`."""
+
+    def __init__(self, document: QTextDocument, index: SpanIndex) -> None:
+        super().__init__(document)
+        self.index = index
+        self._formats: dict[tuple[str, ...], QTextCharFormat] = {}
+        self._on = False  # True while we ask Qt to highlight a block
+        self.revealed: set[int] = set()  # block numbers formatted from the current index
+        self.blocks_highlighted = 0  # blocks re-highlighted after span changes: proves that stays local
+        self.blocks_revealed = 0  # blocks formatted because they came on screen
+
+    def _format(self, colors: tuple[str, ...]) -> QTextCharFormat:
+        fmt = self._formats.get(colors)
+        if fmt is None:
+            fmt = QTextCharFormat()
+            fmt.setBackground(blend(colors))
+            if len(colors) > 1:
+                fmt.setFontUnderline(True)
+                fmt.setUnderlineColor(QColor(40, 40, 40) if len(colors) > 2 else QColor(110, 110, 110))
+            self._formats[colors] = fmt
+        return fmt
+
+    def highlightBlock(self, text: str) -> None:  # positions come from currentBlock()
+        if not self._on and not self.revealed:
+            return  # loading: nothing is on screen yet
+        block = self.currentBlock()
+        if not self._on and block.blockNumber() not in self.revealed:
+            return
+        start = block.position()
+        length = block.length() - 1  # UTF-16 units without the paragraph separator
+        if length <= 0 or not len(self.index):
+            return
+        entries = self.index.query(start, start + length)
+        if not entries:
+            return
+        # Boundary events (position, -1 close / +1 open, colour); closes sort before opens at a position.
+        events: list[tuple[int, int, str]] = []
+        for e in entries:
+            a, b = e.start - start, e.end - start
+            events.append((a if a > 0 else 0, 1, e.color))
+            events.append((b if b < length else length, -1, e.color))
+        events.sort()
+        active: list[str] = []  # colours of the spans covering the current segment, kept sorted
+        formats = self._formats
+        prev = 0
+        for pos, kind, color in events:
+            if pos > prev and active:
+                key = tuple(active)
+                self.setFormat(prev, pos - prev, formats.get(key) or self._format(key))
+            prev = pos
+            if kind > 0:
+                insort(active, color)
+            else:
+                active.remove(color)
+
+    def _highlight(self, block: QTextBlock) -> None:
+        self.revealed.add(block.blockNumber())
+        self._on = True
+        try:
+            self.rehighlightBlock(block)
+        finally:
+            self._on = False
+
+    def reset(self) -> None:
+        """Forget revealed blocks (call before replacing the document's text: new blocks carry no formats)."""
+        self.revealed.clear()
+
+    def forget(self) -> None:
+        """Clear the formats of every revealed block (the index was replaced); reveal again afterwards."""
+        doc = self.document()
+        numbers, self.revealed = sorted(self.revealed), set()
+        for n in numbers:
+            block = doc.findBlockByNumber(n)
+            if block.isValid():
+                self.rehighlightBlock(block)  # not revealed any more: highlightBlock sets nothing
+
+    def reveal(self, first: QTextBlock, last_number: int) -> int:
+        """Format the blocks from `first` to block number `last_number` not formatted yet; returns how many."""
+        count = 0
+        block = first
+        while block.isValid() and block.blockNumber() <= last_number:
+            if block.blockNumber() not in self.revealed:
+                self._highlight(block)
+                count += 1
+            block = block.next()
+        self.blocks_revealed += count
+        return count
+
+    def rehighlight_range(self, q_start: int, q_end: int) -> None:
+        """Re-highlight only the blocks that [q_start, q_end) touches."""
+        doc = self.document()
+        block = doc.findBlock(q_start)
+        end_block = doc.findBlock(max(q_start, q_end - 1))
+        # A span may run past the text loaded so far (progressive loading): its loaded blocks still change.
+        last = end_block.blockNumber() if end_block.isValid() else doc.blockCount() - 1
+        while block.isValid() and block.blockNumber() <= last:
+            self._highlight(block)
+            self.blocks_highlighted += 1
+            block = block.next()

@@ -1,0 +1,332 @@
+"""The main window: docks around the text pane, wired to one CodingController.
+
+Construct with an open project and a coder name; pass `settings` (e.g. an INI file in a temp folder) so
+tests never touch the user's settings, and `ask_memo`/`ask_coder` callables to replace modal prompts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings, Qt, QThreadPool
+from PySide6.QtGui import QCloseEvent, QShowEvent, QUndoGroup
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.gui.coding import menus
+from annotator.gui.coding.actions import Actions, code_actions
+from annotator.gui.coding.codebook_model import CodebookModel
+from annotator.gui.coding.controller import CodingController
+from annotator.gui.coding.docks import CodebookPanel, DocumentsPanel, SpansPanel
+from annotator.gui.coding.document_view import DocumentView
+from annotator.gui.coding.documents_model import DocumentsModel
+from annotator.gui.coding.example import example_available, load_example
+from annotator.gui.coding.find_bar import FindBar
+from annotator.gui.coding.spans_model import SpansModel
+from annotator.gui.common.dialogs import ask_coder_dialog, ask_memo_dialog
+from annotator.gui.common.extensions import install_extensions
+from annotator.store.engine import Project
+from annotator.store.services import documents as document_service
+from annotator.store.services import status as status_service
+from annotator.store.services.coders import ensure_coder
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        project: Project,
+        *,
+        coder: str,
+        settings: QSettings | None = None,
+        ask_memo: Callable[[str, str], str | None] | None = None,
+        ask_coder: Callable[[str], str | None] | None = None,
+        extensions: bool = True,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle("annotator")
+        self.settings = settings if settings is not None else QSettings()
+        self.ask_coder = ask_coder or (lambda current: ask_coder_dialog(self, current))
+        coder = ensure_coder(project, coder)
+        self.view = DocumentView()
+        self.spans_model = SpansModel()
+        self.documents_model = DocumentsModel()
+        self.codebook_model = CodebookModel()
+        self.controller = CodingController(project, coder, self.view, self.spans_model)
+        self.controller.ask_memo = ask_memo or (lambda title, memo: ask_memo_dialog(self, title, memo))
+        self.undo_group = QUndoGroup(self)
+        self.undo_group.addStack(self.controller.undo_stack)
+        self.undo_group.setActiveStack(self.controller.undo_stack)
+        self.actions = Actions(self, self.undo_group)
+        self.code_actions: dict = {}
+        self._menus: dict[str, QMenu] = {}
+        self._sized = False
+        self.ask_path: Callable[[str, str, str, str], list[str]] | None = None  # tests replace file dialogs
+        self.import_job = None  # the running or last document import (file_actions.import_paths)
+        self.import_progress = None
+        self.import_delay = 0.0  # seconds per file; tests slow the import down to press Cancel
+        self._build_central()
+        self._build_docks()
+        self._build_status_bar()
+        menus.build_menus(self)
+        menus.build_toolbar(self)
+        menus.connect_actions(self)
+        self._connect_controller()
+        self.codebook_model.set_codebook(self.controller.book)
+        self._rebuild_code_actions()
+        self.refresh_documents()
+        self._update_coder_label()
+        self.restore_settings()
+        if extensions:
+            install_extensions(self)
+        menus.fill_placeholders(self)
+        self.open_first_document()
+
+    # -- layout -----------------------------------------------------------------------------------
+    def _build_central(self) -> None:
+        self.find_bar = FindBar(self.view)
+        self.banner = QFrame()
+        self.banner.setObjectName("emptyBanner")
+        self.banner.setStyleSheet("#emptyBanner { background: #fff8dc; border-bottom: 1px solid #e0d7a8; }")
+        row = QHBoxLayout(self.banner)
+        note = QLabel(
+            "<b>This project has no documents yet.</b> See the tool at work on the bundled "
+            "example (threats codebook + 4 short documents), or import your own."
+        )
+        note.setWordWrap(True)
+        row.addWidget(note, 1)
+        self.example_button = QPushButton("Open the bundled example")
+        self.example_button.clicked.connect(self.open_example)
+        self.example_button.setEnabled(example_available())
+        import_button = QPushButton("Import documents…")
+        import_button.clicked.connect(lambda: self.actions.import_documents.trigger())
+        row.addWidget(self.example_button)
+        row.addWidget(import_button)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.find_bar)
+        layout.addWidget(self.view, 1)
+        self.setCentralWidget(central)
+        self.view.addActions(self.actions.text_pane_actions())
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        self.documents_panel = DocumentsPanel(self.documents_model)
+        self.codebook_panel = CodebookPanel(self.codebook_model)
+        self.spans_panel = SpansPanel(self.spans_model)
+        self.spans_panel.table.addAction(self.actions.delete_span)
+        self.documents_dock = self._dock(
+            "Documents", "documentsDock", self.documents_panel, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self.codebook_dock = self._dock(
+            "Codebook", "codebookDock", self.codebook_panel, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.spans_dock = self._dock("Spans", "spansDock", self.spans_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.doc_label = QLabel()
+        self.mode_label = QLabel()
+        self.coder_button = QToolButton()
+        self.coder_button.setAutoRaise(True)
+        self.coder_button.setDefaultAction(self.actions.switch_coder)
+        bar.addPermanentWidget(self.doc_label)
+        bar.addPermanentWidget(self.mode_label)
+        bar.addPermanentWidget(self.coder_button)
+
+    def menu(self, name: str) -> QMenu:
+        """Named menus extensions add to: 'file', 'file.import', 'file.export', 'edit', 'code', 'view', 'tools'."""
+        return self._menus[name]
+
+    # -- wiring -----------------------------------------------------------------------------------
+    def _connect_controller(self) -> None:
+        ctl = self.controller
+        ctl.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        ctl.documentOpened.connect(self._on_document_opened)
+        ctl.selectedSpanChanged.connect(self.spans_panel.show_span)
+        ctl.codebookChanged.connect(self._on_codebook_changed)
+        ctl.documentsChanged.connect(self.refresh_counts)
+        ctl.spanCountChanged.connect(self._on_span_count)
+        ctl.coderChanged.connect(lambda _name: self._update_coder_label())
+        self.view.contextMenuWanted.connect(lambda pos, ids: menus.context_menu(self, ids).popup(pos))
+        self.view.selectionChanged.connect(self._update_doc_label)
+        self.documents_panel.documentChosen.connect(ctl.open_document)
+        self.codebook_panel.codeActivated.connect(ctl.code_selection)
+        self.spans_panel.spanChosen.connect(lambda sid: ctl.select_span(sid, scroll=True))
+        self.spans_panel.spanActivated.connect(self.jump_to_span)
+
+    def _on_span_count(self, doc_id: int, coder: str, delta: int) -> None:
+        if coder == self.controller.coder:
+            self.documents_model.adjust_count(doc_id, delta)
+        self._update_doc_label()
+
+    def _on_codebook_changed(self) -> None:
+        self.codebook_model.set_codebook(self.controller.book)
+        self._rebuild_code_actions()
+
+    def _rebuild_code_actions(self) -> None:
+        for action in self.code_actions.values():
+            self.view.removeAction(action)
+            action.deleteLater()
+        self.code_actions = code_actions(self, self.controller.book)
+        for key, action in self.code_actions.items():
+            action.triggered.connect(lambda _=False, k=key: self.controller.code_selection(k))
+        self.view.addActions(list(self.code_actions.values()))
+        if "code" in self._menus:
+            menus.fill_code_menu(self)
+
+    def _on_document_opened(self, doc_id: int | None) -> None:
+        self.documents_panel.show_document(doc_id)
+        self.actions.mark_done.setChecked(self.controller.is_done())
+        name = next((d.name for d in self.documents_model.docs if d.id == doc_id), None)
+        self.setWindowTitle(f"{name} — annotator" if name else "annotator")
+        self._update_doc_label()
+
+    def _update_doc_label(self) -> None:
+        ctl = self.controller
+        if ctl.doc_id is None:
+            self.doc_label.setText("")
+            return
+        text = f"{len(ctl.text):,} characters · {len(ctl.records)} spans shown"
+        selection = self.view.selection_range()
+        if selection:
+            text += f" · selected {selection[0]}–{selection[1]}"
+        self.doc_label.setText(text)
+
+    def _update_coder_label(self) -> None:
+        ctl = self.controller
+        self.actions.switch_coder.setText(f"Coder: {ctl.coder}")
+        self.settings.setValue("coder/name", ctl.coder)
+        if ctl.supervisor:
+            self.mode_label.setText("Supervisor view: " + ", ".join(ctl.visible_coders()))
+        else:
+            self.mode_label.setText("Blind coding (own spans only)")
+        self.actions.blind_view.setChecked(not ctl.supervisor)
+        self.actions.supervisor_view.setChecked(ctl.supervisor)
+
+    # -- documents and project --------------------------------------------------------------------
+    def refresh_documents(self) -> None:
+        ctl = self.controller
+        docs = document_service.list_documents(ctl.project)
+        self.documents_model.set_documents(
+            docs, status_service.statuses(ctl.project, ctl.coder), status_service.span_counts(ctl.project, ctl.coder)
+        )
+        self.banner.setVisible(not docs)
+        self.documents_panel.show_document(ctl.doc_id)
+
+    def refresh_counts(self) -> None:
+        ctl = self.controller
+        self.documents_model.update_counts(
+            status_service.statuses(ctl.project, ctl.coder), status_service.span_counts(ctl.project, ctl.coder)
+        )
+        self._update_doc_label()
+
+    def open_first_document(self) -> None:
+        last = self.settings.value("document/last")
+        ids = [d.id for d in self.documents_model.docs]
+        wanted = int(last) if last is not None and str(last).isdigit() and int(last) in ids else None
+        if wanted is None and ids:
+            wanted = ids[0]
+        if wanted is not None:
+            self.controller.open_document(wanted)
+
+    def open_example(self) -> None:
+        report = load_example(self.controller.project)
+        self.controller.reload_codebook()
+        self.refresh_documents()
+        self.open_first_document()
+        note = f"Example loaded: {len(report.imported)} documents and the threats codebook"
+        self.statusBar().showMessage(note + (f" ({len(report.errors)} skipped)" if report.errors else ""), 8000)
+
+    def set_project(self, project: Project) -> None:
+        old = self.controller.project
+        self.controller.set_project(project)
+        if old is not project:
+            old.close()
+        if project.path:
+            self.settings.setValue("project/last", str(project.path))
+        self.refresh_documents()
+        self.open_first_document()
+
+    def jump_to_span(self, span_id: int) -> None:
+        self.controller.select_span(span_id, scroll=True)
+        record = self.controller.records.get(span_id)
+        if record is not None:
+            self.view.select_range(record.start, record.end)
+        self.view.setFocus()
+
+    def switch_coder(self) -> None:
+        name = self.ask_coder(self.controller.coder)
+        if name:
+            self.controller.set_coder(name)
+            self.refresh_counts()
+            self.actions.mark_done.setChecked(self.controller.is_done())
+
+    # -- settings ---------------------------------------------------------------------------------
+    def restore_settings(self) -> None:
+        s = self.settings
+        if s.value("window/geometry") is not None:
+            self.restoreGeometry(s.value("window/geometry"))
+        else:
+            self.resize(1280, 800)
+        if s.value("window/state") is not None:
+            self.restoreState(s.value("window/state"))
+        size = s.value("view/font_size")
+        if size is not None and str(size).isdigit():
+            font = self.view.font()
+            font.setPointSize(max(6, min(40, int(size))))
+            self.view.setFont(font)
+        snap = str(s.value("coding/snap", "false")).lower() == "true"
+        self.actions.snap_words.setChecked(snap)
+        self.controller.snap = snap
+
+    def save_settings(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        s.setValue("view/font_size", self.view.font().pointSize())
+        s.setValue("coding/snap", "true" if self.controller.snap else "false")
+        s.setValue("coder/name", self.controller.coder)
+        if self.controller.doc_id is not None:
+            s.setValue("document/last", self.controller.doc_id)
+        if self.controller.project.path:
+            s.setValue("project/last", str(self.controller.project.path))
+        s.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            if self.settings.value("window/state") is None:
+                self.resizeDocks([self.documents_dock, self.codebook_dock], [250, 310], Qt.Orientation.Horizontal)
+                self.resizeDocks([self.spans_dock], [200], Qt.Orientation.Vertical)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.import_job is not None and self.import_job.outcome is None:
+            self.import_job.cancel()  # reading stops at the next file; storing finishes as a whole
+            QThreadPool.globalInstance().waitForDone(30000)
+        self.save_settings()
+        super().closeEvent(event)

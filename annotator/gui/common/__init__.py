@@ -1,0 +1,1 @@
+"""Pieces every room uses: background jobs, dialogs, the offset/Qt-position crossing."""

@@ -1,0 +1,1 @@
+"""The exchange room: File > Export / Import from / Merge project, in the window."""
