@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -68,10 +69,11 @@ def cmd_export_qdpx(args: argparse.Namespace) -> int:
     out = check_writable(args.out)
     with project_from(args) as project:
         qda = refi.project_to_qda(project, _filter(args))
-    _write(write_qdpx, qda, out)
+    _write(functools.partial(write_qdpx, flavour=args.flavour), qda, out)
+    unit = "UTF-16 units, for NVivo" if args.flavour == "nvivo" else "code points"
     print(
         f"exported {len(qda.sources)} documents, {len(qda.all_codes())} codes, {len(qda.users)} coders, "
-        f"{len(qda.selections)} spans to {args.out} (REFI-QDA 1.5)"
+        f"{len(qda.selections)} spans to {args.out} (REFI-QDA 1.5, positions in {unit})"
     )
     return 0
 
@@ -118,6 +120,8 @@ def import_qdpx_files(args: argparse.Namespace) -> int:
             for warning in report.warnings:
                 print(f"{path}: adjusted: {warning}", file=sys.stderr)
             print(f"{path}: {report.summary()}")
+            for line in report.position_lines():
+                print(f"{path}: {line}")
         if others:
             doc_report = documents.import_files(project, others, attributes=parse_attrs(getattr(args, "attr", None)))
             for info in doc_report.imported:
@@ -184,9 +188,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = ex.add_parser("codebook", help="the project's codebook as YAML (loadable with 'codebook load')")
     p.add_argument("out", metavar="OUT.yaml")
     p.set_defaults(func=cmd_export_codebook)
-    p = ex.add_parser("qdpx", help="REFI-QDA 1.5 project for NVivo, MAXQDA, ATLAS.ti, QualCoder")
+    p = ex.add_parser(
+        "qdpx",
+        help="REFI-QDA 1.5 project for NVivo, MAXQDA, ATLAS.ti, QualCoder",
+        description="A REFI-QDA 1.5 project: coders, codebook, texts and coded selections with memos. "
+        "--for picks the unit of the selection positions (see the README's table of tools).",
+    )
     p.add_argument("out", metavar="OUT.qdpx")
     _add_filters(p)
+    p.add_argument(
+        "--for",
+        dest="flavour",
+        choices=("standard", "nvivo"),
+        default="standard",
+        help="standard (default): positions in Unicode code points, as REFI-QDA says; nvivo: in UTF-16 "
+        "units, as NVivo (and QualCoder) count them, so passages after an emoji land where they belong",
+    )
     p.set_defaults(func=cmd_export_qdpx)
     p = ex.add_parser("qdc", help="REFI-QDA 1.5 codebook")
     p.add_argument("out", metavar="OUT.qdc")

@@ -17,6 +17,10 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from annotator.core.exchange.refi_position_report import PositionReport
 
 # Namespace for the deterministic GUIDs we mint (uuid5), so a re-export gives the same GUIDs.
 ANNOTATOR_NS = uuid.UUID("6f1c3a52-2d7e-4c55-9a58-3c1d1b9e7a10")
@@ -76,6 +80,7 @@ class QdaProject:
     selections: list[QdaSelection] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     origin: str | None = None  # the producing tool, as it names itself
+    positions: PositionReport | None = None  # how the reader took the selection positions (None: no selections)
 
     def all_codes(self) -> list[QdaCode]:
         """Every code, parents before children (depth first)."""

@@ -18,6 +18,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from annotator.core.offsets import OffsetMap
 
@@ -26,6 +27,7 @@ INSIDE_CRLF = 5
 INSIDE_WORD = 1
 NAME_MATCH = -3
 MARGIN = 2
+FITS = 0
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,35 @@ class Reading:
         )
         return f"{unit} on {basis}"
 
+    def unit_name(self) -> str:
+        return "UTF-16 units (as NVivo counts)" if self.unit == "utf16" else "Unicode code points (the standard)"
+
+    def name(self, line_ends_matter: bool) -> str:
+        """Short name for reports; the line-end basis is only named when the file has \\r\\n line ends."""
+        if not line_ends_matter:
+            return self.unit_name()
+        basis = "on the text as stored (\\r\\n counted as two)" if self.raw else "with \\r\\n counted as one"
+        return f"{self.unit_name()} {basis}"
+
 
 STANDARD = Reading("cp", True)
 READINGS = (STANDARD, Reading("cp", False), Reading("utf16", True), Reading("utf16", False))
+
+
+@dataclass(frozen=True)
+class Landing:
+    """One selection under one reading: its normalised code-point span (None: impossible), its score.
+
+    A selection *fits* a reading when the score is at most FITS: both ends inside the text, not
+    between \\r and \\n, not in the middle of a word (or the file's quotation confirms the text).
+    """
+
+    span: tuple[int, int] | None
+    score: int
+
+    @property
+    def fits(self) -> bool:
+        return self.score <= FITS
 
 
 class SourceText:
@@ -121,28 +149,38 @@ def name_bonus(name: str | None, selected: str) -> int:
     return NAME_MATCH if _squash(selected).startswith(wanted) else 0
 
 
-def score(text: SourceText, reading: Reading, start: int, end: int, name: str | None) -> int:
+def land(text: SourceText, reading: Reading, start: int, end: int, name: str | None) -> Landing:
+    """Where one selection lands under `reading`, and how plausible that is."""
     a = text.convert(start, reading)
     b = text.convert(end, reading)
     if a is None or b is None or a[0] > b[0]:
-        return IMPOSSIBLE
+        return Landing(None, IMPOSSIBLE)
     norm = text.norm
-    return (
-        a[1] + b[1] + boundary_penalty(norm, a[0]) + boundary_penalty(norm, b[0]) + name_bonus(name, norm[a[0] : b[0]])
-    )
+    penalty = a[1] + b[1] + boundary_penalty(norm, a[0]) + boundary_penalty(norm, b[0])
+    return Landing((a[0], b[0]), penalty + name_bonus(name, norm[a[0] : b[0]]))
 
 
-def choose_reading(
-    items: list[tuple[SourceText, int, int, str | None]],
-) -> tuple[Reading, dict[Reading, int]]:
+def score(text: SourceText, reading: Reading, start: int, end: int, name: str | None) -> int:
+    return land(text, reading, start, end, name).score
+
+
+Item: TypeAlias = tuple[SourceText, int, int, str | None]
+Table: TypeAlias = dict[Reading, list[Landing]]
+
+
+def landings(items: list[Item]) -> Table:
+    """Every selection under every reading: the table both the choice and the report are made from."""
+    return {reading: [land(t, reading, s, e, n) for t, s, e, n in items] for reading in READINGS}
+
+
+def choose_reading(items: list[Item], table: Table | None = None) -> tuple[Reading, dict[Reading, int]]:
     """Pick the reading with the lowest total score over all selections.
 
     The standard reading is kept unless another one is better by at least MARGIN points, so a
     handful of sloppy (mid-word) selections in a conforming file cannot flip the decision.
     """
-    totals: dict[Reading, int] = {}
-    for reading in READINGS:
-        totals[reading] = sum(score(t, reading, s, e, n) for t, s, e, n in items)
+    table = table if table is not None else landings(items)
+    totals = {reading: sum(landing.score for landing in table[reading]) for reading in READINGS}
     best = min(READINGS, key=lambda r: (totals[r], READINGS.index(r)))
     if best != STANDARD and totals[STANDARD] - totals[best] < MARGIN:
         best = STANDARD

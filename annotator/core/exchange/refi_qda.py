@@ -5,11 +5,14 @@
     project = read_project(path)        # either of the two, by content
     book = read_qdc("codes.qdc")        # QdaCodebook: codes, warnings
     write_qdpx(project, "out.qdpx")     # validates against Project-mrt2019.xsd
+    write_qdpx(project, "out.qdpx", flavour="nvivo")  # positions in UTF-16 units, as NVivo counts
+    project.positions.lines()           # after reading: which unit the positions were taken in, and why
     write_qdc(project.codes, "out.qdc") # validates against Codebook-mrt2019.xsd
 
 Pure Python: no Qt, no database. Hostile or broken input raises `annotator.core.errors.UserError`.
 """
 
+from annotator.core.exchange.refi_flavour import DEFAULT_FLAVOUR, FLAVOURS, LABELS, WHEN_TO_PICK, Flavour
 from annotator.core.exchange.refi_model import (
     QdaCode,
     QdaCodebook,
@@ -32,8 +35,13 @@ from annotator.core.exchange.refi_write import (
 from annotator.core.exchange.safe_zip import DEFAULT_MAX_RATIO, DEFAULT_MAX_TOTAL_BYTES
 
 __all__ = [
+    "DEFAULT_FLAVOUR",
     "DEFAULT_MAX_RATIO",
     "DEFAULT_MAX_TOTAL_BYTES",
+    "FLAVOURS",
+    "LABELS",
+    "WHEN_TO_PICK",
+    "Flavour",
     "QdaCode",
     "QdaCodebook",
     "QdaProject",

@@ -9,11 +9,12 @@ from dataclasses import dataclass
 
 from annotator.core.errors import UserError
 from annotator.core.exchange import refi_common as rc
+from annotator.core.exchange.refi_flavour import declared_reading
 from annotator.core.exchange.refi_model import QdaProject, QdaSelection, QdaSource, QdaUser, stable_guid
-from annotator.core.exchange.refi_positions import STANDARD, SourceText, choose_reading
+from annotator.core.exchange.refi_position_report import DECLARED, DETECTED, position_report
+from annotator.core.exchange.refi_positions import STANDARD, SourceText, choose_reading, landings
 from annotator.core.exchange.safe_zip import SafeArchive, check_member_name
 
-OUR_ORIGIN = "annotator"
 _EXTERNAL_PREFIXES = ("relative://", "absolute://", "file://", "http://", "https://")
 _SKIPPED_KINDS = ("PictureSource", "AudioSource", "VideoSource")
 
@@ -199,10 +200,11 @@ def _convert(project: QdaProject, raws: list[_RawSelection], notes: dict[str, st
     """Pick the position reading, convert, and split selections per coder."""
     warnings = project.warnings
     items = [(r.text, r.start, r.end, r.elem.get("name")) for r in raws if not r.whole]
-    if (project.origin or "").startswith(OUR_ORIGIN):
-        reading = STANDARD  # our own export: positions are code points, text has no \r
-    else:
-        reading, _totals = choose_reading(items)
+    table = landings(items)
+    declared = declared_reading(project.origin)  # our own export says which unit it counts
+    reading = declared if declared is not None else choose_reading(items, table)[0]
+    line_ends = any(r.text.has_cr() for r in raws)
+    project.positions = position_report(table, reading, DECLARED if declared else DETECTED, line_ends)
     if reading != STANDARD:
         warnings.append(f"positions were counted in {reading.describe()}; converted")
     code_guids = {c.guid for c in project.all_codes()}

@@ -2,7 +2,8 @@
 
 Layout of a `.qdpx` we write: `project.qde` plus `sources/<guid>.txt` (UTF-8, no BOM, `\\n` line
 ends), each referenced as `internal://<guid>.txt`. Selections are `PlainTextSelection`s with code-point
-offsets, one per coder (`creatingUser`), one `Coding` per code. A memo is a `<Note>` under `<Notes>`
+offsets (UTF-16 units in the "nvivo" flavour, see refi_flavour), one per coder (`creatingUser`), one
+`Coding` per code. A memo is a `<Note>` under `<Notes>`
 referenced by a `<NoteRef>` from its selection.
 
 Our code keys travel in the code's `<Description>`: its last line is `[annotator key: KEY]`
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from annotator.core.atomic import atomic_file
 from annotator.core.exchange import refi_common as rc
+from annotator.core.exchange.refi_flavour import DEFAULT_FLAVOUR, ORIGIN, Flavour, PositionWriter, origin_for
 from annotator.core.exchange.refi_model import (
     QdaCode,
     QdaProject,
@@ -30,7 +32,7 @@ from annotator.core.exchange.refi_model import (
     walk_codes,
 )
 
-ORIGIN = "annotator"  # the reader trusts positions in files with this origin (refi_selections)
+__all__ = ["ORIGIN", "check_project", "codebook_xml", "project_xml", "write_qdc", "write_qdpx"]
 
 
 def _el(parent: ET.Element, tag: str, **attrs: str | None) -> ET.Element:
@@ -78,9 +80,14 @@ def codebook_xml(codes: list[QdaCode], *, origin: str = ORIGIN) -> bytes:
     return _serialise(root, ns)
 
 
-def project_xml(project: QdaProject, *, origin: str = ORIGIN) -> bytes:
-    """The `project.qde` document; sources are referenced as `internal://<guid>.txt`."""
+def project_xml(project: QdaProject, *, origin: str | None = None, flavour: Flavour = DEFAULT_FLAVOUR) -> bytes:
+    """The `project.qde` document; sources are referenced as `internal://<guid>.txt`.
+
+    `flavour` picks the unit of the selection positions; the default origin names it, so our reader
+    takes the positions as written.
+    """
     ns = rc.PROJECT_NS
+    origin = origin if origin is not None else origin_for(flavour)
     root = ET.Element("Project", {"name": rc.xml_safe(project.name), "origin": origin})
     if project.users:
         users = _el(root, "Users")
@@ -93,7 +100,7 @@ def project_xml(project: QdaProject, *, origin: str = ORIGIN) -> bytes:
     by_source: dict[str, list[QdaSelection]] = {}
     for sel in project.selections:
         by_source.setdefault(sel.source_guid, []).append(sel)
-    notes: list[tuple[str, QdaSelection]] = []
+    notes: list[tuple[str, QdaSelection, tuple[int, int]]] = []
     if project.sources:
         sources = _el(root, "Sources")
         for source in project.sources:
@@ -104,16 +111,17 @@ def project_xml(project: QdaProject, *, origin: str = ORIGIN) -> bytes:
                 name=source.name,
                 plainTextPath=f"internal://{source.guid}.txt",
             )
+            position = PositionWriter(source.text, flavour)
             for sel in sorted(by_source.get(source.guid, []), key=lambda s: (s.start, s.end)):
-                _selection_elem(elem, sel, source.text, notes)
+                _selection_elem(elem, sel, source.text, (position(sel.start), position(sel.end)), notes)
     if notes:
         notes_elem = _el(root, "Notes")
-        for guid, sel in notes:
+        for guid, sel, (start, end) in notes:
             note = _el(
                 notes_elem,
                 "Note",
                 guid=guid,
-                name=f"Memo on {sel.start}-{sel.end}",
+                name=f"Memo on {start}-{end}",
                 creatingUser=sel.user_guid,
                 creationDateTime=rc.format_datetime(sel.created) if sel.created else None,
             )
@@ -121,7 +129,14 @@ def project_xml(project: QdaProject, *, origin: str = ORIGIN) -> bytes:
     return _serialise(root, ns)
 
 
-def _selection_elem(parent: ET.Element, sel: QdaSelection, text: str, notes: list[tuple[str, QdaSelection]]) -> None:
+def _selection_elem(
+    parent: ET.Element,
+    sel: QdaSelection,
+    text: str,
+    written: tuple[int, int],
+    notes: list[tuple[str, QdaSelection, tuple[int, int]]],
+) -> None:
+    """One selection; `written` are its positions in the flavour's unit."""
     when = rc.format_datetime(sel.created) if sel.created else None
     snippet = " ".join(text[sel.start : sel.end].split())
     elem = _el(
@@ -129,8 +144,8 @@ def _selection_elem(parent: ET.Element, sel: QdaSelection, text: str, notes: lis
         "PlainTextSelection",
         guid=sel.guid,
         name=snippet[:60] + ("…" if len(snippet) > 60 else ""),
-        startPosition=str(sel.start),
-        endPosition=str(sel.end),
+        startPosition=str(written[0]),
+        endPosition=str(written[1]),
         creatingUser=sel.user_guid,
         creationDateTime=when,
     )
@@ -146,7 +161,7 @@ def _selection_elem(parent: ET.Element, sel: QdaSelection, text: str, notes: lis
     if sel.memo:
         note_guid = stable_guid("memo", sel.guid)
         _el(elem, "NoteRef", targetGUID=note_guid)
-        notes.append((note_guid, sel))
+        notes.append((note_guid, sel, written))
 
 
 def write_qdc(codes: list[QdaCode], path: str | Path, *, origin: str = ORIGIN) -> None:
@@ -160,10 +175,15 @@ def write_qdc(codes: list[QdaCode], path: str | Path, *, origin: str = ORIGIN) -
         handle.write(codebook_xml(codes, origin=origin))
 
 
-def write_qdpx(project: QdaProject, path: str | Path, *, origin: str = ORIGIN) -> None:
-    """Write a `.qdpx` archive: `project.qde` and `sources/<guid>.txt` (atomic)."""
+def write_qdpx(
+    project: QdaProject, path: str | Path, *, origin: str | None = None, flavour: Flavour = DEFAULT_FLAVOUR
+) -> None:
+    """Write a `.qdpx` archive: `project.qde` and `sources/<guid>.txt` (atomic).
+
+    `flavour` "standard" counts positions in code points (REFI-QDA 1.5), "nvivo" in UTF-16 units.
+    """
     check_project(project)
-    xml = project_xml(project, origin=origin)
+    xml = project_xml(project, origin=origin, flavour=flavour)
     with atomic_file(path) as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("project.qde", xml)
         for source in project.sources:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFontDatabase
@@ -23,10 +24,12 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressDialog,
     QPushButton,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
+from annotator.core.exchange.refi_flavour import DEFAULT_FLAVOUR, FLAVOURS, LABELS, WHEN_TO_PICK, Flavour
 from annotator.store.services.export import SpanFilter
 
 
@@ -34,6 +37,28 @@ from annotator.store.services.export import SpanFilter
 class ExportOptions:
     flt: SpanFilter
     attributes: bool = False
+    flavour: Flavour = DEFAULT_FLAVOUR  # REFI-QDA only: the unit of the selection positions
+
+
+class FlavourChoice(QGroupBox):
+    """Standard REFI-QDA or NVivo positions, with the one sentence on when to pick which."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Positions for", parent)
+        layout = QVBoxLayout(self)
+        self.buttons: dict[Flavour, QRadioButton] = {}
+        for flavour in FLAVOURS:
+            button = QRadioButton(LABELS[flavour])
+            button.setObjectName(f"flavour_{flavour}")
+            button.setChecked(flavour == DEFAULT_FLAVOUR)
+            self.buttons[flavour] = button
+            layout.addWidget(button)
+        self.hint = QLabel(WHEN_TO_PICK)
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
+
+    def flavour(self) -> Flavour:
+        return next((f for f, b in self.buttons.items() if b.isChecked()), DEFAULT_FLAVOUR)
 
 
 class CheckList(QGroupBox):
@@ -105,14 +130,15 @@ class ExportOptionsDialog(QDialog):
         documents: Sequence[tuple[str, str]],
         codes: Sequence[tuple[str, str]],
         attributes_option: bool,
+        flavour_option: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Export {what}")
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        intro = QLabel(
-            f"<b>Export {what}</b><br>Untick what to leave out. Offsets are Unicode code points, "
-            "end-exclusive, as everywhere in annotator."
+        offsets = (
+            "" if flavour_option else " Offsets are Unicode code points, end-exclusive, as everywhere in annotator."
         )
+        intro = QLabel(f"<b>Export {what}</b><br>Untick what to leave out.{offsets}")
         intro.setWordWrap(True)
         self.coders = CheckList("Coders", coders)
         self.documents = CheckList("Documents", documents)
@@ -124,6 +150,9 @@ class ExportOptionsDialog(QDialog):
         self.attributes = QCheckBox("Include document attributes (as attr_<name> columns)")
         self.attributes.setVisible(attributes_option)
         self._attributes_option = attributes_option
+        self.flavours = FlavourChoice()
+        self.flavours.setVisible(flavour_option)
+        self._flavour_option = flavour_option
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -134,6 +163,7 @@ class ExportOptionsDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(lists, 1)
         layout.addWidget(self.attributes)
+        layout.addWidget(self.flavours)
         layout.addWidget(self.summary)
         layout.addWidget(self.buttons)
         self.resize(820, 440)
@@ -164,7 +194,35 @@ class ExportOptionsDialog(QDialog):
                 coders=self.coders.selection(), documents=self.documents.selection(), codes=self.codes.selection()
             ),
             attributes=self._attributes_option and self.attributes.isChecked(),
+            flavour=self.flavours.flavour() if self._flavour_option else DEFAULT_FLAVOUR,
         )
+
+
+class ImportReport(Protocol):
+    warnings: list[str]
+
+    def position_lines(self) -> list[str]: ...
+
+
+def import_report_text(name: str, summary: str, report: ImportReport) -> tuple[str, str, list[str]]:
+    """Title, summary (rich text) and detail lines for the report after a REFI-QDA import.
+
+    The details say first how the selection positions were read (so an ambiguous file is visible),
+    then what was adjusted where the file deviates from the standard.
+    """
+    positions, warnings = report.position_lines(), report.warnings
+    lines = [f"• {p}" for p in positions]
+    if positions and warnings:
+        lines += ["", "Adjusted:"]
+    lines += [f"• {w}" for w in warnings]
+    told = [
+        what for what, there in (("how the positions were read", positions), ("what was adjusted", warnings)) if there
+    ]
+    return (
+        f"{'Imported with adjustments' if warnings else 'Imported'}: {name}",
+        f"<b>{name}</b>: {summary}." + (f"<br>Below: {' and '.join(told)}." if told else ""),
+        lines,
+    )
 
 
 class ReportDialog(QDialog):

@@ -26,7 +26,13 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 
 from annotator.core.errors import UserError
 from annotator.gui.coding.file_actions import PROJECT_FILTER
-from annotator.gui.exchange.dialogs import ExportOptions, ExportOptionsDialog, JobProgressDialog, ReportDialog
+from annotator.gui.exchange.dialogs import (
+    ExportOptions,
+    ExportOptionsDialog,
+    JobProgressDialog,
+    ReportDialog,
+    import_report_text,
+)
 from annotator.gui.exchange.jobs import Job, JobContext, JobRunnable
 from annotator.store.services import export, merge, refi
 from annotator.store.services.export import SpanFilter
@@ -181,6 +187,7 @@ class ExchangeUi(QObject):
             documents=[(d.name, d.name) for d in documents.list_documents(self.project)],
             codes=[(c.key, paths.get(c.key, c.name)) for c in book.iter_codes() if c.codable],
             attributes_option=spec.attributes,
+            flavour_option=fmt == "qdpx",
         )
 
     def export_dialog(self, fmt: str) -> None:
@@ -258,7 +265,7 @@ class ExchangeUi(QObject):
         return work
 
     def _export_qdpx_work(self, _fmt: str, out: Path, options: ExportOptions) -> Callable[[JobContext], str]:
-        project, flt = self.project, options.flt
+        project, flt, flavour = self.project, options.flt, options.flavour
 
         def work(ctx: JobContext) -> str:
             from annotator.core.exchange.refi_qda import write_qdpx
@@ -266,11 +273,12 @@ class ExchangeUi(QObject):
             ctx.stage("Collecting documents, codes and spans…")
             qda = refi.project_to_qda(project, flt)
             ctx.stage(f"Writing {out.name}…")
-            write_qdpx(qda, out)
+            write_qdpx(qda, out, flavour=flavour)
             ctx.written()
+            unit = "UTF-16 units, for NVivo" if flavour == "nvivo" else "code points"
             return (
                 f"Exported {len(qda.sources)} documents, {len(qda.all_codes())} codes, {len(qda.users)} "
-                f"coders, {len(qda.selections)} spans to {out} (REFI-QDA 1.5)"
+                f"coders, {len(qda.selections)} spans to {out} (REFI-QDA 1.5, positions in {unit})"
             )
 
         return work
@@ -325,14 +333,8 @@ class ExchangeUi(QObject):
 
         def done(report: refi.RefiImportReport) -> None:
             self.refresh_window()
-            lines = [f"• {w}" for w in report.warnings]
-            title = "Imported with adjustments" if lines else "Imported"
-            self.report_dialog = self._report(
-                f"{title}: {path.name}",
-                f"<b>{path.name}</b>: {report.summary()}."
-                + ("<br>The file deviates from the REFI-QDA standard; this is what was adjusted:" if lines else ""),
-                lines,
-            )
+            title, summary, lines = import_report_text(path.name, report.summary(), report)
+            self.report_dialog = self._report(title, summary, lines)
             self.window.statusBar().showMessage(f"{path.name}: {report.summary()}", 10000)
 
         return self.start(

@@ -33,6 +33,7 @@ from annotator.core.exchange.refi_model import (
     stable_guid,
     walk_codes_with_parent,
 )
+from annotator.core.exchange.refi_position_report import PositionReport
 from annotator.core.spans import check_offsets
 from annotator.core.text import text_sha256
 from annotator.store.engine import Project
@@ -131,6 +132,11 @@ class RefiImportReport:
     spans_added: int = 0
     spans_skipped: int = 0
     warnings: list[str] = field(default_factory=list)
+    positions: PositionReport | None = None  # which unit the file's positions were read in, and how sure
+
+    def position_lines(self) -> list[str]:
+        """The position report in sentences (empty for a file without selections)."""
+        return self.positions.lines() if self.positions else []
 
     def summary(self) -> str:
         return (
@@ -148,7 +154,7 @@ def _aware(value: datetime | None) -> datetime | None:
 
 def import_qda(project: Project, qda: QdaProject, *, source: str = "") -> RefiImportReport:
     """Store a read REFI-QDA project: all of it in one transaction, or nothing."""
-    report = RefiImportReport(warnings=list(qda.warnings))
+    report = RefiImportReport(warnings=list(qda.warnings), positions=qda.positions)
     label = source or qda.name
     with project.write() as s:
         # documents: matched by content hash; a name clash with other text gets a suffix
