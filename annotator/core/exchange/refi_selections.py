@@ -98,6 +98,7 @@ class _Context:
         if not name:
             name = (path or "").replace("internal://", "").rsplit("/", 1)[-1] or f"source-{guid[:8]}"
             self.warnings.append(f"a text source without a name was called {name!r}")
+        raw: str | None
         if inline is not None and not path:
             raw = _strip_bom(inline.text or "")
         elif path:
@@ -119,8 +120,8 @@ class _Context:
             self.note("this .qde has no archive around it: sources stored as files were skipped")
             return None
         data = self._member(path, name)
-        text = _decode(data, self, name)
-        if not text.strip():
+        text: str | None = _decode(data, self, name)
+        if not (text or "").strip():
             text = self._docx_fallback(elem, name)
             if text is None:
                 return None

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 from annotator.core.atomic import atomic_file
@@ -167,7 +166,7 @@ def _selection_elem(
 def write_qdc(codes: list[QdaCode], path: str | Path, *, origin: str = ORIGIN) -> None:
     """Write a codebook `.qdc` (atomic)."""
     all_codes = list(walk_codes(codes))
-    _check_unique(all_codes, lambda c: c.guid, "code GUID")
+    _check_unique([c.guid for c in all_codes], "code GUID")
     for code in all_codes:
         if not rc.is_guid(code.guid):
             raise ValueError(f"code GUID {code.guid!r} is not a GUID like 1b4e28ba-2fa1-...")
@@ -199,7 +198,7 @@ def check_project(project: QdaProject) -> None:
         ("source", project.sources),
         ("selection", project.selections),
     ):
-        _check_unique(items, lambda o: o.guid, f"{what} GUID")
+        _check_unique([item.guid for item in items], f"{what} GUID")
         for item in items:
             if not rc.is_guid(item.guid):
                 raise ValueError(f"{what} GUID {item.guid!r} is not a GUID like 1b4e28ba-2fa1-...")
@@ -222,10 +221,9 @@ def check_project(project: QdaProject) -> None:
             raise ValueError(f"source {source.name!r}: text must be normalised (no \\r, no BOM)")
 
 
-def _check_unique(items: list, key: Callable[[object], str], what: str) -> None:
+def _check_unique(guids: list[str], what: str) -> None:
     seen: set[str] = set()
-    for item in items:
-        value = key(item)
+    for value in guids:
         if value in seen:
             raise ValueError(f"duplicate {what} {value}: every object needs its own GUID")
         seen.add(value)
