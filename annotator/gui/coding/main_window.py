@@ -210,7 +210,7 @@ class MainWindow(QMainWindow):
         if ctl.doc_id is None:
             self.doc_label.setText("")
             return
-        text = f"{len(ctl.text):,} characters · {len(ctl.records)} spans shown"
+        text = f"{len(ctl.text):,} characters · {len(ctl.spans)} spans shown"
         selection = self.view.selection_range()
         if selection:
             text += f" · selected {selection[0]}–{selection[1]}"
@@ -273,7 +273,7 @@ class MainWindow(QMainWindow):
 
     def jump_to_span(self, span_id: int) -> None:
         self.controller.select_span(span_id, scroll=True)
-        record = self.controller.records.get(span_id)
+        record = self.controller.spans.get(span_id)
         if record is not None:
             self.view.select_range(record.start, record.end)
         self.view.setFocus()

@@ -192,7 +192,7 @@ def context_menu(w: MainWindow, span_ids: list[int]) -> QMenu:
     code_as.setEnabled(w.view.selection_range() is not None)
     menu.addAction(w.actions.repeat_code)
     for sid in span_ids:
-        record = ctl.records.get(sid)
+        record = ctl.spans.get(sid)
         if record is None:
             continue
         menu.addSeparator()
