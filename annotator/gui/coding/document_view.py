@@ -3,8 +3,8 @@
 Works in Qt positions internally and speaks stored offsets (code points) at its edges through
 `Positions`. `load(text, spans)` and `put_span(record)` are the paths the benchmark suite times.
 
-Loading is progressive: `QPlainTextEdit.setPlainText` of a 1 MB text costs ~20 ms before anything can be
-painted, so `load` puts only the first `FIRST_CHUNK` characters (cut after a '\n', many screens) into
+Loading is progressive: `QPlainTextEdit.setPlainText` of a long text lays out all of it before anything
+can be painted, so `load` puts only the first `FIRST_CHUNK` characters (cut after a '\n', many screens) into
 the QTextDocument and appends the rest in `CHUNK`-sized pieces (also cut after a '\n') from a zero-timeout
 timer. Appending at the end never shifts an earlier Qt position, so the span index (built for the whole
 text), the lazy highlighter and the stripes stay right while the text grows; `loaded_qt_length` says
@@ -52,7 +52,7 @@ class DocumentView(QPlainTextEdit):
     spanClicked = Signal(int)
     contextMenuWanted = Signal(QPoint, list)  # global position, span ids under the mouse
     FIRST_CHUNK = 32_000  # characters shown at once (about ten screens); the rest follows in the background
-    CHUNK = 128_000  # characters appended per timer tick (~1.5 ms: the event loop stays responsive)
+    CHUNK = 128_000  # characters appended per timer tick: small enough for the event loop to stay responsive
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

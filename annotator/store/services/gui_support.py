@@ -1,10 +1,10 @@
 """Where the coding window gets its spans: `document_spans`, one query giving one `SpanTable`.
 
 `spans.list_spans` builds ORM objects per span; the window only needs a few columns to paint and list
-spans. Even executing a Core `select` costs several microseconds per row in SQLAlchemy's result
-machinery, so the statement is compiled once per database dialect (and number of coders) to its plain
-SQL string, in that driver's own parameter style (`?` for SQLite, `%(name)s` for psycopg2), and run on
-the session's DBAPI cursor. The rows carry coder and code ids (the few names are read once) and become
+spans. Even executing a Core `select` costs Python work per row in SQLAlchemy's result machinery, so
+the statement is compiled once per database dialect (and number of coders) to its plain SQL string, in
+that driver's own parameter style (`?` for SQLite, `%(name)s` for psycopg2), and run on the session's
+DBAPI cursor. The rows carry coder and code ids (the few names are read once) and become
 the columns of a `SpanTable`. Timestamps are left out: the window never shows them, and undo of a delete
 uses the full record `delete_span` returns.
 """
@@ -30,8 +30,8 @@ def _statement(dialect: Dialect, n_coders: int | None) -> tuple[str, tuple[str, 
     found = _COMPILED.get(key)
     if found is None:
         sp, cr = Span.__table__, Coder.__table__
-        # Integer ids, not the joined names: a name string per row costs ~0.5 us each in the driver; the
-        # few distinct names are looked up once per call.
+        # Integer ids, not the joined names: a name string per row costs the driver far more than an
+        # integer; the few distinct names are looked up once per call.
         q = (
             select(
                 sp.c.id,
