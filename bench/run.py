@@ -4,7 +4,10 @@ Every benchmark generates its own seeded data (bench/out/data, regenerated each 
 "ours" and the baseline each in a fresh process (so peak memory is measured per side and no run
 pollutes another), at 2-3 sizes. Prints a table and writes it as Markdown to bench/out/results.md.
 --smoke runs tiny sizes once each: it checks the suite works and never fails on ratio targets.
-Exit status: 0 when every benchmark ran (or reported "not available"), 1 when one crashed.
+The suite times itself: a full run must stay under 10 minutes and a smoke run under 1 minute
+(`BUDGET_SECONDS`), also as benchmarks are added; a run over its budget is flagged and fails.
+Exit status: 0 when every benchmark ran (or reported "not available") within the budget, 1 when one
+crashed or the run took longer than its budget.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 MODULES = ("open_doc", "apply_code", "import_docs", "csv_export", "agreement_spans", "kalpha")
+BUDGET_SECONDS = {"full": 600.0, "smoke": 60.0}  # the whole suite, data preparation included
 
 
 @dataclass
@@ -336,8 +340,11 @@ def main(argv: list[str] | None = None) -> int:
 
     timeout = 90.0 if args.smoke else 400.0
     rows: list[Row] = []
+    module_seconds: dict[str, float] = {}
     for name in chosen:
+        t0 = time.perf_counter()
         rows.extend(run_module(name, mode, data_root, timeout, log))
+        module_seconds[name] = time.perf_counter() - t0
     elapsed = time.perf_counter() - started
     shutil.rmtree(data_root, ignore_errors=True)
 
@@ -353,10 +360,19 @@ def main(argv: list[str] | None = None) -> int:
         judged = [r for r in rows if r.met is not None]
         missed = [r for r in judged if not r.met]
         print(f"\ntargets: {len(judged) - len(missed)} met, {len(missed)} missed, {len(rows) - len(judged)} not judged")
-    print(f"\nsuite took {elapsed:.0f} s")
-    write_markdown(out / "results.md", rows, lines, growth, notes, mode, elapsed, chosen)
+    timing = budget_lines(mode, elapsed, module_seconds)
+    print("\n" + "\n".join(timing))
+    write_markdown(out / "results.md", rows, lines, growth, notes + timing, mode, elapsed, chosen)
     failed = [r for r in rows if r.ours.error or r.base.error]
-    return 1 if failed else 0
+    return 1 if failed or elapsed > BUDGET_SECONDS[mode] else 0
+
+
+def budget_lines(mode: str, elapsed: float, module_seconds: dict[str, float]) -> list[str]:
+    """How long the suite and each benchmark took, against the suite's budget for this mode."""
+    budget = BUDGET_SECONDS[mode]
+    parts = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in module_seconds.items())
+    verdict = "within" if elapsed <= budget else "OVER BUDGET: more than"
+    return [f"suite took {elapsed:.0f} s, {verdict} the {budget:.0f} s budget of a {mode} run ({parts})"]
 
 
 def write_markdown(path: Path, rows, lines, growth, notes, mode, elapsed, chosen) -> None:
