@@ -21,7 +21,9 @@ def test_smoke_run_prints_table(tmp_path: Path) -> None:
         text=True,
         timeout=110,
     )
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    # 3 = everything ran but over the smoke budget: CI judges the time (`dev.py bench --smoke`), this test
+    # runs on machines shared with other work and checks that the suite works and times itself.
+    assert proc.returncode in (0, 3), proc.stdout[-2000:] + proc.stderr[-2000:]
     out = proc.stdout
     assert "| benchmark | size | ours (median) |" in out
     for name in (
@@ -34,8 +36,8 @@ def test_smoke_run_prints_table(tmp_path: Path) -> None:
     ):
         assert f"| {name} |" in out, f"no row for {name}"
     assert "FAILED" not in out
-    assert "budget of a smoke run" in out  # the run times itself (exit 1 when over its budget)
-    assert "OVER BUDGET" not in out
+    assert "budget of a smoke run" in out
+    assert ("OVER BUDGET" in out) == (proc.returncode == 3)
     results = (tmp_path / "results.md").read_text(encoding="utf-8")
     assert results.startswith("# Benchmark results (smoke run)")
     assert "## What is measured" in results
