@@ -166,7 +166,11 @@ def _delete_span(w: MainWindow) -> QAction:
 def _snap_words(w: MainWindow) -> QAction:
     tip = "Widen every coded selection to whole words"
     a = make_action(w, "S&nap selections to whole words", "Ctrl+W", tip, checkable=True)
-    a.toggled.connect(lambda on: setattr(w.controller, "snap", on))
+
+    def snap(on: bool) -> None:
+        w.controller.snap = on
+
+    a.toggled.connect(snap)
     return a
 
 

@@ -43,7 +43,8 @@ class SpansModel(QAbstractTableModel):
         if self.sort_column == 2 and not self._reverse:
             self._rows = list(range(len(spans)))  # a SpanTable is in position order
         else:
-            self._rows = list(sorted(spans.records(), key=self._sort_key(self.sort_column), reverse=self._reverse))
+            records = sorted(spans.records(), key=self._sort_key(self.sort_column), reverse=self._reverse)
+            self._rows = list(records)
         self.endResetModel()
 
     def record_at(self, row: int) -> SpanRecord:

@@ -138,10 +138,10 @@ class Job(QObject):
             where = f"{exc.filename}: " if exc.filename else ""
             self.failed.emit(f"{where}{exc.strerror or exc}")
         except Exception:  # anything else: logged to crash.log, one line shown
-            exc_type, exc, tb = sys.exc_info()
+            exc_type, error, tb = sys.exc_info()
             assert exc_type is not None
-            assert exc is not None
-            self.failed.emit(_logged(exc_type, exc, tb))
+            assert error is not None
+            self.failed.emit(_logged(exc_type, error, tb))
         else:
             if self.cancel_event.is_set() and self.context.cancellable:
                 # Cancelled after the last checkpoint but before anything was changed (e.g. a dry run).
