@@ -3,14 +3,15 @@ screen is painted. Ours: the GUI's `DocumentView.load(text, spans)` (code point 
 all spans, span index, the first ~32 KB of text put into the pane, the blocks on screen highlighted,
 stripes margin) then the first screen painted; the rest of the text is appended in the background in
 128 KB pieces (progressive loading), and the one piece the event loop runs during "paint" is inside the
-timed part. The spans are SpanRecords already in memory. Baseline: `QTextEdit.setPlainText` then one
-`QTextCursor.mergeCharFormat` per span inside one edit block (Qt lays out once), then the first screen
-painted; the same without the edit block (a layout after every merge) is reported as a note up to
-10,000 spans. Same widget size and font, one warm-up load each (untimed). The ratio compares first
-screens (the baseline has nothing earlier to show). Extras (not in the ratio): the time until the whole
-text is in our pane (load, first paint, every background piece, final paint), and the full controller
-path `CodingController.open_document` (store query of the spans + load + spans table + first screen),
-the time a coder waits after clicking a document.
+timed part. The spans are a `SpanTable` already in memory (the columns the store query returns).
+Baseline: `QTextEdit.setPlainText` then one `QTextCursor.mergeCharFormat` per span inside one edit
+block (Qt lays out once), then the first screen painted; the same without the edit block (a layout
+after every merge) is reported as a note up to 10,000 spans. Same widget size and font, one warm-up
+load each (untimed). The ratio compares first screens (the baseline has nothing earlier to show).
+Extras (not in the ratio): the time until the whole text is in our pane (load, first paint, every
+background piece, final paint), and the full controller path `CodingController.open_document` (store
+query of the spans + load + spans table + first screen), the time a coder waits after clicking a
+document.
 """
 
 from __future__ import annotations
@@ -38,31 +39,32 @@ available = q.view_available
 
 
 def ours(size: int, folder: Path):
+    from annotator.core.span_table import SpanTable
     from annotator.gui.coding.document_view import DocumentView
 
     text, spans, colors = q.load_data(folder)
-    recs = q.records(spans)
+    table = q.span_table(spans)
     q.app()
     view = DocumentView()
     view.set_colors(colors)
     view.resize(q.WIDTH, q.HEIGHT)
     view.show()
-    view.load(text[:20_000], [r for r in recs if r.end <= 20_000][:50])  # warm-up: fonts, first layout
+    view.load(text[:20_000], q.span_table([s for s in spans if s[1] <= 20_000][:50]))  # warm-up: fonts, layout
     q.paint(view)
 
     def run() -> int:
-        view.load(text, recs)
+        view.load(text, table)
         q.paint(view)
-        return len(recs)
+        return len(table)
 
     def factory():
-        view.load("", [])
+        view.load("", SpanTable.empty())
         q.paint(view)
         return run
 
     _extra["folder"] = folder
     _extra["n"] = size
-    _extra["view"] = (view, text, recs)
+    _extra["view"] = (view, text, table)
     return factory
 
 
@@ -117,15 +119,17 @@ def _fully_loaded_time() -> dict[str, float]:
     """Load + first paint + every background piece + a final paint: the whole text is in the pane."""
     import time
 
-    view, text, recs = _extra["view"]  # type: ignore[misc]
+    from annotator.core.span_table import SpanTable
+
+    view, text, table = _extra["view"]  # type: ignore[misc]
     if not hasattr(view, "fully_loaded"):
         return {}
     times = []
     for _ in range(5):
-        view.load("", [])
+        view.load("", SpanTable.empty())
         q.paint(view)
         t0 = time.perf_counter()
-        view.load(text, recs)
+        view.load(text, table)
         q.paint(view)
         while not view.fully_loaded:
             q.app().processEvents()

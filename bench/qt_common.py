@@ -93,6 +93,13 @@ def records(spans):
     ]
 
 
+def span_table(spans):
+    """The spans as the store hands them to the window: one SpanTable (columns in position order)."""
+    from annotator.core.span_table import SpanTable
+
+    return SpanTable.from_records(records(spans))
+
+
 def view_available() -> str | None:
     """None when the GUI's DocumentView with load()/put_span() exists, else why not."""
     try:

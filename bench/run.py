@@ -4,7 +4,10 @@ Every benchmark generates its own seeded data (bench/out/data, regenerated each 
 "ours" and the baseline each in a fresh process (so peak memory is measured per side and no run
 pollutes another), at 2-3 sizes. Prints a table and writes it as Markdown to bench/out/results.md.
 --smoke runs tiny sizes once each: it checks the suite works and never fails on ratio targets.
-Exit status: 0 when every benchmark ran (or reported "not available"), 1 when one crashed.
+The suite times itself: a full run must stay under 10 minutes and a smoke run under 1 minute
+(`BUDGET_SECONDS`), also as benchmarks are added; a run over its budget is flagged and fails.
+Exit status: 0 when every benchmark ran (or reported "not available") within the budget, 1 when one
+crashed, 3 when all ran but the suite took longer than its budget.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import json
 import math
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -27,6 +31,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 MODULES = ("open_doc", "apply_code", "import_docs", "csv_export", "agreement_spans", "kalpha")
+BUDGET_SECONDS = {"full": 600.0, "smoke": 60.0}  # the whole suite, data preparation included
+OVER_BUDGET = 3  # exit status of a run that worked but took longer than its budget
 
 
 @dataclass
@@ -98,6 +104,23 @@ def _side(args: list[str], timeout: float) -> Side:
     return Side(times=data["times"], value=data.get("value"), peak_kb=data.get("peak_kb"), extra=data.get("extra"))
 
 
+# (prepare function, size) -> a folder it already filled: benchmarks sharing a data set (open document,
+# apply one code) get a copy instead of generating it again, which keeps the suite within its budget.
+_PREPARED: dict[tuple[str, int], Path] = {}
+
+
+def _prepare(mod, name: str, size: int, folder: Path, timeout: float) -> str | None:
+    key = (f"{mod.prepare.__module__}.{mod.prepare.__qualname__}", size)
+    done = _PREPARED.get(key)
+    if done is not None and done.is_dir():
+        shutil.copytree(done, folder, dirs_exist_ok=True)
+        return None
+    _prep, err = _worker(["prepare", name, str(size), str(folder)], timeout)
+    if err is None:
+        _PREPARED[key] = folder
+    return err
+
+
 def run_module(name: str, mode: str, data_root: Path, timeout: float, log) -> list[Row]:
     mod = importlib.import_module(f"bench.{name}")
     rows: list[Row] = []
@@ -107,7 +130,7 @@ def run_module(name: str, mode: str, data_root: Path, timeout: float, log) -> li
         folder.mkdir(parents=True, exist_ok=True)
         label = mod.size_label(size) if hasattr(mod, "size_label") else mod.SIZE_LABEL.format(size=size)
         log(f"{mod.NAME} [{label}]: preparing data ...")
-        _prep, err = _worker(["prepare", name, str(size), str(folder)], timeout)
+        err = _prepare(mod, name, size, folder, timeout)
         if err:
             rows.append(
                 Row(
@@ -288,8 +311,6 @@ def machine() -> str:
 
 
 def _which(name: str) -> bool:
-    import shutil
-
     return shutil.which(name) is not None
 
 
@@ -325,8 +346,6 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(MODULES)}")
     out = Path(args.out)
     data_root = out / "data"
-    import shutil
-
     shutil.rmtree(data_root, ignore_errors=True)
     data_root.mkdir(parents=True)
     started = time.perf_counter()
@@ -336,8 +355,11 @@ def main(argv: list[str] | None = None) -> int:
 
     timeout = 90.0 if args.smoke else 400.0
     rows: list[Row] = []
+    module_seconds: dict[str, float] = {}
     for name in chosen:
+        t0 = time.perf_counter()
         rows.extend(run_module(name, mode, data_root, timeout, log))
+        module_seconds[name] = time.perf_counter() - t0
     elapsed = time.perf_counter() - started
     shutil.rmtree(data_root, ignore_errors=True)
 
@@ -353,10 +375,21 @@ def main(argv: list[str] | None = None) -> int:
         judged = [r for r in rows if r.met is not None]
         missed = [r for r in judged if not r.met]
         print(f"\ntargets: {len(judged) - len(missed)} met, {len(missed)} missed, {len(rows) - len(judged)} not judged")
-    print(f"\nsuite took {elapsed:.0f} s")
-    write_markdown(out / "results.md", rows, lines, growth, notes, mode, elapsed, chosen)
+    timing = budget_lines(mode, elapsed, module_seconds)
+    print("\n" + "\n".join(timing))
+    write_markdown(out / "results.md", rows, lines, growth, notes + timing, mode, elapsed, chosen)
     failed = [r for r in rows if r.ours.error or r.base.error]
-    return 1 if failed else 0
+    if failed:
+        return 1
+    return OVER_BUDGET if elapsed > BUDGET_SECONDS[mode] else 0
+
+
+def budget_lines(mode: str, elapsed: float, module_seconds: dict[str, float]) -> list[str]:
+    """How long the suite and each benchmark took, against the suite's budget for this mode."""
+    budget = BUDGET_SECONDS[mode]
+    parts = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in module_seconds.items())
+    verdict = "within" if elapsed <= budget else "OVER BUDGET: more than"
+    return [f"suite took {elapsed:.0f} s, {verdict} the {budget:.0f} s budget of a {mode} run ({parts})"]
 
 
 def write_markdown(path: Path, rows, lines, growth, notes, mode, elapsed, chosen) -> None:

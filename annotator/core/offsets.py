@@ -8,8 +8,8 @@ contains `\\r`, so Qt's paragraph separators map one-to-one onto `\\n` and need 
 binary search: O(log k) for k astral characters, and O(1) memory for text without any.
 
 Finding them must not cost a Python step per character (a 1 MB document is opened often): ASCII text is
-known to have none in O(1) (`str.isascii`), other text is encoded once to UTF-32 (C speed, ~0.5 ms per MB)
-and scanned with numpy.
+known to have none in O(1) (`str.isascii`), other text is encoded once to UTF-32 (at C speed) and
+scanned with numpy.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from annotator.store.services.gui_support import RecordMap, document_span_rows, document_spans
+from annotator.core.span_table import LiveSpans
+from annotator.store.services.gui_support import document_spans
 from annotator.store.services.spans import add_span, list_spans
 from tests.gui.conftest import TEXT
 
@@ -23,48 +24,51 @@ def test_document_spans_match_list_spans(project, doc_id):
     add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=start, end=start + 9)
     add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=0, end=2)
     full = sorted(list_spans(project, document_ids=[doc_id]), key=lambda r: (r.start, r.end, r.id))
-    light = document_spans(project, doc_id)
+    light = document_spans(project, doc_id).records()
     assert light == [replace(r, created_at=None, updated_at=None) for r in full]
-    assert [r.coder for r in document_spans(project, doc_id, ["alice"])] == ["alice", "alice"]
-    assert document_spans(project, doc_id, []) == []
-    assert document_spans(project, doc_id + 99) == []
+    assert [r.coder for r in document_spans(project, doc_id, ["alice"]).records()] == ["alice", "alice"]
+    assert document_spans(project, doc_id, []).records() == []
+    assert document_spans(project, doc_id + 99).records() == []
 
 
-def test_span_rows_are_lazy_and_match_document_spans(project, doc_id):
+def test_span_table_columns_match_its_records(project, doc_id):
     for a, b in ((30, 40), (0, 7), (8, 17)):
         add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=a, end=b)
-    rows = document_span_rows(project, doc_id)
-    assert list(rows) == document_spans(project, doc_id)
-    assert rows.starts.tolist() == [0, 8, 30]
-    assert rows.ends.tolist() == [7, 17, 40]
-    assert rows.ids.tolist() == [r.id for r in rows]
-    assert rows[1] is rows[1]  # one record object per row
-    assert rows.by_id(rows[2].id) is rows[2]
-    assert rows.by_id(-5) is None
-    assert rows[0:2] == [rows[0], rows[1]]
+    table = document_spans(project, doc_id)
+    records = table.records()
+    assert table.starts.tolist() == [0, 8, 30]
+    assert table.ends.tolist() == [7, 17, 40]
+    assert table.ids.tolist() == [r.id for r in records]
+    assert [table.coder(k) for k in range(3)] == ["alice"] * 3
+    assert table.record(1) is table.record(1)  # one record object per row
+    assert table.row_of(records[2].id) == 2
+    assert table.row_of(-5) is None
 
 
-def test_record_map_behaves_like_a_dict(project, doc_id):
+def test_live_spans_behave_like_a_dict(project, doc_id):
     for a, b in ((0, 7), (8, 17)):
         add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=a, end=b)
-    rows = document_span_rows(project, doc_id)
-    first, second = rows[0], rows[1]
-    records = RecordMap(rows)
-    plain = {r.id: r for r in rows}
-    assert len(records) == 2
-    assert records.get(first.id) is first
-    assert records.get(999) is None
+    table = document_spans(project, doc_id)
+    first, second = table.record(0), table.record(1)
+    spans = LiveSpans(table)
+    plain = {r.id: r for r in table.records()}
+    assert len(spans) == 2
+    assert spans.get(first.id) is first
+    assert spans.get(999) is None
     moved = replace(first, start=1)
-    records[first.id] = plain[first.id] = moved
+    spans.put(moved)
+    plain[first.id] = moved
     added = replace(first, id=999, start=3)
-    records[999] = plain[999] = added
-    assert len(records) == 3
-    assert records.pop(second.id) is plain.pop(second.id)
-    assert second.id not in records
-    assert records.get(second.id) is None
-    assert dict(records) == plain
-    assert len(records) == len(plain) == 2
-    records[second.id] = second
-    assert records[second.id] is second
-    assert len(records) == 3
-    assert len(RecordMap()) == 0
+    spans.put(added)
+    plain[999] = added
+    assert len(spans) == 3
+    assert spans.remove(second.id) is plain.pop(second.id)
+    assert second.id not in spans
+    assert spans.get(second.id) is None
+    assert {r.id: r for r in spans.records()} == plain
+    assert sorted(spans.ids()) == sorted(plain)
+    assert len(spans) == len(plain) == 2
+    spans.put(second)
+    assert spans.get(second.id) is second
+    assert len(spans) == 3
+    assert len(LiveSpans()) == 0

@@ -242,13 +242,14 @@ def test_document_spans_matches_list_spans(filled):
         want = [
             r.with_changes(created_at=None, updated_at=None) for r in spans.list_spans(filled, document_ids=[doc_id])
         ]
-        assert gui_support.document_spans(filled, doc_id) == sorted(want, key=lambda r: (r.start, r.end, r.id))
-        ben = gui_support.document_spans(filled, doc_id, ["ben"])
+        got = gui_support.document_spans(filled, doc_id).records()
+        assert got == sorted(want, key=lambda r: (r.start, r.end, r.id))
+        ben = gui_support.document_spans(filled, doc_id, ["ben"]).records()
         assert ben
         assert {r.coder for r in ben} == {"ben"}
         both = gui_support.document_spans(filled, doc_id, ["ben", "anna", "nobody"])
         assert len(both) == len(want)
-        assert gui_support.document_spans(filled, doc_id, []) == []
+        assert gui_support.document_spans(filled, doc_id, []).records() == []
 
 
 def test_csv_export(filled, tmp_path):

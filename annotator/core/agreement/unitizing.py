@@ -11,7 +11,7 @@ or touching units first); uncovered stretches are gaps. Per category c (R raters
              / ( R L (R L - 1) - sum_units l (l-1) )
 
 This is what DKPro's lock-step sweep adds up (each overlapping pair of sections once), computed
-here with sorted arrays and binary search so 300,000 units take well under a second.
+here with sorted arrays and binary search instead of a sweep in Python.
 alpha_c = 1 - D_o(c)/D_e(c); overall alpha = 1 - sum_c D_o(c) / sum_c D_e(c).
 DKPro conventions kept: D_o == D_e gives 0.0, or 1.0 when both are 0 but some unit has positive
 length. Undefined (value None + reason) where DKPro gives NaN or divides by zero: no units at all,

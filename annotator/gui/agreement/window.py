@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelection, QObject, Qt, QThreadPool
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtCore import QItemSelection, QObject, Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QProgressDialog,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.agreement_report import KINDS, Disagreement, fmt_ci
+from annotator.gui.agreement.compute import Outcome, Request, compute
 from annotator.gui.agreement.models import (
     ITEM_ROLE,
     AlphaModel,
@@ -43,31 +43,20 @@ from annotator.gui.agreement.models import (
     PairMatrixModel,
 )
 from annotator.gui.agreement.panes import PassagePanes
-from annotator.gui.agreement.worker import AgreementJob, JobRunnable, Outcome, Request
+from annotator.gui.common.jobs import Job, JobProgressDialog, JobRunner
 from annotator.store.services import agreement as service
 
 if TYPE_CHECKING:
     from annotator.gui.coding.main_window import MainWindow
 
 
-def install(window: MainWindow) -> AgreementUi:
-    ui = AgreementUi(window)
-    window.agreement = ui  # type: ignore[attr-defined]
-    window.menu("tools").addAction(ui.action)
-    return ui
-
-
 class AgreementUi(QObject):
-    """The menu action and the (one, reused) agreement dialog."""
+    """The (one, reused) agreement dialog; Tools > Agreement (`ActionId.AGREEMENT`) opens it."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.dialog: AgreementDialog | None = None
-        self.action = QAction("&Agreement\u2026", window)
-        self.action.setObjectName("agreementAction")
-        self.action.setStatusTip("Inter-coder agreement: alpha_U, F1, disagreements")
-        self.action.triggered.connect(self.open)
 
     def open(self) -> AgreementDialog:
         if self.dialog is None:
@@ -130,10 +119,8 @@ class AgreementDialog(QDialog):
         self.main = window
         self.setWindowTitle("Agreement")
         self.setObjectName("agreementDialog")
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
-        self.job: AgreementJob | None = None
-        self.progress: QProgressDialog | None = None
+        self.runner = JobRunner(self, dialog_title="Agreement")
+        self.job: Job | None = None  # the running computation
         self.outcome: Outcome | None = None
         self.texts: dict[str, str] = {}
         self.alpha_model, self.doc_model = AlphaModel(), DocumentAlphaModel()
@@ -288,56 +275,34 @@ class AgreementDialog(QDialog):
         return Request(coders, None if all_docs else docs, codes, self.bootstrap.value(), self.seed.value())
 
     # -- running ----------------------------------------------------------------------------------
-    def run(self) -> AgreementJob | None:
+    @property
+    def progress(self) -> JobProgressDialog | None:
+        return self.runner.progress
+
+    def run(self) -> Job | None:
         if self.job is not None:
             return self.job
         req = self.request()
         if isinstance(req, str):
             self._say(req, error=True)
             return None
-        job = AgreementJob(self.main.controller.project, req)
-        job.progress.connect(self._on_progress)
-        job.finished.connect(self._on_finished)
-        job.failed.connect(self._on_failed)
-        job.cancelled.connect(self._on_cancelled)
+        project = self.main.controller.project
+        job = Job("Computing agreement\u2026", lambda ctx: compute(project, req, ctx), self)
         self.job = job
         self.run_button.setEnabled(False)
-        self.progress = QProgressDialog("Computing agreement\u2026", "Cancel", 0, 0, self)
-        self.progress.setWindowTitle("Agreement")
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setMinimumDuration(300)
-        self.progress.setAutoClose(False)
-        self.progress.setAutoReset(False)
-        self.progress.canceled.connect(job.cancel)
         self._say("Computing\u2026")
-        self.pool.start(JobRunnable(job))
+        self.runner.start(job, self._on_done)
         return job
 
-    def _on_progress(self, done: int, total: int) -> None:
-        if self.progress is not None and total > 0:
-            self.progress.setMaximum(total)
-            self.progress.setValue(min(done, total))
-
-    def _done(self) -> None:
+    def _on_done(self, job: Job) -> None:
         self.job = None
         self.run_button.setEnabled(True)
-        if self.progress is not None:
-            self.progress.canceled.disconnect()
-            self.progress.close()
-            self.progress.deleteLater()
-            self.progress = None
-
-    def _on_failed(self, message: str) -> None:
-        self._done()
-        self._say(message, error=True)
-
-    def _on_cancelled(self) -> None:
-        self._done()
-        self._say("Cancelled; the previous results (if any) are still shown.")
-
-    def _on_finished(self, outcome: Outcome) -> None:
-        self._done()
-        self.show_outcome(outcome)
+        if job.outcome == "ok":
+            self.show_outcome(job.result)
+        elif job.outcome == "error":
+            self._say(job.error or "failed", error=True)
+        else:
+            self._say("Cancelled; the previous results (if any) are still shown.")
 
     def _say(self, text: str, error: bool = False) -> None:
         self.summary.setStyleSheet("color: #b00020;" if error else "")
@@ -411,10 +376,10 @@ class AgreementDialog(QDialog):
 
     def wait(self, ms: int = 60000) -> bool:
         """Wait for the worker (tests and closing)."""
-        return self.pool.waitForDone(ms)
+        return self.runner.wait(ms)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.job is not None:
-            self.job.cancel()
-            self.pool.waitForDone(10000)
+            self.runner.cancel()
+            self.runner.wait(10000)
         super().closeEvent(event)

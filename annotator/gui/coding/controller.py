@@ -13,6 +13,7 @@ from PySide6.QtGui import QUndoStack
 
 from annotator.core.codebook import Code, Codebook
 from annotator.core.errors import UserError
+from annotator.core.span_table import LiveSpans, SpanTable
 from annotator.core.spans import SpanRecord, snap_to_words
 from annotator.gui.coding.commands import AddSpanCommand, DeleteSpanCommand, StatusCommand, UpdateSpanCommand
 from annotator.gui.coding.document_view import DocumentView
@@ -23,7 +24,7 @@ from annotator.store.services import codebooks as codebook_service
 from annotator.store.services import documents as document_service
 from annotator.store.services import spans as span_service
 from annotator.store.services import status as status_service
-from annotator.store.services.gui_support import RecordMap, document_span_rows
+from annotator.store.services.gui_support import document_spans
 
 CODER_COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
 
@@ -49,7 +50,7 @@ class CodingController(QObject):
         self.paths: dict[str, str] = {}
         self.doc_id: int | None = None
         self.text = ""
-        self.records: RecordMap = RecordMap()  # span id -> record, built on first lookup
+        self.spans = LiveSpans()  # the spans shown: the document's SpanTable plus the changes since
         self.shown_coders: list[str] | None = None  # None = blind coding (only self.coder)
         self.last_code: str | None = None
         self.snap = False
@@ -88,7 +89,7 @@ class CodingController(QObject):
     def tooltip(self, entries: list[Entry]) -> str:
         lines = []
         for e in entries:
-            r = self.records.get(e.span_id)
+            r = self.spans.get(e.span_id)
             line = f"{self.code_name(e.code_key)} — {e.coder}"
             if r is not None and r.memo:
                 line += f"\n    memo: {r.memo}"
@@ -111,17 +112,15 @@ class CodingController(QObject):
         """Show a document with the spans of the visible coders (one query, one highlight pass)."""
         self.doc_id = doc_id
         if doc_id is None:
-            self.text, self.records = "", RecordMap()
-            self.view.load("", [])
-            self.spans_model.set_spans([], self.text)
+            self.text, table = "", SpanTable.empty()
         else:
             self.text = document_service.document_text(self.project, doc_id)
-            # Row tuples, not records: the view, the table and `records` build a SpanRecord only for the
-            # spans shown or touched, so 100,000 spans open about as fast as 10,000.
-            rows = document_span_rows(self.project, doc_id, self.visible_coders())
-            self.records = RecordMap(rows)
-            self.view.load(self.text, rows)
-            self.spans_model.set_spans(rows, self.text)
+            # Columns, not records: the view, the table and `spans` build a SpanRecord only for the spans
+            # shown or touched, so 100,000 spans open about as fast as 10,000.
+            table = document_spans(self.project, doc_id, self.visible_coders())
+        self.spans = LiveSpans(table)
+        self.view.load(self.text, table)
+        self.spans_model.set_spans(table, self.text)
         self.selectedSpanChanged.emit(None)
         self.documentOpened.emit(doc_id)
 
@@ -155,7 +154,7 @@ class CodingController(QObject):
     # -- selection --------------------------------------------------------------------------------
     def selected_span(self) -> SpanRecord | None:
         sid = self.view.selected_span_id
-        return self.records.get(sid) if sid is not None else None
+        return self.spans.get(sid) if sid is not None else None
 
     def select_span(self, span_id: int | None, *, scroll: bool = True) -> None:
         self.view.select_span(span_id, scroll=scroll)
@@ -211,7 +210,7 @@ class CodingController(QObject):
         return self.code_selection(self.last_code)
 
     def change_code(self, span_id: int, code_key: str) -> SpanRecord | None:
-        record = self._own(self.records.get(span_id))
+        record = self._own(self.spans.get(span_id))
         if record is None or record.code_key == code_key:
             return record
         code = self.codes.get(code_key)
@@ -232,7 +231,7 @@ class CodingController(QObject):
         return after
 
     def set_bounds_to_selection(self, span_id: int | None = None) -> SpanRecord | None:
-        record = self._own(self.records.get(span_id if span_id is not None else self.view.selected_span_id or -1))
+        record = self._own(self.spans.get(span_id if span_id is not None else self.view.selected_span_id or -1))
         selection = self.view.selection_range()
         if record is None or selection is None:
             if record is not None:
@@ -256,7 +255,7 @@ class CodingController(QObject):
         return self._update(record, "adjust span boundaries", nudge=True, start=start, end=end)
 
     def edit_memo(self, span_id: int | None = None) -> SpanRecord | None:
-        record = self._own(self.records.get(span_id if span_id is not None else self.view.selected_span_id or -1))
+        record = self._own(self.spans.get(span_id if span_id is not None else self.view.selected_span_id or -1))
         if record is None:
             return None
         passage = " ".join(self.text[record.start : record.end].split())[:80]
@@ -266,7 +265,7 @@ class CodingController(QObject):
         return self._update(record, "edit memo", memo=memo)
 
     def delete_span(self, span_id: int | None = None) -> SpanRecord | None:
-        record = self._own(self.records.get(span_id if span_id is not None else self.view.selected_span_id or -1))
+        record = self._own(self.spans.get(span_id if span_id is not None else self.view.selected_span_id or -1))
         if record is None:
             return None
         try:
@@ -304,7 +303,7 @@ class CodingController(QObject):
     def span_changed(self, record: SpanRecord) -> None:
         """Show a new or changed span: only its blocks are re-highlighted, one table row changes."""
         if self._show_doc(record.document_id) and record.coder in self.visible_coders():
-            self.records[record.id or 0] = record
+            self.spans.put(record)
             self.view.put_span(record)
             self.spans_model.upsert(record)
         self.select_span(record.id, scroll=False)
@@ -315,7 +314,7 @@ class CodingController(QObject):
 
     def span_removed(self, record: SpanRecord) -> None:
         if self._show_doc(record.document_id):
-            self.records.pop(record.id or 0, None)
+            self.spans.remove(record.id or 0)
             self.view.remove_span(record.id or 0)
             self.spans_model.remove(record.id or 0)
         self.spanCountChanged.emit(record.document_id, record.coder, -1)

@@ -3,8 +3,8 @@
 Works in Qt positions internally and speaks stored offsets (code points) at its edges through
 `Positions`. `load(text, spans)` and `put_span(record)` are the paths the benchmark suite times.
 
-Loading is progressive: `QPlainTextEdit.setPlainText` of a 1 MB text costs ~20 ms before anything can be
-painted, so `load` puts only the first `FIRST_CHUNK` characters (cut after a '\n', many screens) into
+Loading is progressive: `QPlainTextEdit.setPlainText` of a long text lays out all of it before anything
+can be painted, so `load` puts only the first `FIRST_CHUNK` characters (cut after a '\n', many screens) into
 the QTextDocument and appends the rest in `CHUNK`-sized pieces (also cut after a '\n') from a zero-timeout
 timer. Appending at the end never shifts an earlier Qt position, so the span index (built for the whole
 text), the lazy highlighter and the stripes stay right while the text grows; `loaded_qt_length` says
@@ -14,9 +14,8 @@ span, find, select-all, Ctrl+End) calls `ensure_loaded()` first, which appends t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 
-import numpy as np
 from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
@@ -33,13 +32,13 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
+from annotator.core.span_table import SpanTable
 from annotator.core.spans import SpanRecord
 from annotator.gui.coding.highlighter import SpanHighlighter
-from annotator.gui.coding.span_index import Entry, SpanIndex, record_arrays
+from annotator.gui.coding.span_index import FALLBACK_COLOR, Entry, SpanIndex
 from annotator.gui.coding.stripes import StripesMargin
 from annotator.gui.common.positions import Positions
 
-FALLBACK_COLOR = "#cccccc"
 _WHOLE_TEXT_KEYS = (
     QKeySequence.StandardKey.SelectAll,
     QKeySequence.StandardKey.MoveToEndOfDocument,
@@ -53,7 +52,7 @@ class DocumentView(QPlainTextEdit):
     spanClicked = Signal(int)
     contextMenuWanted = Signal(QPoint, list)  # global position, span ids under the mouse
     FIRST_CHUNK = 32_000  # characters shown at once (about ten screens); the rest follows in the background
-    CHUNK = 128_000  # characters appended per timer tick (~1.5 ms: the event loop stays responsive)
+    CHUNK = 128_000  # characters appended per timer tick: small enough for the event loop to stay responsive
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,17 +99,16 @@ class DocumentView(QPlainTextEdit):
             record.code_key,
         )
 
-    def load(self, text: str, spans: Iterable[SpanRecord]) -> None:
+    def load(self, text: str, spans: SpanTable) -> None:
         """Show `text` with `spans` (stored offsets); only the blocks on screen are highlighted now.
 
-        Per span this costs two C-speed attribute reads (into numpy arrays); entries are made when a
-        span first comes on screen, so opening 100,000 spans costs about what 10,000 do.
+        The span columns are converted to Qt positions in numpy; entries are made when a span first
+        comes on screen, so opening 100,000 spans costs about what 10,000 do.
         """
-        records = _frozen(spans)
         self._loader.stop()  # chunks still pending from the previous document are dropped
         self.positions = Positions(text)
         self.selected_span_id = None
-        self.index = self._index_for(records)
+        self.index = self._index_for(spans)
         self.highlighter.index = self.index
         self.highlighter.reset()
         self._text = text
@@ -191,28 +189,13 @@ class DocumentView(QPlainTextEdit):
             self.ensure_loaded()
         super().keyPressEvent(event)
 
-    def _index_for(self, records: Sequence[SpanRecord]) -> SpanIndex:
-        columns = _columns(records)
-        starts, ends = (columns[1], columns[2]) if columns is not None else record_arrays(records)
-        q_starts, q_ends = self.positions.array_to_qt(starts), self.positions.array_to_qt(ends)
-        colors = self.colors
+    def _index_for(self, table: SpanTable) -> SpanIndex:
+        to_qt = self.positions.array_to_qt
+        return SpanIndex(table, to_qt(table.starts), to_qt(table.ends), self.colors)
 
-        def make(k: int) -> Entry:
-            r = records[k]
-            return Entry(
-                int(q_starts[k]), int(q_ends[k]), r.id or 0, colors.get(r.code_key, FALLBACK_COLOR), r.coder, r.code_key
-            )
-
-        def ids() -> np.ndarray:
-            if columns is not None:
-                return columns[0]
-            return np.fromiter((r.id or 0 for r in records), np.int64, len(records))
-
-        return SpanIndex.from_arrays(q_starts, q_ends, make, ids)
-
-    def set_spans(self, spans: Iterable[SpanRecord]) -> None:
+    def set_spans(self, spans: SpanTable) -> None:
         """Replace all spans (e.g. other coders shown) without reloading the text."""
-        self.index = self._index_for(_frozen(spans))
+        self.index = self._index_for(spans)
         self.highlighter.index = self.index
         self.highlighter.forget()
         self.reveal_visible()
@@ -413,19 +396,3 @@ class DocumentView(QPlainTextEdit):
     def _context_menu(self, pos: QPoint) -> None:
         ids = [e.span_id for e in self.entries_at_point(pos)]
         self.contextMenuWanted.emit(self.viewport().mapToGlobal(pos), ids)
-
-
-def _columns(records: Sequence[SpanRecord]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """(ids, starts, ends) arrays if `records` carries them (a lazy store result such as `SpanRows`)."""
-    try:
-        return records.ids, records.starts, records.ends  # type: ignore[attr-defined]
-    except AttributeError:
-        return None
-
-
-def _frozen(spans: Iterable[SpanRecord]) -> Sequence[SpanRecord]:
-    """What the index keeps: an immutable lazy result as it is, anything else copied (later changes to the
-    caller's list cannot leak in)."""
-    if _columns(spans) is not None and not hasattr(spans, "append"):  # type: ignore[arg-type]
-        return spans  # type: ignore[return-value]
-    return list(spans)

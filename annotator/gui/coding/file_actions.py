@@ -1,9 +1,10 @@
 """File menu work: each command is a file dialog (replaceable, skipped when a path is given) + a plain function.
 
-Document import runs in a QThreadPool worker (`exchange_jobs.Job`) behind a progress dialog whose Cancel
-works between files; the files are stored in one transaction at the end, so a cancelled import stores
-nothing. Bad files are listed in a non-modal report. Codebooks (.yaml/.yml or REFI-QDA .qdc) are small
-and load in the GUI thread; their problems are listed one `FILE:LINE: message` per line.
+Document import runs as a background `Job` on the window's `import_runner` (gui/common/jobs.py),
+behind a progress dialog whose Cancel works between files; the files are stored in one transaction at
+the end, so a cancelled import stores nothing. Bad files are listed in a non-modal report. Codebooks
+(.yaml/.yml or REFI-QDA .qdc) are small and load in the GUI thread; their problems are listed one
+`FILE:LINE: message` per line.
 
 File dialogs go through `window.ask_path(kind, title, suggested, filter) -> list[str]` when the window
 has one (tests set it), else through QFileDialog; kind is "open", "open_many" or "save".
@@ -16,14 +17,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QThreadPool
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from annotator.core.codebook import Codebook, CodebookError, load_codebook_file
 from annotator.core.documents import ImportedDocument, read_document
 from annotator.core.errors import UserError
-from annotator.gui.exchange.dialogs import JobProgressDialog, ReportDialog
-from annotator.gui.exchange.jobs import Job, JobContext, JobRunnable
+from annotator.gui.common.actions import ActionId
+from annotator.gui.common.jobs import Job, JobContext
 from annotator.store.engine import open_project
 from annotator.store.services.codebooks import load_codebook
 from annotator.store.services.documents import ImportReport, store_documents
@@ -39,7 +40,7 @@ CODEBOOK_FILTER = (
 
 
 def ask_paths(window: MainWindow, kind: str, title: str, suggested: str, file_filter: str) -> list[str]:
-    hook = getattr(window, "ask_path", None)
+    hook = window.ask_path
     if hook is not None:
         return [str(p) for p in hook(kind, title, suggested, file_filter)]
     if kind == "save":
@@ -53,22 +54,11 @@ def ask_paths(window: MainWindow, kind: str, title: str, suggested: str, file_fi
 
 
 def _show_problem(window: MainWindow, title: str, text: str) -> None:
-    """Problems are shown without blocking (tests and scripts keep running); also in the status bar."""
-    window.statusBar().showMessage(text.splitlines()[0] if text else title, 15000)
-    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, window)
-    box.setModal(False)
-    box.show()
-    window.last_problem = box  # type: ignore[attr-defined]
+    window.show_problem(title, text)
 
 
-def _show_report(window: MainWindow, title: str, summary: str, lines: Sequence[str]) -> ReportDialog:
-    """A non-modal, resizable report with one selectable line per problem."""
-    window.statusBar().showMessage(summary, 15000)
-    dialog = ReportDialog(window, title, summary, lines)
-    dialog.setModal(False)
-    dialog.show()
-    window.last_problem = dialog  # type: ignore[attr-defined]
-    return dialog
+def _show_report(window: MainWindow, title: str, summary: str, lines: Sequence[str]) -> None:
+    window.show_report(title, summary, lines)
 
 
 @contextmanager
@@ -131,13 +121,14 @@ def _read_files(ctx: JobContext, paths: list[Path]) -> tuple[list[ImportedDocume
     return docs, errors
 
 
-def import_paths(window: MainWindow, paths: Sequence[str | Path]) -> Job | None:
+def import_paths(window: MainWindow, paths: Sequence[str | Path], *, step_delay: float = 0.0) -> Job | None:
     """Import documents in the background; returns the running Job (None if one is already running).
 
-    `window.import_job` is the job, `window.import_progress` its progress dialog (until it ends) and
-    `job.done` fires when it is over (`job.outcome`: "ok", "error" or "cancelled").
+    `window.import_runner.job` is the job, `window.import_runner.progress` its progress dialog (until it
+    ends) and `job.done` fires when it is over (`job.outcome`: "ok", "error" or "cancelled").
+    `step_delay` (seconds per file) lets a test slow the reading down to press Cancel.
     """
-    if getattr(window, "import_job", None) is not None and window.import_job.outcome is None:
+    if window.import_runner.running:
         window.statusBar().showMessage("An import is already running", 5000)
         return None
     project = window.controller.project
@@ -148,28 +139,14 @@ def import_paths(window: MainWindow, paths: Sequence[str | Path]) -> Job | None:
         ctx.stage(f"Storing {len(docs)} documents in the project…", cancellable=False)
         return store_documents(project, docs, errors)
 
-    job = Job(f"Importing {len(files)} file{'s' if len(files) != 1 else ''}…", work, window)
-    job.context.row_delay = float(getattr(window, "import_delay", 0.0))
-    dialog = JobProgressDialog(job.title, window)
-    dialog.setRange(0, len(files))
-    dialog.canceled.connect(job.cancel)
-    dialog.rejected.connect(job.cancel)
-    job.progressed.connect(lambda n: dialog.setValue(min(n, dialog.maximum())))
-    job.stageChanged.connect(lambda text, cancellable: (dialog.setLabelText(text), dialog.set_cancellable(cancellable)))
-    job.done.connect(lambda: _import_finished(window, job, dialog))
-    window.import_job, window.import_progress = job, dialog  # type: ignore[attr-defined]
-    window.actions.import_documents.setEnabled(False)
+    job = Job(f"Importing {len(files)} file{'s' if len(files) != 1 else ''}…", work, window, step_delay=step_delay)
+    window.action(ActionId.IMPORT_DOCUMENTS).setEnabled(False)
     window.statusBar().showMessage(job.title)
-    QThreadPool.globalInstance().start(JobRunnable(job))
-    return job
+    return window.import_runner.start(job, lambda done: _import_finished(window, done))
 
 
-def _import_finished(window: MainWindow, job: Job, dialog: JobProgressDialog) -> None:
-    dialog.finishing = True
-    dialog.close()
-    dialog.deleteLater()
-    window.import_progress = None  # type: ignore[attr-defined]
-    window.actions.import_documents.setEnabled(True)
+def _import_finished(window: MainWindow, job: Job) -> None:
+    window.action(ActionId.IMPORT_DOCUMENTS).setEnabled(True)
     if job.outcome == "cancelled":
         window.statusBar().showMessage("Import cancelled; nothing was stored", 10000)
         return

@@ -86,7 +86,7 @@ def shortcut_rows(w: MainWindow) -> list[ShortcutRow]:
     for top in w.menuBar().actions():
         if isinstance(top.menu(), QMenu):
             walk(top.menu(), top.text().replace("&", ""))
-    extra = [a for a in vars(w.actions).values() if isinstance(a, QAction)] + list(w.code_actions.values())
+    extra = [*w.action_registry, *w.code_actions.values()]
     for action in extra:
         if id(action) not in seen:
             seen.add(id(action))
@@ -154,11 +154,10 @@ class ShortcutsDialog(QDialog):
         return [(self.proxy.index(i, 0).data(), self.proxy.index(i, 1).data()) for i in range(self.proxy.rowCount())]
 
 
-def show_shortcuts(w: MainWindow) -> ShortcutsDialog:
-    dialog = getattr(w, "shortcuts_dialog", None)
+def show_shortcuts(w: MainWindow, dialog: ShortcutsDialog | None = None) -> ShortcutsDialog:
+    """Show the shortcuts table: `dialog` (refreshed) if the window has one already, else a new one."""
     if dialog is None:
         dialog = ShortcutsDialog(w)
-        w.shortcuts_dialog = dialog  # type: ignore[attr-defined]
     else:
         dialog.refresh()
     dialog.show()
@@ -184,5 +183,4 @@ def show_about(w: MainWindow) -> QMessageBox:
     box.setTextFormat(Qt.TextFormat.RichText)
     box.setModal(False)
     box.show()
-    w.about_box = box  # type: ignore[attr-defined]
     return box

@@ -36,7 +36,22 @@ def blend(colors: tuple[str, ...]) -> QColor:
 
 
 class SpanHighlighter(QSyntaxHighlighter):
-    """Highlights revealed blocks from a SpanIndex (Qt positions); the owning view replaces `index`."""
+    """Highlights revealed blocks from a SpanIndex (Qt positions); the owning view replaces `index`.
+
+    Invariants this class relies on (the owning `DocumentView` keeps them):
+
+    - `revealed` holds block *numbers*, and a block number names the same block for the whole life of
+      one loaded text: the pane is read-only and text is only ever appended at its end (progressive
+      loading cuts its pieces after a '\n'), so no block is split, merged or renumbered before the end;
+      `reset()` is called before the text is replaced, `forget()` before the index is.
+    - Qt calls `highlightBlock` by itself (text appended, `rehighlight`, layout changes). Such a call on
+      a block not in `revealed` returns at once, leaving it unformatted until it comes on screen (every
+      block ever shown is revealed first: the view calls `reveal` after loading, scrolling, resizing
+      and before each paint). On a revealed block it formats as usual, from the current index. Only
+      `_highlight` (our own calls, `_on` True) formats a block that is not revealed yet.
+    - Formats change colours and underlines only, never metrics, so formatting one block never moves
+      another and cannot cascade.
+    """
 
     def __init__(self, document: QTextDocument, index: SpanIndex) -> None:
         super().__init__(document)

@@ -1,15 +1,19 @@
 """The main window: docks around the text pane, wired to one CodingController.
 
+The window owns its parts explicitly: the coding controller, the exchange and agreement rooms
+(`self.exchange`, `self.agreement`), the document-import job runner, and one `ActionRegistry` whose
+QActions its menus, toolbar and context menus share (`window.action(ActionId.X)`).
+
 Construct with an open project and a coder name; pass `settings` (e.g. an INI file in a temp folder) so
 tests never touch the user's settings, and `ask_memo`/`ask_coder` callables to replace modal prompts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QSettings, Qt, QThreadPool
-from PySide6.QtGui import QCloseEvent, QShowEvent, QUndoGroup
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QShowEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -17,14 +21,18 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
+    QMessageBox,
     QPushButton,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from annotator.gui.coding import menus
-from annotator.gui.coding.actions import Actions, code_actions
+from annotator.gui.agreement import actions as agreement_actions
+from annotator.gui.agreement.window import AgreementUi
+from annotator.gui.coding import actions as coding_actions
+from annotator.gui.coding import help_dialogs, menus
+from annotator.gui.coding.actions import TEXT_PANE, code_actions
 from annotator.gui.coding.codebook_model import CodebookModel
 from annotator.gui.coding.controller import CodingController
 from annotator.gui.coding.docks import CodebookPanel, DocumentsPanel, SpansPanel
@@ -33,8 +41,11 @@ from annotator.gui.coding.documents_model import DocumentsModel
 from annotator.gui.coding.example import example_available, load_example
 from annotator.gui.coding.find_bar import FindBar
 from annotator.gui.coding.spans_model import SpansModel
-from annotator.gui.common.dialogs import ask_coder_dialog, ask_memo_dialog
-from annotator.gui.common.extensions import install_extensions
+from annotator.gui.common.actions import ActionId, ActionRegistry
+from annotator.gui.common.dialogs import ReportDialog, ask_coder_dialog, ask_memo_dialog
+from annotator.gui.common.jobs import JobRunner
+from annotator.gui.exchange import actions as exchange_actions
+from annotator.gui.exchange.window import ExchangeUi
 from annotator.store.engine import Project
 from annotator.store.services import documents as document_service
 from annotator.store.services import status as status_service
@@ -50,14 +61,15 @@ class MainWindow(QMainWindow):
         settings: QSettings | None = None,
         ask_memo: Callable[[str, str], str | None] | None = None,
         ask_coder: Callable[[str], str | None] | None = None,
-        extensions: bool = True,
     ) -> None:
         super().__init__()
         self.setWindowTitle("annotator")
         self.settings = settings if settings is not None else QSettings()
         self.ask_coder = ask_coder or (lambda current: ask_coder_dialog(self, current))
+        self.ask_path: Callable[[str, str, str, str], list[str]] | None = None  # tests replace file dialogs
         coder = ensure_coder(project, coder)
         self.view = DocumentView()
+        self.find_bar = FindBar(self.view)
         self.spans_model = SpansModel()
         self.documents_model = DocumentsModel()
         self.codebook_model = CodebookModel()
@@ -66,34 +78,36 @@ class MainWindow(QMainWindow):
         self.undo_group = QUndoGroup(self)
         self.undo_group.addStack(self.controller.undo_stack)
         self.undo_group.setActiveStack(self.controller.undo_stack)
-        self.actions = Actions(self, self.undo_group)
-        self.code_actions: dict = {}
-        self._menus: dict[str, QMenu] = {}
+        self.last_problem: QWidget | None = None  # the last problem or report shown (non-modal)
+        self.shortcuts_dialog: help_dialogs.ShortcutsDialog | None = None
+        self.about_box: QMessageBox | None = None
+        self.import_runner = JobRunner(self)  # document import (file_actions.import_paths)
+        self.exchange = ExchangeUi(self)  # File > Export / Import from / Merge project
+        self.agreement = AgreementUi(self)  # Tools > Agreement
+        self.action_registry = ActionRegistry(
+            self, coding_actions.FACTORIES, exchange_actions.FACTORIES, agreement_actions.FACTORIES
+        )
+        self.code_actions: dict[str, QAction] = {}
         self._sized = False
-        self.ask_path: Callable[[str, str, str, str], list[str]] | None = None  # tests replace file dialogs
-        self.import_job = None  # the running or last document import (file_actions.import_paths)
-        self.import_progress = None
-        self.import_delay = 0.0  # seconds per file; tests slow the import down to press Cancel
         self._build_central()
         self._build_docks()
         self._build_status_bar()
-        menus.build_menus(self)
+        self._menus = menus.build_menus(self)
         menus.build_toolbar(self)
-        menus.connect_actions(self)
         self._connect_controller()
         self.codebook_model.set_codebook(self.controller.book)
         self._rebuild_code_actions()
         self.refresh_documents()
         self._update_coder_label()
         self.restore_settings()
-        if extensions:
-            install_extensions(self)
-        menus.fill_placeholders(self)
         self.open_first_document()
+
+    def action(self, action_id: ActionId) -> QAction:
+        """The window's one QAction for a command (menus, toolbar and shortcuts all use it)."""
+        return self.action_registry[action_id]
 
     # -- layout -----------------------------------------------------------------------------------
     def _build_central(self) -> None:
-        self.find_bar = FindBar(self.view)
         self.banner = QFrame()
         self.banner.setObjectName("emptyBanner")
         self.banner.setStyleSheet("#emptyBanner { background: #fff8dc; border-bottom: 1px solid #e0d7a8; }")
@@ -108,7 +122,7 @@ class MainWindow(QMainWindow):
         self.example_button.clicked.connect(self.open_example)
         self.example_button.setEnabled(example_available())
         import_button = QPushButton("Import documents…")
-        import_button.clicked.connect(lambda: self.actions.import_documents.trigger())
+        import_button.clicked.connect(lambda: self.action(ActionId.IMPORT_DOCUMENTS).trigger())
         row.addWidget(self.example_button)
         row.addWidget(import_button)
         central = QWidget()
@@ -119,7 +133,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.find_bar)
         layout.addWidget(self.view, 1)
         self.setCentralWidget(central)
-        self.view.addActions(self.actions.text_pane_actions())
+        self.view.addActions([self.action(a) for a in TEXT_PANE])
 
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -137,7 +151,7 @@ class MainWindow(QMainWindow):
         self.documents_panel = DocumentsPanel(self.documents_model)
         self.codebook_panel = CodebookPanel(self.codebook_model)
         self.spans_panel = SpansPanel(self.spans_model)
-        self.spans_panel.table.addAction(self.actions.delete_span)
+        self.spans_panel.table.addAction(self.action(ActionId.DELETE_SPAN))
         self.documents_dock = self._dock(
             "Documents", "documentsDock", self.documents_panel, Qt.DockWidgetArea.LeftDockWidgetArea
         )
@@ -152,13 +166,13 @@ class MainWindow(QMainWindow):
         self.mode_label = QLabel()
         self.coder_button = QToolButton()
         self.coder_button.setAutoRaise(True)
-        self.coder_button.setDefaultAction(self.actions.switch_coder)
+        self.coder_button.setDefaultAction(self.action(ActionId.SWITCH_CODER))
         bar.addPermanentWidget(self.doc_label)
         bar.addPermanentWidget(self.mode_label)
         bar.addPermanentWidget(self.coder_button)
 
     def menu(self, name: str) -> QMenu:
-        """Named menus extensions add to: 'file', 'file.import', 'file.export', 'edit', 'code', 'view', 'tools'."""
+        """A named menu: file, file.import, file.export, edit, code, view, view.coders, tools, help."""
         return self._menus[name]
 
     # -- wiring -----------------------------------------------------------------------------------
@@ -195,12 +209,11 @@ class MainWindow(QMainWindow):
         for key, action in self.code_actions.items():
             action.triggered.connect(lambda _=False, k=key: self.controller.code_selection(k))
         self.view.addActions(list(self.code_actions.values()))
-        if "code" in self._menus:
-            menus.fill_code_menu(self)
+        menus.fill_code_menu(self)
 
     def _on_document_opened(self, doc_id: int | None) -> None:
         self.documents_panel.show_document(doc_id)
-        self.actions.mark_done.setChecked(self.controller.is_done())
+        self.action(ActionId.MARK_DONE).setChecked(self.controller.is_done())
         name = next((d.name for d in self.documents_model.docs if d.id == doc_id), None)
         self.setWindowTitle(f"{name} — annotator" if name else "annotator")
         self._update_doc_label()
@@ -210,7 +223,7 @@ class MainWindow(QMainWindow):
         if ctl.doc_id is None:
             self.doc_label.setText("")
             return
-        text = f"{len(ctl.text):,} characters · {len(ctl.records)} spans shown"
+        text = f"{len(ctl.text):,} characters · {len(ctl.spans)} spans shown"
         selection = self.view.selection_range()
         if selection:
             text += f" · selected {selection[0]}–{selection[1]}"
@@ -218,14 +231,19 @@ class MainWindow(QMainWindow):
 
     def _update_coder_label(self) -> None:
         ctl = self.controller
-        self.actions.switch_coder.setText(f"Coder: {ctl.coder}")
+        self.action(ActionId.SWITCH_CODER).setText(f"Coder: {ctl.coder}")
         self.settings.setValue("coder/name", ctl.coder)
         if ctl.supervisor:
             self.mode_label.setText("Supervisor view: " + ", ".join(ctl.visible_coders()))
         else:
             self.mode_label.setText("Blind coding (own spans only)")
-        self.actions.blind_view.setChecked(not ctl.supervisor)
-        self.actions.supervisor_view.setChecked(ctl.supervisor)
+        self.action(ActionId.BLIND_VIEW).setChecked(not ctl.supervisor)
+        self.action(ActionId.SUPERVISOR_VIEW).setChecked(ctl.supervisor)
+
+    def set_view_coders(self, coders: list[str] | None) -> None:
+        """None = blind coding (own spans only); a list = supervisor view of those coders."""
+        self.controller.show_coders(coders)
+        self._update_coder_label()
 
     # -- documents and project --------------------------------------------------------------------
     def refresh_documents(self) -> None:
@@ -273,7 +291,7 @@ class MainWindow(QMainWindow):
 
     def jump_to_span(self, span_id: int) -> None:
         self.controller.select_span(span_id, scroll=True)
-        record = self.controller.records.get(span_id)
+        record = self.controller.spans.get(span_id)
         if record is not None:
             self.view.select_range(record.start, record.end)
         self.view.setFocus()
@@ -283,7 +301,34 @@ class MainWindow(QMainWindow):
         if name:
             self.controller.set_coder(name)
             self.refresh_counts()
-            self.actions.mark_done.setChecked(self.controller.is_done())
+            self.action(ActionId.MARK_DONE).setChecked(self.controller.is_done())
+
+    # -- feedback and help ------------------------------------------------------------------------
+    def show_problem(self, title: str, text: str) -> QMessageBox:
+        """A problem shown without blocking (tests and scripts keep running); also in the status bar."""
+        self.statusBar().showMessage(text.splitlines()[0] if text else title, 15000)
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setModal(False)
+        box.show()
+        self.last_problem = box
+        return box
+
+    def show_report(self, title: str, summary: str, lines: Sequence[str]) -> ReportDialog:
+        """A non-modal, resizable report with one selectable line per problem."""
+        self.statusBar().showMessage(summary, 15000)
+        dialog = ReportDialog(self, title, summary, lines)
+        dialog.setModal(False)
+        dialog.show()
+        self.last_problem = dialog
+        return dialog
+
+    def show_shortcuts(self) -> help_dialogs.ShortcutsDialog:
+        self.shortcuts_dialog = help_dialogs.show_shortcuts(self, self.shortcuts_dialog)
+        return self.shortcuts_dialog
+
+    def show_about(self) -> QMessageBox:
+        self.about_box = help_dialogs.show_about(self)
+        return self.about_box
 
     # -- settings ---------------------------------------------------------------------------------
     def restore_settings(self) -> None:
@@ -300,7 +345,7 @@ class MainWindow(QMainWindow):
             font.setPointSize(max(6, min(40, int(size))))
             self.view.setFont(font)
         snap = str(s.value("coding/snap", "false")).lower() == "true"
-        self.actions.snap_words.setChecked(snap)
+        self.action(ActionId.SNAP_WORDS).setChecked(snap)
         self.controller.snap = snap
 
     def save_settings(self) -> None:
@@ -325,8 +370,8 @@ class MainWindow(QMainWindow):
                 self.resizeDocks([self.spans_dock], [200], Qt.Orientation.Vertical)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.import_job is not None and self.import_job.outcome is None:
-            self.import_job.cancel()  # reading stops at the next file; storing finishes as a whole
-            QThreadPool.globalInstance().waitForDone(30000)
+        if self.import_runner.running:
+            self.import_runner.cancel()  # reading stops at the next file; storing finishes as a whole
+            self.import_runner.wait(30000)
         self.save_settings()
         super().closeEvent(event)

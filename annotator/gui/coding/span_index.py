@@ -2,11 +2,11 @@
 
 Each highlighted block and each repaint of the stripes margin asks "which spans touch [a, b)?".
 
-Opening a document must not cost Python work per span (100,000 spans would take seconds), so the spans
-given at load time live in numpy arrays: starts sorted with a running maximum of their ends, so a query
-is two binary searches and one vectorised mask. `Entry` objects are made (and cached) only for the
-spans a query returns, i.e. those on screen. Spans added or changed later go to a small sorted overlay
-(insertion by bisect, no re-sort); a loaded span that is replaced or removed is marked dead in the base.
+Opening a document must not cost Python work per span, so the spans given at load time (a `SpanTable`,
+already in position order) stay in numpy arrays: starts in order with a running maximum of their ends,
+so a query is two binary searches and one vectorised mask. `Entry` objects are made (and cached) only
+for the spans a query returns, i.e. those on screen. Spans added or changed later go to a small sorted
+overlay (insertion by bisect, no re-sort); a loaded span that is replaced or removed is marked dead.
 Very long spans (longer than LONG units) would make the running maximum useless, so they live in
 separate short arrays/lists that are scanned linearly.
 """
@@ -14,12 +14,15 @@ separate short arrays/lists that are scanned linearly.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
+from annotator.core.span_table import IntArray, SpanTable
+
 LONG = 4000
+FALLBACK_COLOR = "#cccccc"  # a code the codebook does not (or no longer) have
 
 
 @dataclass(frozen=True)
@@ -38,99 +41,73 @@ def _key(e: Entry) -> tuple[int, int, int]:
     return (e.start, e.end, e.span_id)
 
 
-class _Base:
-    """The spans known at load time: arrays of Qt starts/ends; entries built on demand."""
+class SpanIndex:
+    """The loaded `SpanTable` in numpy arrays of Qt positions + an overlay of later changes (bisect-sorted)."""
 
     def __init__(
-        self, starts: np.ndarray, ends: np.ndarray, make: Callable[[int], Entry], ids: Callable[[], np.ndarray]
+        self,
+        table: SpanTable | None = None,
+        q_starts: IntArray | None = None,
+        q_ends: IntArray | None = None,
+        colors: Mapping[str, str] | None = None,
     ) -> None:
-        self.n = len(starts)
-        self._make = make
-        self._ids_fn = ids
-        self._ids: np.ndarray | None = None
-        self._cache: dict[int, Entry] = {}
-        self.dead: set[int] = set()
+        """Index `table`; `q_starts`/`q_ends` are its offsets in Qt positions (default: the stored offsets,
+        right for text without astral characters); `colors` maps code keys to colours. Nothing per span
+        happens in Python until a query touches it."""
+        self.table = table = table if table is not None else SpanTable.empty()
+        starts = table.starts if q_starts is None else np.asarray(q_starts, np.int64)
+        ends = table.ends if q_ends is None else np.asarray(q_ends, np.int64)
+        self._q_starts, self._q_ends = starts, ends
+        self._colors: Mapping[str, str] = colors if colors is not None else {}
+        self._cache: dict[int, Entry] = {}  # table row -> its entry, built when a query first returns it
+        self._dead: set[int] = set()  # table rows replaced or removed since loading
         long = (ends - starts) > LONG
-        if long.any():
-            self.long_k = np.flatnonzero(long)
-            self.long_s, self.long_e = starts[self.long_k], ends[self.long_k]
-            short_k = np.flatnonzero(~long)
-        else:
-            self.long_k = self.long_s = self.long_e = np.empty(0, np.int64)
-            short_k = None
-        s = starts if short_k is None else starts[short_k]
-        if len(s) > 1 and not bool(np.all(s[1:] >= s[:-1])):
-            order = np.argsort(s, kind="stable")
-            self.order = order if short_k is None else short_k[order]
-        else:
-            self.order = np.arange(self.n) if short_k is None else short_k
-        self.starts = starts[self.order]
-        self.ends = ends[self.order]
-        self.max_end = np.maximum.accumulate(self.ends) if len(self.ends) else self.ends
-
-    def entry(self, k: int) -> Entry:
-        e = self._cache.get(k)
-        if e is None:
-            e = self._cache[k] = self._make(k)
-        return e
-
-    def find(self, span_id: int) -> int | None:
-        """Base position of a live span id (one vectorised compare; ids are read on first use)."""
-        if self._ids is None:
-            self._ids = self._ids_fn()
-        hits = np.flatnonzero(self._ids == span_id)
-        for k in hits.tolist():
-            if k not in self.dead:
-                return k
-        return None
-
-    def query(self, start: int, end: int) -> list[Entry]:
-        hi = int(np.searchsorted(self.starts, end, "left"))
-        lo = int(np.searchsorted(self.max_end, start, "right"))
-        ks: list[int] = []
-        if hi > lo:
-            sel = np.flatnonzero(self.ends[lo:hi] > start)
-            ks = self.order[lo:hi][sel].tolist()
-        if len(self.long_k):
-            ks += self.long_k[(self.long_s < end) & (self.long_e > start)].tolist()
-        dead = self.dead
-        return [self.entry(k) for k in ks if k not in dead]
-
-
-class SpanIndex:
-    """Loaded spans in numpy arrays + an overlay of later changes kept sorted by bisect insertion."""
-
-    def __init__(self, entries: Iterable[Entry] = ()) -> None:
-        items = list({e.span_id: e for e in entries}.values())
-        n = len(items)
-        starts = np.fromiter((e.start for e in items), np.int64, n)
-        ends = np.fromiter((e.end for e in items), np.int64, n)
-        self._init(starts, ends, items.__getitem__, lambda: np.fromiter((e.span_id for e in items), np.int64, n))
-
-    @classmethod
-    def from_arrays(
-        cls, starts: np.ndarray, ends: np.ndarray, make: Callable[[int], Entry], ids: Callable[[], np.ndarray]
-    ) -> SpanIndex:
-        """Index spans given as Qt start/end arrays; `make(k)` builds span k's Entry, `ids()` all ids.
-
-        Span ids must be unique; nothing per span happens in Python until a query touches it.
-        """
-        self = cls.__new__(cls)
-        self._init(starts, ends, make, ids)
-        return self
-
-    def _init(
-        self, starts: np.ndarray, ends: np.ndarray, make: Callable[[int], Entry], ids: Callable[[], np.ndarray]
-    ) -> None:
-        self._base = _Base(np.asarray(starts, np.int64), np.asarray(ends, np.int64), make, ids)
-        self._by_id: dict[int, Entry] = {}  # overlay: entries put after loading
+        # The table is in position order, so the short spans' starts are already sorted.
+        self._order = np.flatnonzero(~long) if long.any() else np.arange(len(table))
+        self._long_k = np.flatnonzero(long)
+        self._long_s, self._long_e = starts[self._long_k], ends[self._long_k]
+        self._starts, self._ends = starts[self._order], ends[self._order]
+        self._max_end = np.maximum.accumulate(self._ends) if len(self._ends) else self._ends
+        # The overlay: entries put after loading.
+        self._by_id: dict[int, Entry] = {}
         self._short: list[Entry] = []
-        self._starts: list[int] = []
-        self._max_end: list[int] = []
+        self._short_starts: list[int] = []
+        self._short_max_end: list[int] = []
         self._long: list[Entry] = []
 
+    def _entry(self, k: int) -> Entry:
+        e = self._cache.get(k)
+        if e is None:
+            code_key = self.table.code_key(k)
+            e = self._cache[k] = Entry(
+                int(self._q_starts[k]),
+                int(self._q_ends[k]),
+                int(self.table.ids[k]),
+                self._colors.get(code_key, FALLBACK_COLOR),
+                self.table.coder(k),
+                code_key,
+            )
+        return e
+
+    def _find(self, span_id: int) -> int | None:
+        """Table row of a live (not replaced or removed) loaded span."""
+        k = self.table.row_of(span_id)
+        return None if k is None or k in self._dead else k
+
+    def _query_table(self, start: int, end: int) -> list[Entry]:
+        hi = int(np.searchsorted(self._starts, end, "left"))
+        lo = int(np.searchsorted(self._max_end, start, "right"))
+        ks: list[int] = []
+        if hi > lo:
+            sel = np.flatnonzero(self._ends[lo:hi] > start)
+            ks = self._order[lo:hi][sel].tolist()
+        if len(self._long_k):
+            ks += self._long_k[(self._long_s < end) & (self._long_e > start)].tolist()
+        dead = self._dead
+        return [self._entry(k) for k in ks if k not in dead]
+
     def __len__(self) -> int:
-        return self._base.n - len(self._base.dead) + len(self._by_id)
+        return len(self.table) - len(self._dead) + len(self._by_id)
 
     def __contains__(self, span_id: int) -> bool:
         return self.get(span_id) is not None
@@ -139,13 +116,12 @@ class SpanIndex:
         e = self._by_id.get(span_id)
         if e is not None:
             return e
-        k = self._base.find(span_id)
-        return None if k is None else self._base.entry(k)
+        k = self._find(span_id)
+        return None if k is None else self._entry(k)
 
     def entries(self) -> list[Entry]:
         """Every entry (builds them all: for tests and small documents, not for painting)."""
-        base = self._base
-        found = [base.entry(k) for k in range(base.n) if k not in base.dead]
+        found = [self._entry(k) for k in range(len(self.table)) if k not in self._dead]
         found += self._short + self._long
         found.sort(key=_key)
         return found
@@ -157,8 +133,8 @@ class SpanIndex:
             return
         i = bisect.bisect_left(self._short, _key(entry), key=_key)
         self._short.insert(i, entry)
-        self._starts.insert(i, entry.start)
-        max_end = self._max_end
+        self._short_starts.insert(i, entry.start)
+        max_end = self._short_max_end
         max_end.insert(i, max(max_end[i - 1] if i > 0 else -1, entry.end))
         # Later prefixes grow to entry.end until one already reaches it; from there nothing changes.
         j = i + 1
@@ -172,15 +148,15 @@ class SpanIndex:
             return
         i = bisect.bisect_left(self._short, _key(entry), key=_key)
         del self._short[i]
-        del self._starts[i]
-        del self._max_end[i]
+        del self._short_starts[i]
+        del self._short_max_end[i]
         # Recompute prefixes until one agrees with the stored value: the rest then agree too.
-        running = self._max_end[i - 1] if i > 0 else -1
+        running = self._short_max_end[i - 1] if i > 0 else -1
         for j in range(i, len(self._short)):
             running = max(running, self._short[j].end)
-            if self._max_end[j] == running:
+            if self._short_max_end[j] == running:
                 break
-            self._max_end[j] = running
+            self._short_max_end[j] = running
 
     def _take(self, span_id: int) -> Entry | None:
         """Remove span_id from wherever it lives; returns the removed entry."""
@@ -188,11 +164,11 @@ class SpanIndex:
         if old is not None:
             self._delete(old)
             return old
-        k = self._base.find(span_id)
+        k = self._find(span_id)
         if k is None:
             return None
-        self._base.dead.add(k)
-        return self._base.entry(k)
+        self._dead.add(k)
+        return self._entry(k)
 
     def put(self, entry: Entry) -> Entry | None:
         """Add or replace an entry (bisect insertion into the overlay, no re-sort); returns the replaced one."""
@@ -206,9 +182,9 @@ class SpanIndex:
 
     def query(self, start: int, end: int) -> list[Entry]:
         """Entries with e.start < end and e.end > start, ordered by (start, end, span_id)."""
-        found = self._base.query(start, end)
-        i = bisect.bisect_left(self._starts, end) - 1
-        while i >= 0 and self._max_end[i] > start:
+        found = self._query_table(start, end)
+        i = bisect.bisect_left(self._short_starts, end) - 1
+        while i >= 0 and self._short_max_end[i] > start:
             e = self._short[i]
             if e.end > start:
                 found.append(e)
@@ -220,14 +196,3 @@ class SpanIndex:
     def at(self, pos: int) -> list[Entry]:
         """Entries covering position `pos` (the character at pos)."""
         return self.query(pos, pos + 1)
-
-
-def record_arrays(records: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:
-    """Stored start/end offsets of records as arrays (two C-speed passes, no Python loop body)."""
-    from operator import attrgetter
-
-    n = len(records)
-    return (
-        np.fromiter(map(attrgetter("start"), records), np.int64, n),
-        np.fromiter(map(attrgetter("end"), records), np.int64, n),
-    )

@@ -1,4 +1,4 @@
-"""Dialogs of the exchange menu: export filters, a readable report, the merge confirmation.
+"""The export filter dialog of the exchange menu (reports and progress are common: gui/common).
 
 None of them blocks: they are opened with `open()`/`show()` and report through signals, so the window
 (and tests) keep running while they are up.
@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -21,8 +20,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
-    QProgressDialog,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -223,97 +220,3 @@ def import_report_text(name: str, summary: str, report: ImportReport) -> tuple[s
         f"<b>{name}</b>: {summary}." + (f"<br>Below: {' and '.join(told)}." if told else ""),
         lines,
     )
-
-
-class ReportDialog(QDialog):
-    """A summary line and a scrollable, selectable list (warnings, conflicts, notes); optional choices.
-
-    `choices` are (key, button text) pairs; pressing one emits `chosen(key)` and closes the dialog.
-    Closing it any other way emits `chosen("cancel")`.
-    """
-
-    chosen = Signal(str)
-
-    def __init__(
-        self,
-        parent: QWidget | None,
-        title: str,
-        summary: str,
-        lines: Sequence[str],
-        *,
-        choices: Sequence[tuple[str, str]] = (),
-        default: str | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self._answered = False
-        self.summary = QLabel(summary)
-        self.summary.setWordWrap(True)
-        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.details = QPlainTextEdit("\n".join(lines))
-        self.details.setReadOnly(True)
-        self.details.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont))
-        self.details.setVisible(bool(lines))
-        self.buttons = QDialogButtonBox()
-        self.choice_buttons: dict[str, QPushButton] = {}
-        for key, text in choices or (("close", "Close"),):
-            role = (
-                QDialogButtonBox.ButtonRole.RejectRole
-                if key in ("cancel", "close")
-                else QDialogButtonBox.ButtonRole.AcceptRole
-            )
-            button = self.buttons.addButton(text, role)
-            button.clicked.connect(lambda _=False, k=key: self._answer(k))
-            button.setDefault(key == default)
-            button.setAutoDefault(key == default)
-            self.choice_buttons[key] = button
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.details, 1)
-        layout.addWidget(self.buttons)
-        self.resize(640, 360 if lines else 140)
-
-    def _answer(self, key: str) -> None:
-        if not self._answered:
-            self._answered = True
-            self.chosen.emit(key)
-        self.done(QDialog.DialogCode.Accepted if key not in ("cancel", "close") else QDialog.DialogCode.Rejected)
-
-    def reject(self) -> None:  # Esc or the window's close button
-        if not self._answered:
-            self._answered = True
-            self.chosen.emit("cancel")
-        super().reject()
-
-
-class JobProgressDialog(QProgressDialog):
-    """Window-modal progress with a Cancel button (and Esc) that only work while cancelling is safe."""
-
-    def __init__(self, label: str, parent: QWidget | None) -> None:
-        super().__init__(label, "Cancel", 0, 0, parent)
-        self.setWindowTitle("annotator")
-        self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.setAutoClose(False)
-        self.setAutoReset(False)
-        self.setMinimumDuration(300)
-        self.setMinimumWidth(420)
-        self.cancellable = True
-        self.finishing = False
-        self.cancel_button = QPushButton("Cancel")
-        self.setCancelButton(self.cancel_button)
-
-    def set_cancellable(self, on: bool) -> None:
-        self.cancellable = on
-        self.cancel_button.setEnabled(on)
-        self.cancel_button.setToolTip("" if on else "Writing to the project: this step finishes as a whole")
-
-    def reject(self) -> None:  # Esc: cancel, but not in the middle of writing to the project
-        if self.cancellable or self.finishing:
-            super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.cancellable or self.finishing:
-            super().closeEvent(event)
-        else:
-            event.ignore()

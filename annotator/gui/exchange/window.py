@@ -1,14 +1,15 @@
 """File > Export / Import from / Merge project: the exchange services, in the window.
 
-`install(window)` (called by `annotator.gui.common.extensions`) adds the menu entries and keeps an
-`ExchangeUi` as `window.exchange`. Every command is "dialogs, then a plain method taking paths":
+The window keeps one `ExchangeUi` as `window.exchange`; the menu entries are the window's registered
+actions (`gui/exchange/actions.py`). Every command is "dialogs, then a plain method taking paths":
 
     ui.export_to(fmt, path, options=None)   # fmt: csv, excel, jsonl, qdpx, qdc, yaml
     ui.import_qdpx_path(path)
     ui.merge_paths(paths)                   # dry run, then the confirmation dialog, then the merge
     ui.run_merge(paths, allow_conflicts=False)
 
-Each returns the running `Job`; `ui.jobFinished(outcome)` is emitted when it is over. File dialogs
+Each returns the running `Job` (run by `ui.runner`, one at a time); `ui.jobFinished(outcome)` is
+emitted when it is over. File dialogs
 are the replaceable callables `ui.ask_save_path(title, suggested, filter)`, `ui.ask_open_path(...)`
 and `ui.ask_open_paths(...)`, so tests (and scripts) never block on a modal dialog.
 """
@@ -20,20 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 
 from annotator.core.errors import UserError
 from annotator.gui.coding.file_actions import PROJECT_FILTER
-from annotator.gui.exchange.dialogs import (
-    ExportOptions,
-    ExportOptionsDialog,
-    JobProgressDialog,
-    ReportDialog,
-    import_report_text,
-)
-from annotator.gui.exchange.jobs import Job, JobContext, JobRunnable
+from annotator.gui.common.actions import ActionId
+from annotator.gui.common.dialogs import ReportDialog
+from annotator.gui.common.jobs import Job, JobContext, JobProgressDialog, JobRunner
+from annotator.gui.exchange.dialogs import ExportOptions, ExportOptionsDialog, import_report_text
 from annotator.store.services import export, merge, refi
 from annotator.store.services.export import SpanFilter
 
@@ -89,13 +85,15 @@ FORMATS: dict[str, Format] = {
         False,
     ),
 }
+EXPORT_ACTIONS = {
+    "csv": ActionId.EXPORT_CSV,
+    "excel": ActionId.EXPORT_EXCEL,
+    "jsonl": ActionId.EXPORT_JSONL,
+    "qdpx": ActionId.EXPORT_QDPX,
+    "qdc": ActionId.EXPORT_QDC,
+    "yaml": ActionId.EXPORT_YAML,
+}
 QDPX_FILTER = "REFI-QDA projects (*.qdpx);;All files (*)"
-
-
-def install(window: MainWindow) -> ExchangeUi:
-    ui = ExchangeUi(window)
-    window.exchange = ui  # type: ignore[attr-defined]
-    return ui
 
 
 def check_output_path(path: str | Path) -> Path:
@@ -114,37 +112,30 @@ class ExchangeUi(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)  # one exchange job at a time
-        self.job: Job | None = None
-        self.progress: JobProgressDialog | None = None
-        self.cancel_button: QPushButton | None = None
+        self.runner = JobRunner(window)  # one exchange job at a time
+        self.runner.cancelRequested.connect(lambda: window.statusBar().showMessage("Cancelling…", 5000))
+        self.runner.jobFinished.connect(self.jobFinished)
         self.options_dialog: ExportOptionsDialog | None = None
         self.report_dialog: ReportDialog | None = None
         self.merge_dialog: ReportDialog | None = None
         self.problem_box: QMessageBox | None = None
         self.problems: list[str] = []
-        self.row_delay = 0.0  # seconds per exported span; tests use it to simulate a slow disk
         self.ask_save_path: Callable[[str, str, str], str | None] = self._save_dialog
         self.ask_open_path: Callable[[str, str], str | None] = self._open_dialog
         self.ask_open_paths: Callable[[str, str], list[str]] = self._open_many_dialog
-        self.export_actions: dict[str, QAction] = {}
-        export_menu = window.menu("file.export")
-        for fmt, spec in FORMATS.items():
-            if fmt == "qdpx":
-                export_menu.addSeparator()
-            action = export_menu.addAction(spec.label)
-            action.setStatusTip(f"Export {spec.what}")
-            action.triggered.connect(lambda _=False, f=fmt: self.export_dialog(f))
-            self.export_actions[fmt] = action
-        self.import_action = window.menu("file.import").addAction("REFI-QDA &project (.qdpx)…")
-        self.import_action.setStatusTip(
-            "Import documents, codes and coded spans from NVivo, MAXQDA, ATLAS.ti, QualCoder (REFI-QDA .qdpx)"
-        )
-        self.import_action.triggered.connect(self.import_dialog)
-        self.merge_action = window.actions.merge_project
-        self.merge_action.setEnabled(True)
-        self.merge_action.triggered.connect(self.merge_dialog_flow)
+
+    @property
+    def job(self) -> Job | None:
+        """The running or last exchange job."""
+        return self.runner.job
+
+    @property
+    def progress(self) -> JobProgressDialog | None:
+        return self.runner.progress
+
+    @property
+    def cancel_button(self) -> QPushButton | None:
+        return self.runner.progress.cancel_button if self.runner.progress is not None else None
 
     @property
     def project(self) -> Project:
@@ -211,8 +202,12 @@ class ExchangeUi(QObject):
             path += spec.suffix
         return self.export_to(fmt, path, options)
 
-    def export_to(self, fmt: str, path: str | Path, options: ExportOptions | None = None) -> Job | None:
-        """Export to `path` in the background; None (and a message) when refused up front."""
+    def export_to(
+        self, fmt: str, path: str | Path, options: ExportOptions | None = None, *, step_delay: float = 0.0
+    ) -> Job | None:
+        """Export to `path` in the background; None (and a message) when refused up front.
+
+        `step_delay` (seconds per exported span) lets a test simulate a slow disk."""
         spec = FORMATS[fmt]
         options = options or ExportOptions(SpanFilter())
         try:
@@ -230,7 +225,7 @@ class ExchangeUi(QObject):
             "yaml": self._export_yaml_work,
         }[fmt](fmt, out, options)
         return self.start(
-            Job(f"Exporting {spec.what}…", work, self),
+            Job(f"Exporting {spec.what}…", work, self, step_delay=step_delay),
             lambda message: self.window.statusBar().showMessage(message, 10000),
             f"Export {spec.what} failed",
         )
@@ -407,38 +402,11 @@ class ExchangeUi(QObject):
 
     # -- running jobs -----------------------------------------------------------------------------
     def start(self, job: Job, on_success: Callable[[Any], None], failure_title: str) -> Job:
-        """Run `job` in the pool behind a window-modal progress dialog with a Cancel button."""
-        job.context.row_delay = self.row_delay
-        self.job = job
-        dialog = JobProgressDialog(job.title, self.window)
-        self.cancel_button = dialog.cancel_button
-        dialog.canceled.connect(lambda: self._cancel(job))
-        dialog.rejected.connect(lambda: self._cancel(job))  # Esc
-        job.totalKnown.connect(lambda total: dialog.setRange(0, total))
-        job.progressed.connect(lambda n: dialog.setValue(min(n, dialog.maximum()) if dialog.maximum() else 0))
-        job.stageChanged.connect(lambda text, cancellable: self._stage(dialog, text, cancellable))
-        job.done.connect(lambda: self._finished(job, dialog, on_success, failure_title))
-        self.progress = dialog
+        """Run `job` behind a window-modal progress dialog with a Cancel button."""
         self._set_busy(True)
-        self.pool.start(JobRunnable(job))
-        return job
+        return self.runner.start(job, lambda done: self._finished(done, on_success, failure_title))
 
-    def _stage(self, dialog: JobProgressDialog, text: str, cancellable: bool) -> None:
-        dialog.setLabelText(text)
-        dialog.set_cancellable(cancellable)
-
-    def _cancel(self, job: Job) -> None:
-        if job.outcome is not None:  # the dialog closing after the job ended
-            return
-        job.cancel()
-        self.window.statusBar().showMessage("Cancelling…", 5000)
-
-    def _finished(self, job: Job, dialog: JobProgressDialog, on_success: Callable[[Any], None], title: str) -> None:
-        dialog.finishing = True
-        dialog.close()
-        dialog.deleteLater()
-        if self.progress is dialog:
-            self.progress, self.cancel_button = None, None
+    def _finished(self, job: Job, on_success: Callable[[Any], None], title: str) -> None:
         self._set_busy(False)
         if job.outcome == "ok":
             on_success(job.result)
@@ -446,11 +414,11 @@ class ExchangeUi(QObject):
             self.show_problem(title, job.error or "failed")
         else:
             self.window.statusBar().showMessage(f"{job.title.rstrip('…')} cancelled; nothing was written", 10000)
-        self.jobFinished.emit(job.outcome or "error")
 
     def _set_busy(self, busy: bool) -> None:
-        for action in [*self.export_actions.values(), self.import_action, self.merge_action]:
-            action.setEnabled(not busy)
+        ids = [*EXPORT_ACTIONS.values(), ActionId.IMPORT_QDPX, ActionId.MERGE_PROJECT]
+        for action_id in ids:
+            self.window.action(action_id).setEnabled(not busy)
 
     # -- feedback ---------------------------------------------------------------------------------
     def show_problem(self, title: str, text: str) -> None:

@@ -57,7 +57,7 @@ def _bulk_insert(connection: Connection, rows: list[tuple]) -> None:
     The statement is compiled by SQLAlchemy Core for the connection's dialect (so it is right for SQLite
     and PostgreSQL alike) and values pass through the columns' own bind processors (datetime, JSON), so
     the stored values are the ones an ORM insert would write; only SQLAlchemy's per-row parameter
-    handling for a compiled ORM/Core insert is skipped (~20 ms for 1,000 documents).
+    handling for a compiled ORM/Core insert is skipped (the benchmark table shows what import costs).
     """
     dialect = connection.dialect
     table = Document.__table__
@@ -83,7 +83,7 @@ def store_documents(
     """Store already-read documents in one transaction; duplicates (by name or content) are reported.
 
     Rows go in as one executemany on the DBAPI cursor: building an ORM object per document and flushing
-    them cost more than reading, decoding and checking the files (1,000 files: ~0.2 s of 0.3 s).
+    them cost more than reading, decoding and checking the files (see the import benchmark).
     """
     report = ImportReport(errors=list(errors or []))
     with project.write() as s:

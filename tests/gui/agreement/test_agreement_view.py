@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QPushButton
 
 from annotator.core.agreement import span_agreement
 from annotator.gui.agreement.models import ITEM_ROLE, AlphaModel, PairMatrixModel
+from annotator.gui.common.actions import ActionId
 from annotator.store.services import agreement as service
 from annotator.store.services.spans import add_span
 from tests.gui.conftest import TEXT, add_document
@@ -48,8 +49,8 @@ def coded(project):
 @pytest.fixture
 def dialog(make_window, project, coded, qtbot):
     window = make_window(project)
-    assert window.agreement.action in window.menu("tools").actions()
-    window.agreement.action.trigger()
+    assert window.action(ActionId.AGREEMENT) in window.menu("tools").actions()
+    window.action(ActionId.AGREEMENT).trigger()
     dlg = window.agreement.dialog
     qtbot.addWidget(dlg)
     dlg.set_checked("coders", CODERS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from annotator.gui.common.actions import ActionId
 from annotator.store.services.spans import list_spans
 from tests.gui.conftest import TEXT, select
 
@@ -128,7 +129,7 @@ def test_context_menu_request_from_widget(qtbot, window, project):
 
 
 def test_snap_to_words(qtbot, window, project):
-    window.actions.snap_words.setChecked(True)
+    window.action(ActionId.SNAP_WORDS).setChecked(True)
     start = TEXT.index("terrorism")
     select(window, start + 2, start + 6)  # "rror"
     qtbot.keyClick(window.view, Qt.Key.Key_1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from annotator.gui.common.actions import ActionId
 from annotator.store.services.spans import list_spans
 from annotator.store.services.status import statuses
 from tests.gui.conftest import TEXT, select
@@ -77,7 +78,7 @@ def test_memo(qtbot, window, project, prompts):
     undo(qtbot, window)
     assert texts(project) == [("threat.terrorism", "terrorism", "")]
     prompts.memo = None  # cancelled dialog changes nothing
-    window.actions.edit_memo.trigger()
+    window.action(ActionId.EDIT_MEMO).trigger()
     assert texts(project) == [("threat.terrorism", "terrorism", "")]
 
 
@@ -128,7 +129,7 @@ def test_mark_done(qtbot, window, project, doc_id):
     assert statuses(project, "alice")[doc_id] == "in_progress"
     qtbot.keyClick(window.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     assert statuses(project, "alice")[doc_id] == "done"
-    assert window.actions.mark_done.isChecked()
+    assert window.action(ActionId.MARK_DONE).isChecked()
     assert "done" in window.documents_model.index(0, 1).data()
     undo(qtbot, window)
     assert statuses(project, "alice")[doc_id] == "in_progress"

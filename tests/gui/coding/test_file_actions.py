@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from annotator.gui.coding import file_actions
-from annotator.gui.exchange.dialogs import ReportDialog
+from annotator.gui.common.actions import ActionId
+from annotator.gui.common.dialogs import ReportDialog
 from annotator.store.services.codebooks import get_codebook
 from annotator.store.services.documents import list_documents
 
@@ -39,15 +40,15 @@ def test_import_runs_in_background_and_reports_bad_files(qtbot, window, project,
     before = len(list_documents(project))
     paths = [*_files(tmp_path, 3, bad=1), tmp_path / "missing.txt"]
     window.ask_path = lambda kind, *_: paths if kind == "open_many" else []
-    window.actions.import_documents.trigger()  # the real menu action, file dialog injected
-    job = window.import_job
+    window.action(ActionId.IMPORT_DOCUMENTS).trigger()  # the real menu action, file dialog injected
+    job = window.import_runner.job
     assert job is not None
-    assert not window.actions.import_documents.isEnabled()  # no second import while one runs
+    assert not window.action(ActionId.IMPORT_DOCUMENTS).isEnabled()  # no second import while one runs
     qtbot.waitUntil(lambda: job.outcome is not None, timeout=10000)
     assert job.outcome == "ok"
     assert len(list_documents(project)) == before + 3
     assert window.documents_model.rowCount() == before + 3
-    assert window.actions.import_documents.isEnabled()
+    assert window.action(ActionId.IMPORT_DOCUMENTS).isEnabled()
     report = window.last_problem
     assert isinstance(report, ReportDialog)
     assert report.isVisible()
@@ -61,16 +62,15 @@ def test_import_runs_in_background_and_reports_bad_files(qtbot, window, project,
 
 def test_import_cancel_between_files_stores_nothing(qtbot, window, project, tmp_path):
     before = len(list_documents(project))
-    window.import_delay = 0.15
-    job = file_actions.import_paths(window, _files(tmp_path, 20))
-    dialog = window.import_progress
+    job = file_actions.import_paths(window, _files(tmp_path, 20), step_delay=0.15)
+    dialog = window.import_runner.progress
     qtbot.waitUntil(lambda: job.context.count >= 2, timeout=10000)
     dialog.cancel_button.click()
     qtbot.waitUntil(lambda: job.outcome is not None, timeout=10000)
     assert job.outcome == "cancelled"
     assert job.context.count < 20
     assert len(list_documents(project)) == before  # one transaction at the end: nothing partial
-    assert window.import_progress is None
+    assert window.import_runner.progress is None
     assert "cancelled" in window.statusBar().currentMessage()
 
 
@@ -93,7 +93,7 @@ def test_load_qdc_codebook(qtbot, window, project, tmp_path):
     path = tmp_path / "book.qdc"
     path.write_text(QDC, encoding="utf-8")
     window.ask_path = lambda kind, *_: [str(path)]
-    window.actions.load_codebook.trigger()
+    window.action(ActionId.LOAD_CODEBOOK).trigger()
     book = get_codebook(project)
     names = {c.name for c in book.iter_codes()}
     assert {"Economy", "Jobs"} <= names
@@ -131,9 +131,9 @@ def test_codebook_yaml_errors_listed_by_line(qtbot, window, project, tmp_path):
 def test_open_and_new_project_through_injected_dialogs(qtbot, window, tmp_path):
     target = tmp_path / "second.db"
     window.ask_path = lambda kind, *_: [str(target)] if kind == "save" else []
-    window.actions.new_project.trigger()
+    window.action(ActionId.NEW_PROJECT).trigger()
     assert window.controller.project.path == target
     assert window.settings.value("project/last") == str(target)
     window.ask_path = lambda kind, *_: [str(tmp_path / "p.db")] if kind == "open" else []
-    window.actions.open_project.trigger()
+    window.action(ActionId.OPEN_PROJECT).trigger()
     assert window.controller.project.path == tmp_path / "p.db"

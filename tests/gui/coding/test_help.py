@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 import annotator
 from annotator.core.codebook import parse_codebook
 from annotator.gui.coding.help_dialogs import ShortcutsDialog, shortcut_rows
+from annotator.gui.common.actions import ActionId
 from annotator.store.services.codebooks import load_codebook
 
 
@@ -32,7 +33,7 @@ def test_shortcuts_table_lists_actions_and_code_keys(qtbot, window):
     # every QAction with a key is in the table
     keyed = {
         a.text().replace("&", "").rstrip("…")
-        for a in vars(window.actions).values()
+        for a in window.action_registry
         if hasattr(a, "shortcut") and not a.shortcut().isEmpty()
     }
     assert keyed <= set(rows)
@@ -52,7 +53,7 @@ def test_shortcuts_follow_the_codebook(qtbot, window, project):
 
 
 def _open(window):
-    window.actions.shortcuts_help.trigger()
+    window.action(ActionId.SHORTCUTS_HELP).trigger()
     return window.shortcuts_dialog
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
+from annotator.core.span_table import SpanTable
 from annotator.core.spans import SpanRecord
 from annotator.gui.coding.document_view import DocumentView
 from annotator.gui.coding.highlighter import blend
@@ -44,7 +45,7 @@ def _view(qtbot) -> DocumentView:
     view.resize(700, 400)
     view.show()
     qtbot.waitExposed(view)
-    view.load(TEXT, _records())
+    view.load(TEXT, SpanTable.from_records(_records()))
     return view
 
 
@@ -84,7 +85,7 @@ def test_replacing_spans_clears_stale_formats(qtbot):
     bar.setValue(bar.maximum() // 2)
     middle = view.visible_blocks()[0].blockNumber()
     bar.setValue(0)
-    view.set_spans([r for r in _records() if r.code_key == "a"])
+    view.set_spans(SpanTable.from_records(r for r in _records() if r.code_key == "a"))
     assert _formats(view, 0) == {k: v for k, v in _expected(0).items() if v == blend(("#f4a6a6",))}
     assert _formats(view, middle) == {}  # formatted before, now off screen: cleared, not stale
     bar.setValue(bar.maximum() // 2)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from annotator.core.codebook import parse_codebook
+from annotator.core.span_table import SpanTable
 from annotator.gui.coding.codebook_model import CodebookModel, code_details_html
 from annotator.gui.coding.documents_model import DocumentsModel
 from annotator.gui.coding.spans_model import SpansModel, SpansProxy
@@ -38,7 +39,7 @@ def test_spans_model_and_proxy(qtmodeltester, project, doc_id):
     for a, b in ((0, 7), (8, 17), (22, 39)):
         add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=a, end=b)
     records = list_spans(project)
-    model.set_spans(records, TEXT)
+    model.set_spans(SpanTable.from_records(records), TEXT)
     qtmodeltester.check(model)
     qtmodeltester.check(proxy)
     model.remove(records[1].id)
@@ -67,13 +68,13 @@ def test_spans_model_keeps_sort_order_on_insert(qtmodeltester, project, doc_id):
             project, document_id=doc_id, coder=coder, code_key="threat.terrorism", start=a, end=b, memo=f"memo {i}"
         )
     records = list_spans(project)
-    model.set_spans(records[:2], TEXT)
+    model.set_spans(SpanTable.from_records(records[:2]), TEXT)
     for column, order in (
         (1, Qt.SortOrder.DescendingOrder),
         (2, Qt.SortOrder.AscendingOrder),
         (1, Qt.SortOrder.AscendingOrder),
     ):
-        model.set_spans(records[:2], TEXT)
+        model.set_spans(SpanTable.from_records(records[:2]), TEXT)
         model.sort(column, order)
         for r in records[2:]:
             model.upsert(r)
@@ -91,7 +92,7 @@ def test_spans_model_moves_an_updated_row_and_finds_rows(qtmodeltester, project,
     for a, b in ((0, 7), (8, 17), (22, 39), (40, 45)):
         add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=a, end=b)
     records = list_spans(project)
-    model.set_spans(list(reversed(records)), TEXT)  # out of order: sorted by position at load
+    model.set_spans(SpanTable.from_records(reversed(records)), TEXT)  # out of order: sorted by position at load
     assert [model.row_of(r.id) for r in records] == [0, 1, 2, 3]
     for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
         model.sort(2, order)
@@ -99,26 +100,27 @@ def test_spans_model_moves_an_updated_row_and_finds_rows(qtmodeltester, project,
         model.upsert(moved)
         starts = [int(model.index(row, 2).data().split("–")[0]) for row in range(model.rowCount())]
         assert starts == sorted(starts, reverse=order == Qt.SortOrder.DescendingOrder)
-        assert model.records[model.row_of(moved.id)] is moved
+        assert model.record_at(model.row_of(moved.id)) is moved
         model.upsert(records[0])
         assert model.rowCount() == 4
         assert model.row_of(12345) == -1
         qtmodeltester.check(model)
 
 
-def test_spans_model_over_lazy_store_rows(qtmodeltester, project, doc_id):
-    """The table over a lazy query result (what opening a document gives it) behaves like over a list."""
+def test_spans_model_over_the_store_table(qtmodeltester, project, doc_id):
+    """The table over the store's SpanTable (what opening a document gives it) behaves like over records."""
     from PySide6.QtCore import Qt
 
-    from annotator.store.services.gui_support import document_span_rows
+    from annotator.store.services.gui_support import document_spans
 
     for a, b in ((0, 7), (8, 17), (22, 39), (40, 45)):
         add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=a, end=b)
-    rows = document_span_rows(project, doc_id)
+    store_table = document_spans(project, doc_id)
+    rows = store_table.records()
     lazy, eager = SpansModel(), SpansModel()
     proxy = SpansProxy(lazy)
-    lazy.set_spans(rows, TEXT)
-    eager.set_spans(list(rows), TEXT)
+    lazy.set_spans(store_table, TEXT)
+    eager.set_spans(SpanTable.from_records(rows), TEXT)
 
     def table(model: SpansModel) -> list[list[str]]:
         return [[model.index(r, c).data() for c in range(model.columnCount())] for r in range(model.rowCount())]
@@ -131,7 +133,7 @@ def test_spans_model_over_lazy_store_rows(qtmodeltester, project, doc_id):
     for model in (lazy, eager):
         assert model.row_of(first.id) == 0
         model.upsert(moved)
-        assert model.records[model.row_of(moved.id)] is moved
+        assert model.record_at(model.row_of(moved.id)) is moved
         model.upsert(added)
         model.remove(rows[2].id)
         assert model.row_of(rows[2].id) == -1

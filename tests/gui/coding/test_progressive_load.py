@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QTextCursor
 
+from annotator.core.span_table import SpanTable
 from annotator.core.spans import SpanRecord
 from annotator.gui.coding.document_view import DocumentView
 from annotator.gui.coding.highlighter import blend
@@ -108,7 +109,7 @@ def _visible_block_numbers(view: DocumentView) -> range:
 
 
 def test_first_part_is_shown_at_once_and_the_rest_follows(qtbot, view):
-    view.load(TEXT, _records())
+    view.load(TEXT, SpanTable.from_records(_records()))
     assert not view.fully_loaded
     shown = view.toPlainText()
     assert shown.endswith("\n")
@@ -127,7 +128,7 @@ def test_first_part_is_shown_at_once_and_the_rest_follows(qtbot, view):
 
 
 def test_highlights_and_stripes_right_while_loading_and_after(qtbot, view):
-    view.load(TEXT, _records())
+    view.load(TEXT, SpanTable.from_records(_records()))
     bar = view.verticalScrollBar()
     bar.setValue(bar.maximum())  # the end of what is loaded so far: spans there run past it
     view.repaint()
@@ -154,7 +155,7 @@ def test_highlights_and_stripes_right_while_loading_and_after(qtbot, view):
 
 
 def test_span_added_across_the_loaded_end_is_painted_in_the_loaded_part(view):
-    view.load(TEXT, _records()[:1])
+    view.load(TEXT, SpanTable.from_records(_records()[:1]))
     assert not view.fully_loaded
     n_last = view.document().blockCount() - 2  # last non-empty loaded block
     block = view.document().findBlockByNumber(n_last)
@@ -173,7 +174,7 @@ def test_span_added_across_the_loaded_end_is_painted_in_the_loaded_part(view):
 
 
 def test_select_range_beyond_the_loaded_text_loads_it(view):
-    view.load(TEXT, _records())
+    view.load(TEXT, SpanTable.from_records(_records()))
     start = TEXT.index("zebra")
     view.select_range(start, start + 5)
     assert view.fully_loaded
@@ -188,7 +189,7 @@ def test_select_range_beyond_the_loaded_text_loads_it(view):
 
 def test_jump_to_a_far_span_loads_and_outlines_it(view):
     recs = _records()
-    view.load(TEXT, recs)
+    view.load(TEXT, SpanTable.from_records(recs))
     far = recs[280]  # 'terrorism' on line 280
     view.select_span(far.id, scroll=True)
     assert view.fully_loaded
@@ -200,10 +201,10 @@ def test_jump_to_a_far_span_loads_and_outlines_it(view):
 
 
 def test_find_and_select_all_see_the_whole_text(qtbot, view):
-    view.load(TEXT, [])
+    view.load(TEXT, SpanTable.empty())
     assert view.find("zebra")
     assert view.textCursor().selectedText() == "zebra"
-    view.load(TEXT, [])
+    view.load(TEXT, SpanTable.empty())
     assert not view.fully_loaded
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
@@ -212,14 +213,14 @@ def test_find_and_select_all_see_the_whole_text(qtbot, view):
 
 
 def test_loading_another_document_drops_the_pending_chunks(qtbot, view):
-    view.load(TEXT, _records())
+    view.load(TEXT, SpanTable.from_records(_records()))
     assert not view.fully_loaded
-    view.load("short text\nsecond line", [])
+    view.load("short text\nsecond line", SpanTable.empty())
     assert view.fully_loaded
     qtbot.wait(50)
     assert view.toPlainText() == "short text\nsecond line"
-    view.load(TEXT, _records())
-    view.load("", [])
+    view.load(TEXT, SpanTable.from_records(_records()))
+    view.load("", SpanTable.empty())
     qtbot.wait(50)
     assert view.toPlainText() == ""
 

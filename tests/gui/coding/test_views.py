@@ -27,7 +27,7 @@ def seed(project, doc_id):
 
 
 def shown(window):
-    return sorted((r.coder, r.code_key) for r in window.controller.records.values())
+    return sorted((r.coder, r.code_key) for r in window.controller.spans.records())
 
 
 def test_blind_by_default_then_supervisor(qtbot, make_window, project, doc_id):
@@ -66,7 +66,7 @@ def test_others_spans_are_read_only(qtbot, make_window, project, doc_id):
     seed(project, doc_id)
     window = make_window(project)
     window.controller.show_coders(["alice", "bob"])
-    bob_span = next(r for r in window.controller.records.values() if r.coder == "bob")
+    bob_span = next(r for r in window.controller.spans.records() if r.coder == "bob")
     window.controller.select_span(bob_span.id)
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key.Key_Delete)
@@ -218,7 +218,7 @@ def test_coding_places_one_bar_without_rebuilding_the_stripes(qtbot, make_window
     stripes.repaint()
     assert stripes.layouts_built == built  # the bar was placed into the cached layout
     bars = [(rect, e) for rect, e in stripes._hits if rect.width() < 12]
-    assert sorted(e.span_id for _, e in bars) == sorted(window.controller.records)
+    assert sorted(e.span_id for _, e in bars) == sorted(window.controller.spans.ids())
     for i, (r, _) in enumerate(bars):
         assert not any(r.intersects(o) for o, _ in bars[i + 1 :])
     assert any(e.span_id == new_id for _, e in stripes.label_rects)

@@ -1,13 +1,16 @@
-"""The window as a whole: settings, coder, empty project, find, zoom, extension hooks, crash log."""
+"""The window as a whole: settings, coder, empty project, find, zoom, action registry, crash log."""
 
 from __future__ import annotations
 
 import sys
 
+import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction
 
 from annotator.gui import app as gui_app
 from annotator.gui.coding.example import example_available
+from annotator.gui.common.actions import ActionId
 from annotator.store.engine import open_project
 from annotator.store.services.coders import list_coders
 from annotator.store.services.documents import list_documents
@@ -19,7 +22,7 @@ def test_settings_remembered(qtbot, make_window, project, doc_id, settings_file)
     window = make_window(project)
     window.view.zoomIn(3)
     size = window.view.font().pointSize()
-    window.actions.snap_words.setChecked(True)
+    window.action(ActionId.SNAP_WORDS).setChecked(True)
     window.close()
     settings = QSettings(str(settings_file), QSettings.Format.IniFormat)
     assert settings.value("coder/name") == "alice"
@@ -71,30 +74,52 @@ def test_find_bar(qtbot, window):
 
 def test_zoom_shortcuts(qtbot, window):
     size = window.view.font().pointSize()
-    window.actions.zoom_in.trigger()
+    window.action(ActionId.ZOOM_IN).trigger()
     assert window.view.font().pointSize() > size
-    window.actions.zoom_out.trigger()
+    window.action(ActionId.ZOOM_OUT).trigger()
     assert window.view.font().pointSize() == size
 
 
-def test_extension_hooks_and_placeholders(window):
+def test_every_command_is_one_registered_action_shared_by_menus_and_toolbar(window):
+    from PySide6.QtWidgets import QToolBar
+
+    registry = window.action_registry
+    assert len(registry) == len(ActionId)
+    assert len({id(a) for a in registry}) == len(ActionId)  # one QAction per command
+    in_menus: set[int] = set()
+
+    def walk(menu) -> None:
+        for action in menu.actions():
+            in_menus.add(id(action))
+            if action.menu() is not None:
+                walk(action.menu())
+
+    for top in window.menuBar().actions():
+        walk(top.menu())
+    assert {id(window.action(i)) for i in ActionId} <= in_menus  # every command has its menu entry
+    toolbar = window.findChild(QToolBar, "mainToolbar")
+    assert window.action(ActionId.UNDO) in toolbar.actions()  # the same object in menu and toolbar
+    assert window.action(ActionId.DELETE_SPAN) in window.view.actions()
+    assert window.action(ActionId.DELETE_SPAN) in window.menu("edit").actions()
+    assert isinstance(window.actions(), list)  # QWidget.actions() is not shadowed
     for name in ("file.import", "file.export", "tools"):
-        assert window.menu(name) is not None
-    assert not window.menu("file.export").isEmpty()  # a disabled placeholder until exchange installs itself
-    assert window.actions.merge_project.text().startswith("&Merge")
+        assert not window.menu(name).isEmpty()
+    assert window.action(ActionId.MERGE_PROJECT).text().startswith("&Merge")
 
 
-def test_install_extension(qtbot, make_window, project, doc_id, monkeypatch):
-    import types
+def test_registry_refuses_a_command_without_or_with_two_factories(window):
+    from annotator.gui.common.actions import ActionFactories, ActionRegistry
 
-    from annotator.gui.common import extensions
+    room = ActionFactories()
+    room.register(ActionId.QUIT)(lambda w: QAction("Quit", w))
+    with pytest.raises(RuntimeError, match="no factory registered for NEW_PROJECT"):
+        ActionRegistry(window, room)
+    with pytest.raises(RuntimeError, match="registered twice"):
+        room.register(ActionId.QUIT)(lambda w: QAction("Quit", w))
+    from annotator.gui.coding import actions as coding_actions
 
-    module = types.ModuleType("fake_export")
-    module.install = lambda w: w.menu("file.export").addAction("CSV…")
-    monkeypatch.setitem(sys.modules, "fake_export", module)
-    window = make_window(project)
-    assert extensions.install_extensions(window, ("fake_export", "annotator.gui.not_there_yet")) == ["fake_export"]
-    assert "CSV…" in [a.text() for a in window.menu("file.export").actions()]
+    with pytest.raises(RuntimeError, match="more than one factory for QUIT"):
+        ActionRegistry(window, coding_actions.FACTORIES, room)
 
 
 def test_open_other_project(qtbot, window, tmp_path):

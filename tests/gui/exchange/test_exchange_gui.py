@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 
 from annotator.core.codebook import load_codebook_file
 from annotator.core.exchange.refi_qda import read_qdc, read_qdpx
+from annotator.gui.common.actions import ActionId
 from annotator.store.engine import open_project
 from annotator.store.services import documents, spans
 from tests.store.test_export import SPANS, TEXT_A, TEXT_B, build_project
@@ -67,13 +68,13 @@ def test_menus_offer_every_format(ui):
         "Codebook as &YAML…",
     ]
     assert [a.text() for a in window.menu("file.import").actions()] == ["REFI-QDA &project (.qdpx)…"]
-    assert window.actions.merge_project.isEnabled()
+    assert window.action(ActionId.MERGE_PROJECT).isEnabled()
 
 
 def test_csv_export_through_the_menu_with_filters(qtbot, ui, tmp_path):
     out = tmp_path / "out.csv"
     asked = answer_save(ui, out)
-    ui.export_actions["csv"].trigger()
+    ui.window.action(ActionId.EXPORT_CSV).trigger()
     dialog = ui.options_dialog
     assert dialog.isVisible()
     assert dialog.coders.checked() == ["anna", "boris", "vera"]  # everything ticked by default
@@ -115,7 +116,7 @@ def test_excel_jsonl_and_codebook_exports(qtbot, ui, tmp_path):
 
     yaml_out, qdc_out = tmp_path / "book.yaml", tmp_path / "book.qdc"
     answer_save(ui, tmp_path / "book")  # no suffix typed: the format's is added
-    assert run_job(qtbot, ui, ui.export_actions["yaml"].trigger) == "ok"
+    assert run_job(qtbot, ui, ui.window.action(ActionId.EXPORT_YAML).trigger) == "ok"
     assert [c.key for c in load_codebook_file(yaml_out).iter_codes()] == [
         "threat",
         "threat.military",
@@ -123,7 +124,7 @@ def test_excel_jsonl_and_codebook_exports(qtbot, ui, tmp_path):
         "other",
     ]
     answer_save(ui, qdc_out)
-    assert run_job(qtbot, ui, ui.export_actions["qdc"].trigger) == "ok"
+    assert run_job(qtbot, ui, ui.window.action(ActionId.EXPORT_QDC).trigger) == "ok"
     assert [c.name for c in read_qdc(qdc_out).codes] == ["Threat", 'Other, "quoted"']
 
 
@@ -132,7 +133,7 @@ def test_qdpx_export_reads_back(qtbot, ui, tmp_path, shared_dir):
 
     out = tmp_path / "out.qdpx"
     answer_save(ui, out)
-    ui.export_actions["qdpx"].trigger()
+    ui.window.action(ActionId.EXPORT_QDPX).trigger()
     assert not ui.options_dialog.attributes.isVisible()  # REFI-QDA carries no attributes
     assert run_job(qtbot, ui, lambda: qtbot.mouseClick(ui.options_dialog.ok_button, Qt.MouseButton.LeftButton)) == "ok"
     qda = read_qdpx(out)
@@ -146,23 +147,22 @@ def test_qdpx_export_reads_back(qtbot, ui, tmp_path, shared_dir):
 
 def test_cancelling_an_export_leaves_no_file(qtbot, ui, tmp_path):
     out = tmp_path / "cancelled.csv"
-    ui.row_delay = 0.3  # a slow disk: ~3 s for the 11 spans
-    job = ui.export_to("csv", out)
+    job = ui.export_to("csv", out, step_delay=0.3)  # a slow disk: ~3 s for the 11 spans
     qtbot.waitUntil(
         lambda: ui.progress is not None and ui.progress.isVisible() and job.context.count >= 1, timeout=WAIT
     )
     assert ui.cancel_button.isEnabled()
-    assert not ui.export_actions["csv"].isEnabled()  # one exchange job at a time
+    assert not ui.window.action(ActionId.EXPORT_CSV).isEnabled()  # one exchange job at a time
     with qtbot.waitSignal(ui.jobFinished, timeout=WAIT) as blocker:
         qtbot.mouseClick(ui.cancel_button, Qt.MouseButton.LeftButton)
     assert blocker.args == ["cancelled"]
     assert job.context.count < len(SPANS)
     assert [p.name for p in tmp_path.iterdir() if "cancelled" in p.name] == []  # no file, no temporary left
     assert "cancelled; nothing was written" in ui.window.statusBar().currentMessage()
-    assert ui.export_actions["csv"].isEnabled()
+    assert ui.window.action(ActionId.EXPORT_CSV).isEnabled()
 
     out.write_text("old export\n", encoding="utf-8")  # an existing file survives a cancelled overwrite
-    job = ui.export_to("csv", out)
+    job = ui.export_to("csv", out, step_delay=0.3)
     qtbot.waitUntil(lambda: job.context.count >= 1, timeout=WAIT)
     assert run_job(qtbot, ui, lambda: qtbot.keyClick(ui.progress, Qt.Key.Key_Escape)) == "cancelled"
     assert out.read_text(encoding="utf-8") == "old export\n"
@@ -208,7 +208,7 @@ def test_import_qdpx_shows_documents_and_spans(qtbot, make_window, project, doc_
     before = [d.name for d in window.documents_model.docs]
     assert len(before) == 1
     ui.ask_open_path = lambda *args: str(qdpx)
-    assert run_job(qtbot, ui, ui.import_action.trigger) == "ok"
+    assert run_job(qtbot, ui, ui.window.action(ActionId.IMPORT_QDPX).trigger) == "ok"
     assert [d.name for d in window.documents_model.docs] == [*before, "a.txt", "b.txt"]
     assert "threat.military" in window.controller.codes  # the codebook models were reloaded
     assert ui.report_dialog.isVisible()
@@ -264,7 +264,7 @@ def test_merge_two_coders_through_the_window(qtbot, make_window, tmp_path):
         window = make_window(sup, coder="supervisor")
         ui = window.exchange
         ui.ask_open_paths = lambda *args: [str(p) for p in laptops]
-        assert run_job(qtbot, ui, window.actions.merge_project.trigger) == "ok"  # the dry run
+        assert run_job(qtbot, ui, window.action(ActionId.MERGE_PROJECT).trigger) == "ok"  # the dry run
         dialog = ui.merge_dialog
         assert dialog.isVisible()
         assert set(dialog.choice_buttons) == {"merge", "cancel"}
@@ -281,7 +281,7 @@ def test_merge_two_coders_through_the_window(qtbot, make_window, tmp_path):
         assert window.controller.doc_id is not None  # the first merged document is shown
         assert "added 2 documents" in ui.report_dialog.summary.text()
         ui.ask_open_paths = lambda *args: [str(laptops[1])]
-        assert run_job(qtbot, ui, window.actions.merge_project.trigger) == "ok"
+        assert run_job(qtbot, ui, window.action(ActionId.MERGE_PROJECT).trigger) == "ok"
         assert ui.merge_dialog.windowTitle() == "Nothing to merge"  # merging the same file again adds nothing
 
         # anna went on coding on her laptop and deleted a span: her spans diverge -> a conflict
@@ -290,7 +290,7 @@ def test_merge_two_coders_through_the_window(qtbot, make_window, tmp_path):
             spans.delete_span(anna, first.id)
             spans.add_span(anna, document_id=first.document_id, coder="anna", code_key="other", start=1, end=4)
         ui.ask_open_paths = lambda *args: [str(laptops[0])]
-        assert run_job(qtbot, ui, window.actions.merge_project.trigger) == "ok"
+        assert run_job(qtbot, ui, window.action(ActionId.MERGE_PROJECT).trigger) == "ok"
         dialog = ui.merge_dialog
         assert set(dialog.choice_buttons) == {"allow", "cancel"}  # no plain "Merge" with conflicts
         assert "conflict: coder 'anna' on 'a.txt'" in dialog.details.toPlainText()
@@ -298,7 +298,7 @@ def test_merge_two_coders_through_the_window(qtbot, make_window, tmp_path):
         assert ui.job is not None
         assert ui.job.title == "Comparing projects…"
         assert span_set(sup) == expected
-        assert run_job(qtbot, ui, window.actions.merge_project.trigger) == "ok"
+        assert run_job(qtbot, ui, window.action(ActionId.MERGE_PROJECT).trigger) == "ok"
         allow = ui.merge_dialog.choice_buttons["allow"]
         assert run_job(qtbot, ui, lambda: qtbot.mouseClick(allow, Qt.MouseButton.LeftButton)) == "ok"
         assert len(span_set(sup)) == len(expected) + 1
