@@ -10,6 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from annotator.core.exchange.refi_flavour import WHEN_TO_PICK
 from annotator.core.exchange.refi_qda import read_qdpx
+from annotator.gui.common.actions import ActionId
 from annotator.store.engine import open_project
 from annotator.store.services import documents, spans
 from annotator.store.services.refi import uid_to_guid
@@ -38,7 +39,7 @@ def stored_passages(project) -> dict[str, str]:
 
 def open_qdpx_dialog(qtbot, ui, out: Path):
     answer_save(ui, out)
-    ui.export_actions["qdpx"].trigger()
+    ui.window.action(ActionId.EXPORT_QDPX).trigger()
     dialog = ui.options_dialog
     qtbot.waitExposed(dialog)
     return dialog
@@ -56,7 +57,7 @@ def test_dialog_offers_the_flavours_with_the_sentence_on_which(qtbot, ui, tmp_pa
     assert image.save(str(target))
     dialog.reject()
     # span exports have no positions to choose: no flavour there
-    ui.export_actions["csv"].trigger()
+    ui.window.action(ActionId.EXPORT_CSV).trigger()
     qtbot.waitExposed(ui.options_dialog)
     assert not ui.options_dialog.flavours.isVisible()
     ui.options_dialog.reject()
