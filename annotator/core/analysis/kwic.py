@@ -1,8 +1,8 @@
 """Keyword-in-context rows: each hit with the text on its left and right, as the analyst reads them.
 
 Context is counted in code points like every offset, but never cuts a character in two: the left
-context does not begin with a combining mark (it starts after the marks instead) and the right
-context keeps the marks that belong to its last character. Texts keep their line breaks (the JSON
+context does not begin with a combining mark, skin tone or joined emoji (it starts after them) and
+the right context keeps what belongs to its last character. Texts keep their line breaks (the JSON
 output is exact); `one_line` makes a row printable on one terminal line without changing lengths.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-from annotator.core.analysis.matching import is_mark
+from annotator.core.analysis.matching import joins_previous
 
 DEFAULT_WIDTH = 60
 _FLATTEN = str.maketrans({"\n": " ", "\t": " ", "\r": " ", "\u2028": " ", "\u2029": " "})
@@ -38,10 +38,10 @@ def context(text: str, start: int, end: int, width: int = DEFAULT_WIDTH) -> tupl
     if width < 0:
         raise ValueError("context width must be >= 0")
     lo = max(0, start - width)
-    while lo < start and is_mark(text[lo]):
+    while lo < start and joins_previous(text, lo):
         lo += 1
     hi = min(len(text), end + width)
-    while hi < len(text) and hi > end and is_mark(text[hi]):
+    while hi < len(text) and hi > end and joins_previous(text, hi):
         hi += 1
     return text[lo:start], text[end:hi]
 

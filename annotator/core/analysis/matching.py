@@ -11,8 +11,9 @@ same length as the original (nearly all) needs no table: the mapping is the iden
 Rules a hit obeys, whatever the options:
 - it covers at least one character, and hits do not overlap (the leftmost acceptable one wins);
 - it never covers part of what one original character folded into (`s` does not find half of `ß`);
-- it never cuts a character in two: it may not start on a combining mark, nor end just before one
-  (searching `e` does not find the `e` of `e` + U+0301);
+- it never cuts a character in two: it may not start on a combining mark (or skin tone, joiner,
+  variation selector), nor end just before one (searching `e` does not find the `e` of `e` + U+0301,
+  nor `👨` the first face of the family `👨‍👩‍👧`);
 - with `whole_word`, the characters just outside it are not word characters (letters, digits, `_`
   and combining marks).
 
@@ -34,6 +35,7 @@ from annotator.core.errors import UserError
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff\u0500-\u052f\u2de0-\u2dff\ua640-\ua69f]")
 _DIAERESIS = "\u0308"
+_ZWJ = "\u200d"
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,20 @@ def has_cyrillic(text: str) -> bool:
 def is_mark(char: str) -> bool:
     """A combining mark: belongs to the character before it."""
     return unicodedata.category(char).startswith("M")
+
+
+def joins_previous(text: str, i: int) -> bool:
+    """Is text[i] part of the character before it? Combining marks, emoji skin tones, variation
+    selectors and zero-width joiners are, and so is whatever follows a joiner (👨‍👩‍👧 is one picture).
+    """
+    char = text[i]
+    return (
+        is_mark(char)
+        or char == _ZWJ
+        or "\U0001f3fb" <= char <= "\U0001f3ff"
+        or "\ufe00" <= char <= "\ufe0f"
+        or (i > 0 and text[i - 1] == _ZWJ)
+    )
 
 
 def is_word_char(char: str) -> bool:
@@ -154,7 +170,7 @@ class Matcher:
         return out
 
     def _acceptable(self, text: str, start: int, end: int) -> bool:
-        if is_mark(text[start]) or (end < len(text) and is_mark(text[end])):
+        if joins_previous(text, start) or (end < len(text) and joins_previous(text, end)):
             return False
         if self.options.whole_word:
             if start > 0 and is_word_char(text[start - 1]):

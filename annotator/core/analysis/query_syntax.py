@@ -146,8 +146,8 @@ class _Parser:
             raise self.fail(token, f"expected and, or, not, near or in-sentence before '{token.text}'")
         return node
 
-    def or_expr(self) -> Node:
-        node = self.and_expr()
+    def or_expr(self, after: _Token | None = None) -> Node:
+        node = self.and_expr(after)
         while self.peek.keyword == "or":
             op = self.take()
             node = Binary("or", node, self.and_expr(after=op), op.column)
@@ -185,7 +185,7 @@ class _Parser:
         token = self.peek
         if token.kind == "(":
             self.take()
-            node = self.or_expr()
+            node = self.or_expr(after=token)
             if self.peek.kind != ")":
                 found = f", found '{self.peek.text}'" if self.peek.kind != "end" else ""
                 raise self.fail(self.peek, f"expected ')' to close the '(' at column {token.column}{found}")
