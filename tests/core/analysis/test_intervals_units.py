@@ -29,10 +29,7 @@ def test_overlap_pairs_and_overlaps_any_match_brute_force(a: list, b: list) -> N
     ia, ib = overlap_pairs(ga, sa, ea, gb, sb, eb)
     got = sorted(zip(ia.tolist(), ib.tolist(), strict=True))
     want = sorted(
-        (i, j)
-        for i in range(len(a))
-        for j in range(len(b))
-        if ga[i] == gb[j] and max(sa[i], sb[j]) < min(ea[i], eb[j])
+        (i, j) for i in range(len(a)) for j in range(len(b)) if ga[i] == gb[j] and max(sa[i], sb[j]) < min(ea[i], eb[j])
     )
     assert got == want  # every pair once, empty intervals in none
     assert overlaps_any(ga, sa, ea, gb, sb, eb).tolist() == [any(i == p for p, _ in want) for i in range(len(a))]
@@ -95,7 +92,8 @@ def test_code_tree() -> None:
     assert tree.descendants("a") == ("a", "a.b", "a.b.c")
     assert tree.ancestors("a.b.c") == ("a.b", "a")
     assert tree.children("a") == ("a.b",)
-    assert "d" in tree and "e" not in tree
+    assert "d" in tree
+    assert "e" not in tree
     assert tree.unknown_key_message("a.bc") == "unknown code 'a.bc' (did you mean 'a.b.c'?)"
     with pytest.raises(ValueError, match="unknown parent"):
         CodeTree({"x": "y"})

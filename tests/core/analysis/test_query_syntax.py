@@ -76,7 +76,11 @@ def _error(query: str) -> QueryError:
         ("code:threat code:source", 13, "expected and, or, not, near or in-sentence before 'code:source'"),
         ("code:threat )", 13, "this ')' closes no '('"),
         ("(code:threat or code:source", 29, "expected ')' to close the '(' at column 1"),
-        ("(code:threat or code:source code:угроза", 29, "expected ')' to close the '(' at column 1, found 'code:угроза'"),
+        (
+            "(code:threat or code:source code:угроза",
+            29,
+            "expected ')' to close the '(' at column 1, found 'code:угроза'",
+        ),
         ("code:threat near code:source", 30, "expected 'within' and a number of characters after 'near code:source'"),
         ("code:threat near code:source within", 37, "expected a number of characters after 'within'"),
         ("code:threat near code:source within -5", 37, "expected a number of characters after 'within', found '-5'"),
