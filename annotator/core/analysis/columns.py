@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -136,9 +137,11 @@ class SpanColumns:
         return self.code[self.position_order]
 
 
-@dataclass(frozen=True)
-class ResultRow:
-    """One retrieved passage: codes are those of its spans, in query order, each once."""
+class ResultRow(NamedTuple):
+    """One retrieved passage: codes are those of its spans, in query order, each once.
+
+    A named tuple rather than a dataclass: a million of them are built in a third of the time.
+    """
 
     document: int
     coder: int
@@ -213,21 +216,34 @@ class ResultSet:
         )
 
     def rows(self) -> list[ResultRow]:
-        """All results as plain rows (for printing): one conversion pass instead of a call per row."""
+        """All results as plain rows (for printing): column-wise conversion, no numpy call per row."""
+        if not len(self):
+            return []
         safe = np.where(self.members >= 0, self.members, 0)
-        codes = np.where(self.members >= 0, self.spans.code[safe], -1).tolist()
-        ids = self.span_id_matrix().tolist()
+        codes = np.where(self.members >= 0, self.spans.code[safe], -1)
+        ids = self.span_id_matrix()
         names = self.spans.code_keys
-        out: list[ResultRow] = []
-        for doc, coder, start, end, code_row, id_row in zip(
-            self.document.tolist(),
-            self.coder.tolist(),
-            self.start.tolist(),
-            self.end.tolist(),
-            codes,
-            ids,
-            strict=True,
-        ):
-            keys = tuple(dict.fromkeys(names[c] for c in code_row if c >= 0))
-            out.append(ResultRow(doc, coder, keys, start, end, tuple(i for i in id_row if i >= 0)))
-        return out
+        code_tuples: list[tuple[str, ...]]
+        id_tuples: list[tuple[int, ...]]
+        if self.width == 1:
+            code_tuples = [(names[c],) for c in codes[:, 0].tolist()]
+            id_tuples = [(i,) for i in ids[:, 0].tolist()]
+        elif self.width == 2:
+            pairs = zip(codes[:, 0].tolist(), codes[:, 1].tolist(), strict=True)
+            code_tuples = [(names[a],) if b < 0 or a == b else (names[a], names[b]) for a, b in pairs]
+            id_pairs = zip(ids[:, 0].tolist(), ids[:, 1].tolist(), strict=True)
+            id_tuples = [(x,) if y < 0 else (x, y) for x, y in id_pairs]
+        else:
+            code_tuples = [tuple(dict.fromkeys(names[c] for c in row if c >= 0)) for row in codes.tolist()]
+            id_tuples = [tuple(i for i in row if i >= 0) for row in ids.tolist()]
+        return list(
+            map(
+                ResultRow,
+                self.document.tolist(),
+                self.coder.tolist(),
+                code_tuples,
+                self.start.tolist(),
+                self.end.tolist(),
+                id_tuples,
+            )
+        )

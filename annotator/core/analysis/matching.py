@@ -4,9 +4,10 @@ Case-insensitive matching compares `str.casefold()` forms, which handles Cyrilli
 German (`"STRASSE"` finds `"straße"`); `ё`/`Ё` fold to `е`/`Е` when `fold_yo` is on (by default it
 is on exactly when the pattern contains Cyrillic, because Russian texts write `ё` and `е`
 interchangeably), including `е` + combining diaeresis. Folding can change lengths (`ß` -> `ss`), so
-matching runs on a folded *view* of the text that remembers, for every folded character, which
-original character it came from; hits are mapped back through it. Text whose folded form has the
-same length as the original (nearly all) needs no table: the mapping is the identity.
+matching runs on a folded *view* of the text that remembers where folding changed a length; hits are
+mapped back through it. Text whose folded form has the same length as the original needs nothing
+(the mapping is the identity); otherwise only the few characters that expand (found with one regex,
+not a Python step per character) are remembered, and a position maps back with one binary search.
 
 Rules a hit obeys, whatever the options:
 - it covers at least one character, and hits do not overlap (the leftmost acceptable one wins);
@@ -24,18 +25,20 @@ stay different.
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
-
-from annotator.core.analysis.columns import IntArray
 from annotator.core.errors import UserError
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff\u0500-\u052f\u2de0-\u2dff\ua640-\ua69f]")
 _DIAERESIS = "\u0308"
 _ZWJ = "\u200d"
+_DECOMPOSED_YO = re.compile("([еЕ])\u0308")
 
 
 @dataclass(frozen=True)
@@ -76,42 +79,107 @@ def is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_" or is_mark(char)
 
 
-@dataclass(frozen=True)
 class FoldedText:
-    """A folded view of a text; `source[i]` is the original index of folded character i (None = same)."""
+    """A folded view of a text and the way back to original positions.
 
-    text: str
-    source: IntArray | None
-    length: int
+    Where folding changed lengths, only the original characters whose folded form is not exactly one
+    character are remembered (their position and folded length; 0 for a mark that folds away), and
+    only once a hit asks (most searched documents need no mapping at all): every other character maps
+    one to one, shifted by the changes before it.
+    """
+
+    def __init__(self, text: str, length: int, edits: Callable[[], list[tuple[int, int]]] | None = None) -> None:
+        self.text = text
+        self.length = length
+        self._make_edits = edits
+        self._at: list[int] = []
+        self._size: list[int] = []
+        self._folded_at: list[int] = []
+        self._shift: list[int] = []
+
+    def _prepare(self) -> None:
+        if self._make_edits is None:
+            return
+        edits = sorted(self._make_edits())
+        self._make_edits = None
+        self._at = [at for at, _ in edits]
+        self._size = [size for _, size in edits]
+        self._shift = list(itertools.accumulate(size - 1 for size in self._size))
+        self._folded_at = [
+            at + shift - size + 1 for at, shift, size in zip(self._at, self._shift, self._size, strict=True)
+        ]
+
+    def locate(self, position: int) -> tuple[int, int]:
+        """(original index, offset inside that character's folded form) of folded `position`."""
+        self._prepare()
+        k = bisect.bisect_right(self._folded_at, position) - 1
+        while k >= 0 and self._size[k] == 0 and self._folded_at[k] == position:
+            k -= 1  # a mark that folded away at this very position lies before this character
+        if k >= 0 and position < self._folded_at[k] + self._size[k]:
+            return self._at[k], position - self._folded_at[k]
+        return position - (self._shift[k] if k >= 0 else 0), 0
 
     def to_original(self, start: int, end: int) -> tuple[int, int] | None:
         """Original (start, end) of folded [start, end), or None when it splits a folded character."""
-        src = self.source
-        if src is None:
+        self._prepare()
+        if not self._at:
             return start, end
-        if start > 0 and src[start - 1] == src[start]:
+        first, offset = self.locate(start)
+        if offset:
             return None
-        if end < len(src) and src[end - 1] == src[end]:
-            return None
-        return int(src[start]), int(src[end]) if end < len(src) else self.length
+        if end >= len(self.text):
+            return first, self.length
+        stop, offset = self.locate(end)
+        return None if offset else (first, stop)
 
 
 def fold(text: str, *, case_sensitive: bool, fold_yo: bool) -> FoldedText:
-    """`text` with case and/or `ё` folded, and the map back to the original positions."""
+    """`text` with case and/or `ё` folded, and the map back to the original positions.
+
+    `str.casefold` folds character by character, so the folded text is the whole text's casefold and
+    only the few characters that fold into several (found with one regex) need to be remembered.
+    """
     folded = text if case_sensitive else text.casefold()
-    decomposed_yo = fold_yo and _DIAERESIS in text
-    if len(folded) == len(text) and not decomposed_yo:
-        return FoldedText(_fold_yo(folded) if fold_yo else folded, None, len(text))
-    # Slow path (a character folds to several, or a decomposed ё): one piece per original character.
-    pieces = list(text) if case_sensitive else [c.casefold() for c in text]
-    if decomposed_yo:
-        for i in range(1, len(text)):
-            if text[i] == _DIAERESIS and pieces[i - 1][-1:] in ("е", "Е"):
-                pieces[i] = ""  # е + U+0308 is ё: the mark folds away with the ё
-    lengths = np.fromiter((len(p) for p in pieces), np.int64, len(pieces))
-    source = np.repeat(np.arange(len(text), dtype=np.int64), lengths)
-    joined = "".join(pieces)
-    return FoldedText(_fold_yo(joined) if fold_yo else joined, source, len(text))
+    expanded = len(folded) != len(text)
+    marks: list[int] = []
+    if fold_yo:
+        folded = _fold_yo(folded)
+        if _DIAERESIS in folded:
+            # е + U+0308 is ё: the mark folds away with it (and is still covered by a hit on the е).
+            marks = [m.start() + 1 for m in _DECOMPOSED_YO.finditer(folded)]
+            if marks:
+                folded = _DECOMPOSED_YO.sub(r"\1", folded)
+    if not expanded and not marks:
+        return FoldedText(folded, len(text))
+
+    def edits() -> list[tuple[int, int]]:
+        found = _expansions(text, folded_length=len(folded) + len(marks)) if expanded else []
+        if marks:  # mark positions were taken in the text folded before they were removed
+            before = FoldedText(folded, len(text), lambda: list(found))
+            found += [(before.locate(at)[0], 0) for at in marks]
+        return found
+
+    return FoldedText(folded, len(text), edits)
+
+
+def _expansions(text: str, folded_length: int) -> list[tuple[int, int]]:
+    """(position, folded length) of the characters of `text` that fold into more than one."""
+    pattern, lengths = _expanding()
+    found = [(m.start(), lengths[m.group()]) for m in pattern.finditer(text)]
+    if len(text) + sum(n - 1 for _, n in found) != folded_length:  # a character newer than the table
+        found = [(i, len(c.casefold())) for i, c in enumerate(text) if len(c.casefold()) != 1]
+    return found
+
+
+@functools.cache
+def _expanding() -> tuple[re.Pattern[str], dict[str, int]]:
+    """The characters whose case folding is longer than one character (ß, ligatures, İ, ...)."""
+    lengths = {
+        chr(c): len(chr(c).casefold())
+        for c in range(0x10000)
+        if not 0xD800 <= c < 0xE000 and len(chr(c).casefold()) > 1
+    }
+    return re.compile(f"[{re.escape(''.join(lengths))}]"), lengths
 
 
 def _fold_yo(text: str) -> str:

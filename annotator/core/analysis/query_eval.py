@@ -116,13 +116,13 @@ def sorted_unique(result: ResultSet) -> ResultSet:
         same_spans = np.column_stack([pair.min(axis=1), pair.max(axis=1)])
     else:
         same_spans = np.sort(result.members, axis=1)
-    columns = [keys(result.group, result.start), result.end, *same_spans.T]
-    order = np.argsort(columns[0], kind="stable")
+    columns = [*_position_keys(result.group, result.start, result.end), *same_spans.T]
+    order = np.argsort(columns[0])
     primary = columns[0][order]
     equal = primary[1:] == primary[:-1]
     if not equal.any():
-        return result.take(order)  # no two results start together: ordered, and no duplicates
-    # Only the runs of results that start together need the other columns; they are re-sorted in place
+        return result.take(order)  # no two results share a position: ordered, and no duplicates
+    # Only the runs of results at the same position need the other columns; they are re-sorted in place
     # (least significant column first, each pass stable: np.lexsort is several times slower).
     tied = np.zeros(len(order), bool)
     tied[1:] |= equal
@@ -139,3 +139,11 @@ def sorted_unique(result: ResultSet) -> ResultSet:
         same &= ordered[1:] == ordered[:-1]
     first[where[1:][same]] = False
     return result.take(order[first])
+
+
+def _position_keys(group: IntArray, start: IntArray, end: IntArray) -> list[IntArray]:
+    """Sort columns for (group, start, end): one packed int64 when the values fit, else two."""
+    span = int(end.max()) + 1
+    if (int(group.max()) + 1) * span * span < (1 << 62):
+        return [(group * span + start) * span + end]
+    return [keys(group, start), end]

@@ -100,6 +100,28 @@ def test_every_hit_folds_to_the_pattern(text: str, pattern: str, case_sensitive:
         last = end
 
 
+@settings(max_examples=300, deadline=None)
+@given(texts, texts.filter(bool), st.booleans(), st.booleans(), st.booleans())
+def test_the_matcher_finds_what_brute_force_finds(
+    text: str, pattern: str, case_sensitive: bool, yo: bool, whole_word: bool
+) -> None:
+    """Leftmost-first, non-overlapping: every original substring whose folded form is the pattern's."""
+    matcher = Matcher(pattern, SearchOptions(case_sensitive=case_sensitive, fold_yo=yo, whole_word=whole_word))
+    needle = fold(pattern, case_sensitive=case_sensitive, fold_yo=yo).text
+    expected: list[tuple[int, int]] = []
+    taken = 0
+    for i in range(len(text)):
+        if i < taken:
+            continue
+        for j in range(i + 1, len(text) + 1):
+            piece = fold(text[i:j], case_sensitive=case_sensitive, fold_yo=yo).text
+            if piece == needle and matcher._acceptable(text, i, j):
+                expected.append((i, j))
+                taken = j
+                break
+    assert matcher.find(text) == expected
+
+
 def test_required_literals_for_the_index() -> None:
     assert required_literals(r"терроризм\w+") == ("терроризм",)
     assert required_literals(r"foo\d+bar(baz)+qux?") == ("foo", "bar", "baz", "qu")[:3]
