@@ -25,7 +25,7 @@ from typing import Literal
 import numpy as np
 
 from annotator.core.analysis.codetree import CodeTree
-from annotator.core.analysis.columns import IntArray, SpanColumns
+from annotator.core.analysis.columns import IntArray, SpanColumns, dense_rank, distinct, first_occurrences
 from annotator.core.analysis.crosstab import Crosstab
 from annotator.core.analysis.intervals import expand_ranges, overlap_pairs
 from annotator.core.analysis.units import Boundaries, UnitIndex, whole_documents
@@ -70,7 +70,7 @@ def cooccurrence(
 
 
 def _used_codes(spans: SpanColumns, tree: CodeTree) -> tuple[str, ...]:
-    used = {spans.code_keys[int(c)] for c in np.unique(spans.code)}
+    used = {spans.code_keys[int(c)] for c in distinct(spans.code)}
     return tuple(k for k in tree.keys if k in used)
 
 
@@ -110,10 +110,10 @@ def _unit_pairs(spans: SpanColumns, rows: IntArray, label: IntArray, units: Unit
     owner, offset = expand_ranges(np.zeros(len(rows), np.int64), stop - first)
     unit = first[owner] + offset
     row = rows[owner]
-    _, coder_rank = np.unique(spans.coder[row], return_inverse=True)
+    _, coder_rank = dense_rank(spans.coder[row])
     n_labels = int(label.max()) + 1 if len(label) else 1
-    place = (coder_rank.reshape(-1).astype(np.int64) * max(len(units), 1) + unit) * n_labels + label[row]
-    place, keep = np.unique(place, return_index=True)
+    place = (coder_rank * max(len(units), 1) + unit) * n_labels + label[row]
+    place, keep = first_occurrences(place)
     row = row[keep]
     bucket = place // n_labels
     boundary = np.flatnonzero(np.diff(bucket)) + 1

@@ -28,7 +28,7 @@ from typing import Literal
 import numpy as np
 
 from annotator.core.analysis.codetree import CodeTree
-from annotator.core.analysis.columns import IntArray, SpanColumns
+from annotator.core.analysis.columns import IntArray, SpanColumns, dense_rank, distinct
 from annotator.core.analysis.crosstab import Crosstab, FloatArray
 from annotator.core.analysis.intervals import keys
 
@@ -85,7 +85,9 @@ def frequencies(
     label, member = _memberships(spans, tree, row_keys, rollup)
     n_rows, n_cols = len(row_keys), len(col_labels)
     # Pseudo-row n_rows = every selected span once (the Total row); one pseudo-column = all columns.
-    everything = np.unique(member)
+    selected = np.zeros(len(spans), bool)
+    selected[member] = True
+    everything = np.flatnonzero(selected).astype(np.int64)
     label = np.concatenate([label, np.full(len(everything), n_rows, np.int64)])
     member = np.concatenate([member, everything])
     by_col = _count(spans, label, member, col_of_span[member], n_rows + 1, n_cols, count)
@@ -153,8 +155,13 @@ def _memberships(
     labels = np.asarray([r for _, r in pairs], np.int64)
     order = np.argsort(codes, kind="stable")
     codes, labels = codes[order], labels[order]
-    lo = np.searchsorted(codes, spans.code, "left")
-    hi = np.searchsorted(codes, spans.code, "right")
+    if int(spans.code.min()) >= 0 and int(spans.code.max()) < (1 << 20):
+        every_id = np.arange(int(spans.code.max()) + 1, dtype=np.int64)  # small ids: look up, no search
+        lo = np.searchsorted(codes, every_id, "left")[spans.code]
+        hi = np.searchsorted(codes, every_id, "right")[spans.code]
+    else:
+        lo = np.searchsorted(codes, spans.code, "left")
+        hi = np.searchsorted(codes, spans.code, "right")
     counts = hi - lo
     member = np.repeat(np.arange(len(spans), dtype=np.int64), counts)
     first = np.repeat(lo - (np.cumsum(counts) - counts), counts)
@@ -171,9 +178,9 @@ def _count(
     if count == "spans":
         out = np.bincount(cell, minlength=size)
     elif count == "documents":
-        docs, doc_rank = np.unique(spans.document[member], return_inverse=True)
-        distinct = np.unique(cell * max(len(docs), 1) + doc_rank.reshape(-1))
-        out = np.bincount(distinct // max(len(docs), 1), minlength=size)
+        docs, doc_rank = dense_rank(spans.document[member])
+        pairs = distinct(cell * max(len(docs), 1) + doc_rank)
+        out = np.bincount(pairs // max(len(docs), 1), minlength=size)
     else:
         out = np.bincount(cell, weights=_new_characters(spans, label, member), minlength=size)
     return out.astype(np.float64).reshape(n_labels, n_cols)
@@ -204,7 +211,7 @@ def _new_characters(spans: SpanColumns, label: IntArray, member: IntArray) -> Fl
 def _column_words(
     spans: SpanColumns, columns: ColumnsBy, labels: Sequence[str], per_words: Mapping[int, int]
 ) -> FloatArray:
-    missing = set(np.unique(spans.document).tolist()) - set(per_words)
+    missing = set(distinct(spans.document).tolist()) - set(per_words)
     if missing:
         raise ValueError(f"no word count for document {sorted(missing)[0]}")
     if columns.by == "coder":

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from annotator.core.analysis.columns import IntArray
+from annotator.core.analysis.columns import IntArray, distinct
 from annotator.core.analysis.intervals import keys
 
 # document id -> sorted start offsets (code points) of its units, as a mapping or a function.
@@ -60,7 +60,7 @@ class UnitIndex:
     """Global unit numbers for positions in the given documents."""
 
     def __init__(self, documents: IntArray, boundaries: Boundaries) -> None:
-        self.documents = np.unique(documents)
+        self.documents = distinct(documents)
         lookup: Callable[[int], Sequence[int] | IntArray]
         lookup = boundaries.__getitem__ if isinstance(boundaries, Mapping) else boundaries
         parts: list[IntArray] = []
