@@ -25,7 +25,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlmodel import Session, create_engine
 
 from annotator.core.errors import UserError
-from annotator.store.backup import backup_sqlite
+from annotator.store.backup import backup_sqlite, restore_hint
 from annotator.store.paths import project_url
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -74,8 +74,6 @@ class Project:
             if self.path.is_dir():
                 raise UserError(f"{self.path}: is a folder, not a project file")
             _check_sqlite_header(self.path)
-        # Only a file that already held data is backed up before migrating (a new project has nothing to lose).
-        self._existed = self.path is not None and self.path.exists() and self.path.stat().st_size > 0
         connect_args = {"timeout": _LOCK_SLICE_MS / 1000} if self.is_sqlite else {}
         self.engine: Engine = create_engine(url, connect_args=connect_args)
         if self.is_sqlite:
@@ -98,10 +96,11 @@ class Project:
             detail = " ".join(str(exc.orig).split())
             if not self.is_sqlite:  # a server's error (permissions, ...) says nothing about a damaged file
                 raise UserError(f"{self.display_name}: cannot open project ({detail})") from None
-            raise UserError(
-                f"{self.display_name}: the project file is damaged ({detail}); restore the latest "
-                "backup (a .backup-/.pre-migration- file next to it)"
-            ) from None
+            hint = self._restore_hint()
+            raise UserError(f"{self.display_name}: the project file is damaged ({detail}); {hint}") from None
+        except BaseException:
+            self.engine.dispose()
+            raise
 
     @property
     def display_name(self) -> str:
@@ -204,7 +203,8 @@ class Project:
                 f"{self.display_name}: made by a newer version of annotator (schema {current}); "
                 "update annotator to open it"
             )
-        if self._existed and self.path is not None:
+        # Only a project that already has a schema is backed up (a new or empty file has nothing to lose).
+        if current is not None and self.path is not None:
             self.backup_made = backup_sqlite(self.path, "pre-migration")
         with self.engine.connect().execution_options(annotator_write=True) as conn:
             command.upgrade(_alembic_config(conn), "head")
@@ -248,11 +248,12 @@ class Project:
         """A clear message for a damaged file (instead of 'database disk image is malformed' as a crash)."""
         text = str(exc.orig).lower()
         if "malformed" in text or "not a database" in text or "disk i/o error" in text:
-            return UserError(
-                f"{self.display_name}: the project file is damaged ({exc.orig}); restore the latest "
-                "backup (a .backup-/.pre-migration- file next to it)"
-            )
+            detail = " ".join(str(exc.orig).split())
+            return UserError(f"{self.display_name}: the project file is damaged ({detail}); {self._restore_hint()}")
         return None
+
+    def _restore_hint(self) -> str:
+        return restore_hint(self.path) if self.path is not None else "restore it from your server's backups"
 
     def close(self) -> None:
         self.engine.dispose()

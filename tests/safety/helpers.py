@@ -50,9 +50,14 @@ def make_project(path: Path) -> None:
     assert not report.errors, report.errors
 
 
+def ro_uri(path: Path) -> str:
+    """A read-only `file:` URI naming exactly `path`, whatever characters its name holds."""
+    return f"{Path(path).resolve().as_uri()}?mode=ro"
+
+
 def dump(path: Path) -> list[str]:
     """Every row of every table, as SQL text: two equal dumps mean two equal projects."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = sqlite3.connect(ro_uri(path), uri=True)
     try:
         return list(con.iterdump())
     finally:
@@ -68,7 +73,7 @@ def integrity(path: Path) -> str:
 
 
 def span_uids(path: Path) -> set[str]:
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = sqlite3.connect(ro_uri(path), uri=True)
     try:
         return {row[0] for row in con.execute("SELECT uid FROM span")}
     finally:
