@@ -21,10 +21,11 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import Session, create_engine
 
 from annotator.core.errors import UserError
+from annotator.core.secrets import redact
 from annotator.store.backup import backup_sqlite, restore_hint
 from annotator.store.paths import project_url
 
@@ -64,7 +65,13 @@ class Project:
         self.url = url
         self.on_busy = on_busy
         self.busy_wait_seconds = busy_wait_seconds
-        parsed = make_url(url)
+        try:
+            parsed = make_url(url)
+        except (ArgumentError, ValueError) as exc:  # e.g. a port that is not a number
+            raise UserError(
+                f"--project {redact(url)}: not a usable database URL ({redact(str(exc))}); use a file path, "
+                "sqlite:///path or postgresql+psycopg2://user@host:port/database"
+            ) from None
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         self.is_postgresql = parsed.get_backend_name() == "postgresql"
         self.path: Path | None = Path(parsed.database) if self.is_sqlite and parsed.database else None

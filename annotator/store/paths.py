@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import platformdirs
-from sqlalchemy.engine import URL
 
 from annotator.core.errors import UserError, is_utf8, shown
 
@@ -27,6 +26,8 @@ def sqlite_url(path: Path) -> str:
     """The SQLAlchemy URL of exactly this file: `#`, `?`, `%` and spaces in the name are quoted, never parsed."""
     if not is_utf8(path):
         raise UserError(f"{shown(path)}: the file name is not valid UTF-8; rename the project file")
+    from sqlalchemy.engine import URL  # here: paths is read by the crash logger, which must not need SQLAlchemy
+
     return URL.create("sqlite", database=str(path)).render_as_string(hide_password=False)
 
 
