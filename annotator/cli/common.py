@@ -30,6 +30,8 @@ def project_from(args: argparse.Namespace) -> Project:
         ) from None
     if project.backup_made:
         print(f"backup before migration: {project.backup_made}", file=sys.stderr)
+    if project.backup_schema_made:
+        print(f"backup before migration: schema {project.backup_schema_made} on the server", file=sys.stderr)
     return project
 
 

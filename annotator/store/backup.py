@@ -6,7 +6,8 @@ name if it can be restored, so it is written under a hidden temporary name, chec
 quick_check`, our schema present), flushed to disk and only then renamed to `NAME.<reason>-TIME.db`: a
 full disk or a kill leaves no file under a backup's name. A project that fails the check is not copied
 (a copy of a damaged file would be offered later as if it were good). To restore, close annotator and
-copy the backup over the project file (see "How to restore a backup" in the README).
+copy the backup over the project file (see "How to restore a backup" in the README). A PostgreSQL
+project is backed up on its server, into a schema of its own (`backup_schema`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,12 @@ import sqlite3
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.core.errors import UserError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 BACKUP_REASONS = ("backup", "pre-migration", "pre-merge")
 _PARTIAL = re.compile(r"\.(\d+)\.[A-Za-z0-9_]+\.partial(-journal)?$")
@@ -172,3 +177,30 @@ def _write_checked_copy(src: sqlite3.Connection, db_path: Path, target: Path) ->
         for leftover in (tmp, Path(f"{tmp}-journal")):
             with contextlib.suppress(OSError):
                 leftover.unlink()
+
+
+def backup_schema(connection: Connection, reason: str) -> str:
+    """Copy every table of a PostgreSQL project into a new schema `annotator_<reason>_<time>`, in the
+    caller's transaction (so the copy exists exactly when the change it guards was committed); return
+    the schema's name. Restoring is copying the tables back (README: "How to restore a backup")."""
+    from annotator.store.models import SQLModel
+
+    stamp = datetime.now().strftime("%Y%m%d_%H%M%S_%f")
+    schema = f"annotator_{reason.replace('-', '_')}_{stamp}"
+    current = connection.exec_driver_sql("SELECT current_schema()").scalar()
+    existing = set(
+        connection.exec_driver_sql(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        ).scalars()
+    )  # before a migration, the tables of the older schema
+    names = [table.name for table in SQLModel.metadata.sorted_tables] + ["alembic_version"]
+    tables = [name for name in names if name in existing]
+    connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    for table in tables:
+        connection.exec_driver_sql(f'CREATE TABLE "{schema}"."{table}" AS TABLE "{current}"."{table}"')
+    connection.exec_driver_sql(
+        f'COMMENT ON SCHEMA "{schema}" IS \'annotator: copy of schema {current} before {reason} '
+        f"at {datetime.now().isoformat(timespec='seconds')}'"
+    )
+    return schema

@@ -21,12 +21,12 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
 from annotator.core.errors import UserError
 from annotator.core.secrets import redact
-from annotator.store.backup import backup_sqlite, restore_hint
+from annotator.store.backup import backup_schema, backup_sqlite, restore_hint
 from annotator.store.paths import project_url
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -81,13 +81,23 @@ class Project:
             if self.path.is_dir():
                 raise UserError(f"{self.path}: is a folder, not a project file")
             _check_sqlite_header(self.path)
-        connect_args = {"timeout": _LOCK_SLICE_MS / 1000} if self.is_sqlite else {}
-        self.engine: Engine = create_engine(url, connect_args=connect_args)
         if self.is_sqlite:
+            self.engine: Engine = create_engine(parsed, connect_args={"timeout": _LOCK_SLICE_MS / 1000})
             self._install_sqlite_hooks()
-        elif self.is_postgresql:
+        elif self.is_postgresql and parsed.get_driver_name() == "psycopg2":
+            from annotator.store import pg  # psycopg2 is an optional extra
+
+            target, connect_args = pg.prepare(parsed)
+            # pre-ping: a window open across a server restart gets a fresh connection, not an error
+            self.engine = create_engine(target, connect_args=connect_args, pool_pre_ping=True)
+            pg.install(self.engine)
             self._install_postgresql_hooks()
+        else:
+            self.engine = create_engine(parsed, pool_pre_ping=self.is_postgresql)
+            if self.is_postgresql:
+                self._install_postgresql_hooks()
         self.backup_made: Path | None = None
+        self.backup_schema_made: str | None = None  # PostgreSQL: the schema holding the pre-migration copy
         try:
             self._migrate()
         except OperationalError as exc:
@@ -214,6 +224,8 @@ class Project:
         if current is not None and self.path is not None:
             self.backup_made = backup_sqlite(self.path, "pre-migration")
         with self.engine.connect().execution_options(annotator_write=True) as conn:
+            if current is not None and self.is_postgresql:  # in the migration's transaction
+                self.backup_schema_made = backup_schema(conn, "pre-migration")
             command.upgrade(_alembic_config(conn), "head")
             conn.commit()
 
@@ -221,35 +233,43 @@ class Project:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One user action = one transaction: committed on success, rolled back on any error."""
-        with (
-            self.engine.connect().execution_options(annotator_write=True) as conn,
-            Session(bind=conn, expire_on_commit=False) as session,
-        ):
-            try:
-                yield session
-                session.commit()
-            except DatabaseError as exc:
-                damaged = self._damaged(exc)
-                with suppress(DatabaseError):
-                    session.rollback()
-                if damaged:
-                    raise damaged from None
-                raise
-            except BaseException:
-                session.rollback()
-                raise
+        at_commit = False
+        try:
+            with (
+                self.engine.connect().execution_options(annotator_write=True) as conn,
+                Session(bind=conn, expire_on_commit=False) as session,
+            ):
+                try:
+                    yield session
+                    at_commit = True
+                    session.commit()
+                except BaseException:
+                    with suppress(DBAPIError):  # a lost connection cannot roll back; the server does
+                        session.rollback()
+                    raise
+        except DBAPIError as exc:
+            raise self._user_error(exc, writing=True, at_commit=at_commit) from None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only snapshot (WAL readers never block writers)."""
-        with Session(self.engine, expire_on_commit=False) as session:
-            try:
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
                 yield session
-            except DatabaseError as exc:
-                damaged = self._damaged(exc)
-                if damaged:
-                    raise damaged from None
-                raise
+        except DBAPIError as exc:
+            raise self._user_error(exc, writing=False, at_commit=False) from None
+
+    def _user_error(self, exc: DBAPIError, *, writing: bool, at_commit: bool) -> BaseException:
+        """A damaged SQLite file or any PostgreSQL error as one line; anything else stays as it is."""
+        if self.is_postgresql and self.engine.dialect.driver == "psycopg2":
+            from annotator.store import pg
+
+            return pg.user_error(exc, self.display_name, writing=writing, at_commit=at_commit)
+        if isinstance(exc, DatabaseError):
+            damaged = self._damaged(exc)
+            if damaged:
+                return damaged
+        return exc
 
     def _damaged(self, exc: DatabaseError) -> UserError | None:
         """A clear message for a damaged file (instead of 'database disk image is malformed' as a crash)."""
