@@ -126,12 +126,17 @@ def hold_write_lock(path: Path, seconds: float, release: Path | None = None) -> 
     return proc
 
 
-def wait_for_line(path: Path, wanted: str, timeout: float = 120, proc: subprocess.Popen | None = None) -> None:
-    """Wait until `path` has a line starting with `wanted`; fail with the process's stderr if it ended first."""
+def wait_for_line(
+    path: Path, wanted: str, timeout: float = 120, proc: subprocess.Popen | None = None, count: int = 1
+) -> None:
+    """Wait until `path` has `count` lines starting with `wanted`; fail with the process's stderr if it ended
+    first. Only complete lines count (a line being written has no newline yet)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if path.exists() and any(line.startswith(wanted) for line in path.read_text(encoding="utf-8").splitlines()):
-            return
+        if path.exists():
+            lines = path.read_text(encoding="utf-8").split("\n")[:-1]
+            if sum(1 for line in lines if line.startswith(wanted)) >= count:
+                return
         if proc is not None and proc.poll() is not None:
             err = proc.stderr.read() if proc.stderr else ""
             raise AssertionError(f"process ended (exit {proc.returncode}) before printing {wanted!r}: {err}")
