@@ -6,13 +6,16 @@
     python3 dev.py bench    # set up (first time) and run the benchmark suite
 
 Setting up = a virtual environment in .venv with annotator and its test tools installed. It is redone
-only when pyproject.toml changes. Needs nothing but python3 (3.10+) with its standard venv module.
+only when pyproject.toml changes, or made again when it is broken (a half-made .venv without pip, left by
+a first try on a machine without python3-venv). Needs nothing but python3 (3.10+) with its standard venv
+module; the window also needs the Qt runtime libraries (README: "Two commands").
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +31,20 @@ def _say(msg: str) -> None:
     print(f"[dev] {msg}", flush=True)
 
 
+def _venv_problem() -> str | None:
+    """None when .venv has a Python that runs and has pip; else what is wrong with it."""
+    if not PY.exists():
+        return "it has no python"
+    try:
+        probe = subprocess.run([str(PY), "-m", "pip", "--version"], capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"its python does not run ({exc})"
+    if probe.returncode != 0:
+        last = (probe.stderr.strip().splitlines() or ["pip does not run"])[-1]
+        return f"pip does not work there ({last})"
+    return None
+
+
 def setup() -> None:
     """Create .venv and install annotator[test] unless pyproject.toml is unchanged since last time."""
     if sys.version_info < (3, 10):  # noqa: UP036 - dev.py runs under whatever python3 the user has
@@ -35,11 +52,16 @@ def setup() -> None:
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text().strip() == wanted and PY.exists():
         return
-    if not PY.exists():
+    if VENV.exists():
+        problem = _venv_problem()
+        if problem:
+            _say(f"the virtual environment in .venv is broken ({problem}); making it again ...")
+            shutil.rmtree(VENV)
+    if not VENV.exists():
         _say("creating virtual environment in .venv ...")
-        try:
-            subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-        except subprocess.CalledProcessError:
+        made = subprocess.run([sys.executable, "-m", "venv", str(VENV)]).returncode == 0
+        if not made or _venv_problem():
+            shutil.rmtree(VENV, ignore_errors=True)  # never leave a half-made .venv for the next run
             sys.exit(
                 "[dev] could not create a virtual environment; on Debian/Ubuntu install it with "
                 "'sudo apt-get install python3-venv' and run this again"

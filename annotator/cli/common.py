@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from annotator.core.errors import UserError
+from annotator.core.errors import UserError, is_utf8, shown
 
 if TYPE_CHECKING:
     from annotator.store.engine import Project
@@ -30,6 +30,8 @@ def project_from(args: argparse.Namespace) -> Project:
         ) from None
     if project.backup_made:
         print(f"backup before migration: {project.backup_made}", file=sys.stderr)
+    if project.backup_schema_made:
+        print(f"backup before migration: schema {project.backup_schema_made} on the server", file=sys.stderr)
     return project
 
 
@@ -58,6 +60,8 @@ def parse_attrs(pairs: list[str] | None) -> dict[str, str]:
     for pair in pairs or []:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise UserError(f"--attr {pair!r}: use key=value, e.g. --attr speaker=Putin")
+            raise UserError(f"--attr {shown(pair)!r}: use key=value, e.g. --attr speaker=Putin")
+        if not is_utf8(pair):
+            raise UserError(f"--attr {shown(pair)}: not valid UTF-8; give attributes in UTF-8")
         attrs[key.strip()] = value.strip()
     return attrs

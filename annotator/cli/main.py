@@ -1,19 +1,21 @@
-"""Entry point: parse arguments, run one command, turn user mistakes into one line on stderr."""
+"""Entry point: parse arguments, run one command, turn user mistakes into one line on stderr.
+
+The command modules are imported directly (a broken one fails at once, and in the tests); each keeps
+the store and Qt out of its module level, so `annotator --help` imports neither and starts fast.
+"""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
-import traceback
-from datetime import datetime
 
 from annotator import __version__
+from annotator.cli import agreement, basic, exchange
+from annotator.core.crash_log import log_crash
 from annotator.core.errors import UserError
+from annotator.core.secrets import redact, remember_secrets_in
 
-# Command modules, each with register(subparsers). Kept as names so `annotator --help` imports no Qt.
-COMMAND_MODULES = ("annotator.cli.basic",)
-OPTIONAL_MODULES = ("annotator.cli.agreement", "annotator.cli.exchange")
+COMMAND_MODULES = (basic, agreement, exchange)  # each with register(subparsers)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,49 +32,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
-    for name in OPTIONAL_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                _optional_unavailable(name, exc)
-            continue
-        except Exception as exc:  # a broken optional module must not take the whole CLI down
-            _optional_unavailable(name, exc)
-            continue
+    for module in COMMAND_MODULES:
         module.register(sub)
     return parser
 
 
-def _optional_unavailable(name: str, exc: BaseException) -> None:
-    """Say once, in one line, that some commands are missing, instead of a traceback for every command."""
-    first = (str(exc).splitlines() or [""])[0][:200]
-    print(f"annotator: warning: commands from {name} are unavailable ({type(exc).__name__}: {first})", file=sys.stderr)
+def _say(message: str) -> None:
+    for line in redact(message).splitlines():
+        print(f"annotator: {line}" if not line.startswith("annotator") else line, file=sys.stderr)
 
 
-def _log_crash() -> str:
+def _log(exc: BaseException) -> str:
     from annotator.store.paths import user_data_dir
 
-    path = user_data_dir() / "crash.log"
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(f"\n--- {datetime.now().isoformat()} annotator {__version__} {sys.argv!r}\n")
-        fh.write(traceback.format_exc())
-    return str(path)
+    return str(log_crash(user_data_dir() / "crash.log", (type(exc), exc, exc.__traceback__), "command line"))
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    remember_secrets_in(" ".join(argv))  # a password in --project is masked in every message and log
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         args.command = "gui"
-        args.func = __import__("annotator.cli.basic", fromlist=["cmd_gui"]).cmd_gui
+        args.func = basic.cmd_gui
     try:
         return int(args.func(args) or 0)
     except UserError as exc:
-        for line in str(exc).splitlines():
-            print(f"annotator: {line}" if not line.startswith("annotator") else line, file=sys.stderr)
+        _say(str(exc))
         return 1
     except KeyboardInterrupt:
         print("annotator: interrupted", file=sys.stderr)
@@ -80,12 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # last resort: never a traceback in the user's face
-        where = _log_crash()
+        where = _log(exc)
         first = (str(exc).splitlines() or [""])[0][:200]
-        print(
-            f"annotator: internal error: {type(exc).__name__}: {first} (details in {where}; please report it)",
-            file=sys.stderr,
-        )
+        _say(f"internal error: {type(exc).__name__}: {first} (details in {where}; please report it)")
         return 2
 
 

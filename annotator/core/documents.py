@@ -14,7 +14,8 @@ from datetime import datetime, timezone
 from html.parser import HTMLParser
 from pathlib import Path
 
-from annotator.core.errors import UserError
+from annotator.core.errors import UserError, is_utf8, shown
+from annotator.core.exchange.safe_zip import SafeArchive
 from annotator.core.text import (
     check_text_is_plausible,
     decode_bytes,
@@ -26,6 +27,11 @@ from annotator.core.text import (
 # Larger files are refused before they are read, so a stray 50 MB dump cannot exhaust memory or make
 # the text pane unusable. Books are ~1-3 MB; 32 MB is far beyond any speech or press corpus.
 MAX_FILE_BYTES = 32 * 1024 * 1024
+
+# A .docx unpacks to its XML and images: text XML compresses 5-20x, images not at all. Its file is at most
+# MAX_FILE_BYTES; beyond 4x that unpacked (or a member 100x its packed size) it is a zip bomb, not a speech.
+DOCX_MAX_UNPACKED = 4 * MAX_FILE_BYTES
+DOCX_MAX_RATIO = 100
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
 
@@ -132,6 +138,11 @@ def _read_html(data: bytes, source: str) -> tuple[str, str]:
 def _read_docx(path: Path, source: str) -> str:
     import docx  # python-docx; imported lazily, only .docx needs it
 
+    # A .docx is a zip from someone else's computer: it passes the same limits as a .qdpx (claimed sizes,
+    # then the real bytes, read in small pieces and kept nowhere) before python-docx unpacks it whole.
+    limits = {"max_total_bytes": DOCX_MAX_UNPACKED, "max_ratio": DOCX_MAX_RATIO}
+    with SafeArchive(path, label=source, kind=".docx", **limits) as archive:
+        archive.verify()
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises PackageNotFoundError, BadZipFile, KeyError, XML errors...
@@ -174,7 +185,14 @@ def read_document(
 ) -> ImportedDocument:
     """Read one file into an ImportedDocument, or raise UserError saying why it cannot be imported."""
     path = Path(path)
-    source = str(path)
+    source = shown(path)  # a name with bytes that are not UTF-8 is still named, as `bad\xff.txt`
+    if name is not None and not is_utf8(name):
+        raise UserError(f"{source}: --name {shown(name)} is not valid UTF-8; give the name in UTF-8")
+    if name is None and not is_utf8(path.name):
+        raise UserError(
+            f"{source}: the file name is not valid UTF-8 (an old encoding?); rename the file, "
+            "or import it on its own with --name NAME"
+        )
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise UserError(
@@ -217,7 +235,7 @@ def read_document(
     return ImportedDocument(
         name=name or path.name,
         text=text,
-        source_filename=path.name,
+        source_filename=shown(path.name),
         encoding=encoding,
         attributes=dict(attributes or {}),
         known_sha256=digest,

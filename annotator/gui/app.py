@@ -7,16 +7,16 @@
 from __future__ import annotations
 
 import sys
-import traceback
 from collections.abc import Callable
-from datetime import datetime, timezone
 from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from annotator.core.crash_log import log_crash as write_crash_log
 from annotator.core.errors import UserError
+from annotator.core.secrets import redact, remember_secrets_in
 from annotator.store.engine import open_project
 from annotator.store.paths import user_data_dir
 
@@ -28,12 +28,8 @@ def crash_log_path() -> Path:
 
 
 def log_crash(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> Path:
-    """Append the traceback to crash.log in the user data folder; returns the log's path."""
-    path = crash_log_path()
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(f"--- {datetime.now(timezone.utc).isoformat()} (annotator gui)\n")
-        fh.write("".join(traceback.format_exception(exc_type, exc, tb)))
-    return path
+    """Append the traceback to crash.log in the user data folder (the CLI's logger); returns the log's path."""
+    return write_crash_log(crash_log_path(), (exc_type, exc, tb), "window")
 
 
 def install_excepthook(show: Callable[[str], None] | None = None) -> Callable[..., None]:
@@ -41,10 +37,10 @@ def install_excepthook(show: Callable[[str], None] | None = None) -> Callable[..
 
     def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if isinstance(exc, UserError):
-            message = str(exc)
+            message = redact(str(exc))
         else:
             path = log_crash(exc_type, exc, tb)
-            message = (
+            message = redact(
                 f"Unexpected error: {exc_type.__name__}: {exc}\n\nYour coding is saved (every action is "
                 f"stored as it happens). Details were written to {path}."
             )
@@ -92,10 +88,11 @@ def run_gui(project_arg: str | None, settings: QSettings | None = None) -> int:
     install_excepthook()
     settings = settings if settings is not None else QSettings(ORG, APP)
     target = startup_project(settings, project_arg)
+    remember_secrets_in(str(target or ""))
     try:
         project = open_project(target)
     except UserError as exc:
-        print(f"annotator: {exc}", file=sys.stderr)
+        print(f"annotator: {redact(str(exc))}", file=sys.stderr)
         return 1
     coder = _ask_coder(settings)
     if coder is None:

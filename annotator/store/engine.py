@@ -21,11 +21,12 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError
 from sqlmodel import Session, create_engine
 
 from annotator.core.errors import UserError
-from annotator.store.backup import backup_sqlite
+from annotator.core.secrets import redact
+from annotator.store.backup import backup_schema, backup_sqlite, restore_hint
 from annotator.store.paths import project_url
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -64,7 +65,13 @@ class Project:
         self.url = url
         self.on_busy = on_busy
         self.busy_wait_seconds = busy_wait_seconds
-        parsed = make_url(url)
+        try:
+            parsed = make_url(url)
+        except (ArgumentError, ValueError) as exc:  # e.g. a port that is not a number
+            raise UserError(
+                f"--project {redact(url)}: not a usable database URL ({redact(str(exc))}); use a file path, "
+                "sqlite:///path or postgresql+psycopg2://user@host:port/database"
+            ) from None
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         self.is_postgresql = parsed.get_backend_name() == "postgresql"
         self.path: Path | None = Path(parsed.database) if self.is_sqlite and parsed.database else None
@@ -74,15 +81,23 @@ class Project:
             if self.path.is_dir():
                 raise UserError(f"{self.path}: is a folder, not a project file")
             _check_sqlite_header(self.path)
-        # Only a file that already held data is backed up before migrating (a new project has nothing to lose).
-        self._existed = self.path is not None and self.path.exists() and self.path.stat().st_size > 0
-        connect_args = {"timeout": _LOCK_SLICE_MS / 1000} if self.is_sqlite else {}
-        self.engine: Engine = create_engine(url, connect_args=connect_args)
         if self.is_sqlite:
+            self.engine: Engine = create_engine(parsed, connect_args={"timeout": _LOCK_SLICE_MS / 1000})
             self._install_sqlite_hooks()
-        elif self.is_postgresql:
+        elif self.is_postgresql and parsed.get_driver_name() == "psycopg2":
+            from annotator.store import pg  # psycopg2 is an optional extra
+
+            target, connect_args = pg.prepare(parsed)
+            # pre-ping: a window open across a server restart gets a fresh connection, not an error
+            self.engine = create_engine(target, connect_args=connect_args, pool_pre_ping=True)
+            pg.install(self.engine)
             self._install_postgresql_hooks()
+        else:
+            self.engine = create_engine(parsed, pool_pre_ping=self.is_postgresql)
+            if self.is_postgresql:
+                self._install_postgresql_hooks()
         self.backup_made: Path | None = None
+        self.backup_schema_made: str | None = None  # PostgreSQL: the schema holding the pre-migration copy
         try:
             self._migrate()
         except OperationalError as exc:
@@ -98,10 +113,11 @@ class Project:
             detail = " ".join(str(exc.orig).split())
             if not self.is_sqlite:  # a server's error (permissions, ...) says nothing about a damaged file
                 raise UserError(f"{self.display_name}: cannot open project ({detail})") from None
-            raise UserError(
-                f"{self.display_name}: the project file is damaged ({detail}); restore the latest "
-                "backup (a .backup-/.pre-migration- file next to it)"
-            ) from None
+            hint = self._restore_hint()
+            raise UserError(f"{self.display_name}: the project file is damaged ({detail}); {hint}") from None
+        except BaseException:
+            self.engine.dispose()
+            raise
 
     @property
     def display_name(self) -> str:
@@ -204,9 +220,12 @@ class Project:
                 f"{self.display_name}: made by a newer version of annotator (schema {current}); "
                 "update annotator to open it"
             )
-        if self._existed and self.path is not None:
+        # Only a project that already has a schema is backed up (a new or empty file has nothing to lose).
+        if current is not None and self.path is not None:
             self.backup_made = backup_sqlite(self.path, "pre-migration")
         with self.engine.connect().execution_options(annotator_write=True) as conn:
+            if current is not None and self.is_postgresql:  # in the migration's transaction
+                self.backup_schema_made = backup_schema(conn, "pre-migration")
             command.upgrade(_alembic_config(conn), "head")
             conn.commit()
 
@@ -214,45 +233,54 @@ class Project:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One user action = one transaction: committed on success, rolled back on any error."""
-        with (
-            self.engine.connect().execution_options(annotator_write=True) as conn,
-            Session(bind=conn, expire_on_commit=False) as session,
-        ):
-            try:
-                yield session
-                session.commit()
-            except DatabaseError as exc:
-                damaged = self._damaged(exc)
-                with suppress(DatabaseError):
-                    session.rollback()
-                if damaged:
-                    raise damaged from None
-                raise
-            except BaseException:
-                session.rollback()
-                raise
+        at_commit = False
+        try:
+            with (
+                self.engine.connect().execution_options(annotator_write=True) as conn,
+                Session(bind=conn, expire_on_commit=False) as session,
+            ):
+                try:
+                    yield session
+                    at_commit = True
+                    session.commit()
+                except BaseException:
+                    with suppress(DBAPIError):  # a lost connection cannot roll back; the server does
+                        session.rollback()
+                    raise
+        except DBAPIError as exc:
+            raise self._user_error(exc, writing=True, at_commit=at_commit) from None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only snapshot (WAL readers never block writers)."""
-        with Session(self.engine, expire_on_commit=False) as session:
-            try:
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
                 yield session
-            except DatabaseError as exc:
-                damaged = self._damaged(exc)
-                if damaged:
-                    raise damaged from None
-                raise
+        except DBAPIError as exc:
+            raise self._user_error(exc, writing=False, at_commit=False) from None
+
+    def _user_error(self, exc: DBAPIError, *, writing: bool, at_commit: bool) -> BaseException:
+        """A damaged SQLite file or any PostgreSQL error as one line; anything else stays as it is."""
+        if self.is_postgresql and self.engine.dialect.driver == "psycopg2":
+            from annotator.store import pg
+
+            return pg.user_error(exc, self.display_name, writing=writing, at_commit=at_commit)
+        if isinstance(exc, DatabaseError):
+            damaged = self._damaged(exc)
+            if damaged:
+                return damaged
+        return exc
 
     def _damaged(self, exc: DatabaseError) -> UserError | None:
         """A clear message for a damaged file (instead of 'database disk image is malformed' as a crash)."""
         text = str(exc.orig).lower()
         if "malformed" in text or "not a database" in text or "disk i/o error" in text:
-            return UserError(
-                f"{self.display_name}: the project file is damaged ({exc.orig}); restore the latest "
-                "backup (a .backup-/.pre-migration- file next to it)"
-            )
+            detail = " ".join(str(exc.orig).split())
+            return UserError(f"{self.display_name}: the project file is damaged ({detail}); {self._restore_hint()}")
         return None
+
+    def _restore_hint(self) -> str:
+        return restore_hint(self.path) if self.path is not None else "restore it from your server's backups"
 
     def close(self) -> None:
         self.engine.dispose()

@@ -183,6 +183,7 @@ def test_killed_export_leaves_old_file_intact(tmp_path: Path) -> None:
         pytest.fail("the export never started writing")
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "killed while writing"
     assert out.read_text(encoding="utf-8") == "previous export\n"
     out.unlink()
     proc = subprocess.Popen(
@@ -190,11 +191,14 @@ def test_killed_export_leaves_old_file_intact(tmp_path: Path) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    while not list(tmp_path.glob(".out.csv.*.part")) and proc.poll() is None:
-        time.sleep(0.02)
-    time.sleep(0.3)
+    while proc.poll() is None:  # the moment: the temporary file has some rows, the export goes on
+        parts = list(tmp_path.glob(".out.csv.*.part"))
+        if parts and parts[0].stat().st_size > 0:
+            break
+        time.sleep(0.002)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the export finished before it could be killed"
     assert not out.exists()
 
 

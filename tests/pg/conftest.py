@@ -8,10 +8,12 @@ thrown away, and it keeps the whole run fast. Without the binaries the tests are
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import itertools
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -128,6 +130,39 @@ class PgCluster:
         name = f"{prefix}_{next(self._counter)}"
         self.admin(f'CREATE DATABASE "{name}"')
         return self.url(name)
+
+    def pids(self) -> list[int]:
+        """The postmaster and every process it started (backends, checkpointer, ...)."""
+        master = int((self.data / "postmaster.pid").read_text().split()[0])
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == master:
+                children.append(int(stat.parent.name))
+        return [master, *children]
+
+    @contextlib.contextmanager
+    def frozen(self) -> Iterator[None]:
+        """The whole server stopped with SIGSTOP (as a hung machine): it accepts TCP and says nothing."""
+        stopped = self.pids()
+        for pid in stopped:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            for pid in stopped:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGCONT)
+
+    def restart(self) -> None:
+        """Restart the server (fast shutdown: every open connection is closed by the server)."""
+        self._run(
+            str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-m", "fast", "-w", "-t", "60",
+            "restart",
+        )  # fmt: skip
 
     def stop(self) -> None:
         try:

@@ -27,6 +27,7 @@ from annotator.store.engine import open_project
 from annotator.store.services import spans, status
 url, me, go, n = sys.argv[1], sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
 p = open_project(url)
+print("ready", flush=True)
 while not go.exists():
     time.sleep(0.01)
 rows = [SpanRow(row=i + 2, document="cyr.txt", coder="shared", code="threat.terrorism", start=i, end=i + 3,
@@ -57,7 +58,9 @@ def test_two_writer_processes_both_succeed(pg_url, tmp_path):
     _fill(pg_url, tmp_path)
     go, n = tmp_path / "go", 12
     procs = [_start(["-c", WRITER, pg_url, name, str(go), str(n)]) for name in ("anna", "ben")]
-    time.sleep(0.3)
+    for proc in procs:  # both have the project open and wait at the starting line
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "ready", proc.communicate(timeout=60)[1]
     go.touch()
     outs = [p.communicate(timeout=60) for p in procs]
     for proc, (out, err) in zip(procs, outs, strict=True):
@@ -92,7 +95,10 @@ def test_writer_waits_for_another_open_write(pg_url, tmp_path):
             coders.coder_id(s, "zed")
             thread = threading.Thread(target=code_in_b)
             thread.start()
-            time.sleep(0.5)
+            deadline = time.monotonic() + 60
+            while not busy and thread.is_alive() and time.monotonic() < deadline:
+                time.sleep(0.01)  # the moment: B has found A's write under way and waits
+            assert busy, f"B never waited for A: {errors or results}"
             assert thread.is_alive()  # B waits for A instead of failing or going ahead
         thread.join(30)
         assert errors == []
@@ -104,10 +110,20 @@ def test_writer_waits_for_another_open_write(pg_url, tmp_path):
         b.close()
 
 
-def test_first_open_by_two_processes(pg_url):
+def test_first_open_by_two_processes(pg_url, tmp_path):
     """Two programs opening a new, empty database at once: the schema is created once, both open it."""
-    code = "import sys; from annotator.store.engine import open_project; open_project(sys.argv[1]).close()"
-    procs = [_start(["-c", code, pg_url]) for _ in range(2)]
+    code = (
+        "import sys, time\nfrom pathlib import Path\nfrom annotator.store.engine import open_project\n"
+        "print('ready', flush=True)\n"
+        "while not Path(sys.argv[2]).exists():\n    time.sleep(0.005)\n"
+        "open_project(sys.argv[1]).close()\n"
+    )
+    go = tmp_path / "go"
+    procs = [_start(["-c", code, pg_url, str(go)]) for _ in range(2)]
+    for proc in procs:  # both imported and waiting: they open the empty database at the same moment
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "ready", proc.communicate(timeout=60)[1]
+    go.touch()
     for proc in procs:
         _out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err

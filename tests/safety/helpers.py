@@ -50,9 +50,14 @@ def make_project(path: Path) -> None:
     assert not report.errors, report.errors
 
 
+def ro_uri(path: Path) -> str:
+    """A read-only `file:` URI naming exactly `path`, whatever characters its name holds."""
+    return f"{Path(path).resolve().as_uri()}?mode=ro"
+
+
 def dump(path: Path) -> list[str]:
     """Every row of every table, as SQL text: two equal dumps mean two equal projects."""
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = sqlite3.connect(ro_uri(path), uri=True)
     try:
         return list(con.iterdump())
     finally:
@@ -68,7 +73,7 @@ def integrity(path: Path) -> str:
 
 
 def span_uids(path: Path) -> set[str]:
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = sqlite3.connect(ro_uri(path), uri=True)
     try:
         return {row[0] for row in con.execute("SELECT uid FROM span")}
     finally:
@@ -98,22 +103,52 @@ def assert_clean_error(result: subprocess.CompletedProcess[str]) -> None:
 
 LOCK_HOLDER = """
 import sqlite3, sys, time
+from pathlib import Path
 con = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
 con.execute("BEGIN IMMEDIATE")
 print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
+release = Path(sys.argv[3]) if len(sys.argv) > 3 else None
+deadline = time.monotonic() + float(sys.argv[2])
+while time.monotonic() < deadline and not (release is not None and release.exists()):
+    time.sleep(0.005)
 con.execute("COMMIT")
+print("released", flush=True)
 """
 
 
-def hold_write_lock(path: Path, seconds: float) -> subprocess.Popen[str]:
-    """Start a process that holds the project's write lock (BEGIN IMMEDIATE) for `seconds`."""
-    proc = subprocess.Popen(
-        [sys.executable, "-c", LOCK_HOLDER, str(path), str(seconds)], stdout=subprocess.PIPE, text=True
-    )
+def hold_write_lock(path: Path, seconds: float, release: Path | None = None) -> subprocess.Popen[str]:
+    """Start a process that holds the project's write lock (BEGIN IMMEDIATE) for `seconds`, or until the
+    file `release` exists; returns once the lock is held."""
+    args = [sys.executable, "-c", LOCK_HOLDER, str(path), str(seconds)] + ([str(release)] if release else [])
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "locked"
     return proc
+
+
+def wait_for_line(
+    path: Path, wanted: str, timeout: float = 120, proc: subprocess.Popen | None = None, count: int = 1
+) -> None:
+    """Wait until `path` has `count` lines starting with `wanted`; fail with the process's stderr if it ended
+    first. Only complete lines count (a line being written has no newline yet)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists():
+            lines = path.read_text(encoding="utf-8").split("\n")[:-1]
+            if sum(1 for line in lines if line.startswith(wanted)) >= count:
+                return
+        if proc is not None and proc.poll() is not None:
+            err = proc.stderr.read() if proc.stderr else ""
+            raise AssertionError(f"process ended (exit {proc.returncode}) before printing {wanted!r}: {err}")
+        time.sleep(0.002)
+    raise AssertionError(f"{path}: no line {wanted!r} after {timeout} s")
+
+
+def seed() -> int:
+    """A random seed for a kill or concurrency test, or ANNOTATOR_SEED to replay one."""
+    import random
+
+    return int(os.environ.get("ANNOTATOR_SEED", random.randrange(1_000_000)))
 
 
 def wait_for_lines(path: Path, n: int, timeout: float = 60, proc: subprocess.Popen | None = None) -> None:

@@ -48,15 +48,23 @@ def test_backup_while_another_process_writes_is_consistent(tmp_path: Path) -> No
     project = tmp_path / "p.db"
     make_project(project)
     out = tmp_path / "w.txt"
-    writer = subprocess.Popen(
-        [sys.executable, str(SPAN_WRITER), str(project), "--count", "400"],
+    writer = subprocess.Popen(  # writes until stopped: every backup below is taken while it writes
+        [sys.executable, str(SPAN_WRITER), str(project), "--count", "0"],
         stdout=out.open("w", encoding="utf-8"),
         stderr=subprocess.PIPE,
         text=True,
     )
-    wait_for_lines(out, 20, proc=writer)
-    backups = [backup_sqlite(project, "backup") for _ in range(3)]
-    assert writer.wait(timeout=60) == 0
+    try:
+        wait_for_lines(out, 20, proc=writer)
+        backups = []
+        for _ in range(3):
+            backups.append(backup_sqlite(project, "backup"))
+            mark = out.read_text(encoding="utf-8").count("\n")
+            wait_for_lines(out, mark + 4, proc=writer)  # more spans between two backups
+        assert writer.poll() is None, "the writer must still be writing when the last backup is taken"
+    finally:
+        writer.terminate()
+        writer.wait(timeout=60)
     final = span_uids(project)
     sizes = []
     for backup in backups:
@@ -66,6 +74,7 @@ def test_backup_while_another_process_writes_is_consistent(tmp_path: Path) -> No
         assert span_uids(backup) <= final
     assert len(set(map(str, backups))) == 3, "every backup gets its own name"
     assert sizes == sorted(sizes)
+    assert sizes[0] < sizes[-1], f"the backups saw the writer's progress: {sizes}"
 
 
 def test_backup_of_a_project_with_uncheckpointed_wal_has_the_latest_commits(tmp_path: Path) -> None:

@@ -1,10 +1,13 @@
-"""Reading members of an untrusted zip archive (a `.qdpx`) without being tricked.
+"""Reading members of an untrusted zip archive (a `.qdpx`, a `.docx`) without being tricked.
 
-A `.qdpx` comes from someone else's laptop. Before anything is read, every member name is checked:
+A `.qdpx` or `.docx` comes from someone else's laptop. Before anything is read, every member name is checked:
 absolute paths, drive letters and `..` segments refuse the whole archive, even though we never extract
 to disk (a file that tries this is hostile or broken, and either way not to be trusted). While reading,
 the bytes actually decompressed are counted, not the sizes the headers claim: the total is capped and
-so is the compression ratio of each member, which is what stops a zip bomb.
+so is the compression ratio of each member, which is what stops a zip bomb. The sizes the headers claim
+are checked against the same limits before anything is decompressed: `zipfile` never yields more than a
+member's claimed size (a lying header ends in a CRC error), so an honest bomb is refused at once and a
+lying one cannot grow past its claim; other readers of the same file (python-docx) are bounded too.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -44,6 +48,7 @@ class SafeArchive:
         path: str | Path | BinaryIO,
         *,
         label: str | None = None,
+        kind: str = ".qdpx",
         max_total_bytes: int = DEFAULT_MAX_TOTAL_BYTES,
         max_ratio: float = DEFAULT_MAX_RATIO,
     ) -> None:
@@ -54,21 +59,35 @@ class SafeArchive:
         try:
             self._zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:
-            raise UserError(f"{self.label}: not a readable .qdpx (zip) file ({exc}); check the file") from None
-        self.members: dict[str, zipfile.ZipInfo] = {}
+            raise UserError(f"{self.label}: not a readable {kind} (zip) file ({exc}); check the file") from None
+        try:
+            self.members = self._check_headers()
+        except BaseException:
+            self._zip.close()
+            raise
+
+    def _check_headers(self) -> dict[str, zipfile.ZipInfo]:
+        """Refuse hostile names, encryption and claimed sizes beyond the limits before reading anything."""
+        members: dict[str, zipfile.ZipInfo] = {}
         declared = 0
         for info in self._zip.infolist():
             name = check_member_name(info.filename, self.label)
             if info.flag_bits & 0x1:
                 raise UserError(f"{self.label}: member {name!r} is encrypted; export it unencrypted")
             declared += info.file_size
+            if info.file_size > _RATIO_GRACE_BYTES and info.file_size / max(info.compress_size, 1) > self.max_ratio:
+                raise UserError(
+                    f"{self.label}: refused: member {name!r} expands more than {self.max_ratio:g} times "
+                    f"({info.compress_size:,} to {info.file_size:,} bytes; a zip bomb); ask for a fresh copy"
+                )
             if not info.is_dir():
-                self.members[name] = info
-        if declared > max_total_bytes:
+                members[name] = info
+        if declared > self.max_total_bytes:
             raise UserError(
                 f"{self.label}: refused: the archive would unpack to {declared:,} bytes, more than "
-                f"the limit of {max_total_bytes:,}"
+                f"the limit of {self.max_total_bytes:,}"
             )
+        return members
 
     def close(self) -> None:
         self._zip.close()
@@ -89,11 +108,24 @@ class SafeArchive:
                 return member
         return None
 
+    def verify(self) -> None:
+        """Decompress every member once, keeping nothing, so that a reader without limits can follow.
+
+        `zipfile.ZipFile.read` inflates as much as the compressed bytes give in one step before it cuts
+        to the claimed size, so a member whose header lies costs its real size in memory; read here in
+        small pieces, the lie ends in a CRC error and the real bytes count against the limits.
+        """
+        for name in self.members:
+            for _ in self._chunks(name):
+                pass
+
     def read(self, name: str) -> bytes:
         """Decompress one member, counting real bytes against the archive's limits."""
+        return b"".join(self._chunks(name))
+
+    def _chunks(self, name: str) -> Iterator[bytes]:
         info = self.members[name]
         compressed = max(info.compress_size, 1)
-        chunks: list[bytes] = []
         got = 0
         try:
             with self._zip.open(info) as stream:
@@ -113,7 +145,6 @@ class SafeArchive:
                             f"{self.label}: refused: member {name!r} expands more than "
                             f"{self.max_ratio:g} times (a zip bomb); ask for a fresh export"
                         )
-                    chunks.append(chunk)
+                    yield chunk
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, zlib.error) as exc:
             raise UserError(f"{self.label}: member {name!r} is damaged ({exc})") from None
-        return b"".join(chunks)

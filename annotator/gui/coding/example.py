@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import annotator
+from annotator.core.bundled import example_codebook, example_documents
 from annotator.core.codebook import load_codebook_file
 from annotator.store.engine import Project
 from annotator.store.services.codebooks import load_codebook
 from annotator.store.services.documents import ImportReport, import_files
-
-ROOT = Path(annotator.__file__).resolve().parents[1]
-
-
-def example_codebook() -> Path:
-    return ROOT / "codebooks" / "threats.yaml"
-
-
-def example_documents() -> list[Path]:
-    return sorted((ROOT / "resources" / "examples").glob("*.txt"))
 
 
 def example_available() -> bool:

@@ -15,7 +15,7 @@ When the other project merely lacks some of this project's spans (an older copy)
 that is listed as a note.
 
 All sources are planned in memory first, then written in one transaction after a consistent backup of
-the target (`<name>.pre-merge-<time>.db`).
+the target (`<name>.pre-merge-<time>.db`; on PostgreSQL a schema `annotator_pre_merge_<time>`).
 """
 
 from __future__ import annotations
@@ -25,11 +25,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from annotator.core.codebook import Code as CodeNode
 from annotator.core.errors import UserError
-from annotator.store.backup import backup_sqlite
+from annotator.store.backup import backup_schema, backup_sqlite
 from annotator.store.engine import Project, open_project
 from annotator.store.models import Code, Coder, Document, DocumentStatus, Span, utcnow
 from annotator.store.models import Codebook as CodebookRow
@@ -87,12 +88,15 @@ class MergeReport:
     conflicts: list[Conflict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     backup: Path | None = None
+    backup_schema: str | None = None  # PostgreSQL: the schema on the server holding the copy
     dry_run: bool = False
 
     def lines(self) -> list[str]:
         out = [c.line() for c in self.conflicts] + self.notes
         if self.backup:
             out.append(f"backup before merging: {self.backup}")
+        if self.backup_schema:
+            out.append(f"backup before merging: schema {self.backup_schema} on the server (a copy of every table)")
         verb = "would add" if self.dry_run else "added"
         out.append(
             f"merge: {verb} {len(self.documents_added)} documents, {len(self.codes_added)} codes, "
@@ -309,12 +313,29 @@ def merge_projects(
                 )
             if dry_run:
                 raise _DryRunRollbackError
-            if target.path is not None and (plan.docs or plan.codes or plan.coders or plan.spans):
-                report.backup = backup_sqlite(target.path, "pre-merge")
+            if plan.docs or plan.codes or plan.coders or plan.spans:
+                _back_up(target, s, report)
             _apply(s, plan)
     except _DryRunRollbackError:
         pass
     return report
+
+
+def _back_up(target: Project, s: Session, report: MergeReport) -> None:
+    """The backup the README promises before a merge writes: a file next to a SQLite project, a schema
+    on a PostgreSQL server (in this transaction: it exists exactly when the merge is committed)."""
+    if target.path is not None:
+        report.backup = backup_sqlite(target.path, "pre-merge")
+    elif target.is_postgresql:
+        try:
+            report.backup_schema = backup_schema(s.connection(), "pre-merge")
+        except DBAPIError as exc:
+            detail = " ".join(str(exc.orig).split())
+            raise UserError(
+                f"merge refused: no backup could be made on the server ({detail}); nothing changed. "
+                "Ask the database owner for the CREATE privilege on the database, or take a backup "
+                "yourself (pg_dump -Fc) and ask them to merge"
+            ) from None
 
 
 def _apply(s: Session, plan: _Plan) -> None:

@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
+from annotator.core.bundled import example_documents
 from annotator.core.codebook import load_codebook_file
-from annotator.gui.coding.example import ROOT, example_documents
 from annotator.store.engine import open_project
 from annotator.store.services.codebooks import load_codebook
 from annotator.store.services.documents import document_text, import_files, list_documents
 from annotator.store.services.spans import add_span
+from tests.conftest import REPO as ROOT
 
 THREATS = ROOT / "codebooks" / "threats.yaml"
 
