@@ -14,14 +14,14 @@ def test_document_spans_match_list_spans(project, doc_id):
     add_span(
         project,
         document_id=doc_id,
-        coder="bob",
+        acting_coder="bob",
         code_key="threat.migration",
         start=start,
         end=start + 21,
         memo="bob's memo",
     )
-    add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=start, end=start + 9)
-    add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=0, end=2)
+    add_span(project, document_id=doc_id, acting_coder="alice", code_key="threat.terrorism", start=start, end=start + 9)
+    add_span(project, document_id=doc_id, acting_coder="alice", code_key="threat.terrorism", start=0, end=2)
     full = sorted(list_spans(project, document_ids=[doc_id]), key=lambda r: (r.start, r.end, r.id))
     light = document_spans(project, doc_id)
     assert light == [replace(r, created_at=None, updated_at=None) for r in full]
@@ -32,7 +32,7 @@ def test_document_spans_match_list_spans(project, doc_id):
 
 def test_span_rows_are_lazy_and_match_document_spans(project, doc_id):
     for a, b in ((30, 40), (0, 7), (8, 17)):
-        add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=a, end=b)
+        add_span(project, document_id=doc_id, acting_coder="alice", code_key="threat.terrorism", start=a, end=b)
     rows = document_span_rows(project, doc_id)
     assert list(rows) == document_spans(project, doc_id)
     assert rows.starts.tolist() == [0, 8, 30]
@@ -46,7 +46,7 @@ def test_span_rows_are_lazy_and_match_document_spans(project, doc_id):
 
 def test_record_map_behaves_like_a_dict(project, doc_id):
     for a, b in ((0, 7), (8, 17)):
-        add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=a, end=b)
+        add_span(project, document_id=doc_id, acting_coder="alice", code_key="threat.terrorism", start=a, end=b)
     rows = document_span_rows(project, doc_id)
     first, second = rows[0], rows[1]
     records = RecordMap(rows)

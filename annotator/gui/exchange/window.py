@@ -15,7 +15,7 @@ and `ui.ask_open_paths(...)`, so tests (and scripts) never block on a modal dial
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,8 +28,9 @@ from annotator.core.errors import UserError
 from annotator.gui.coding.file_actions import PROJECT_FILTER
 from annotator.gui.exchange.dialogs import ExportOptions, ExportOptionsDialog, JobProgressDialog, ReportDialog
 from annotator.gui.exchange.jobs import Job, JobContext, JobRunnable
-from annotator.store.services import export, merge, refi
+from annotator.store.services import export, merge, refi, refi_export
 from annotator.store.services.export import SpanFilter
+from annotator.store.services.output import check_output
 
 if TYPE_CHECKING:
     from annotator.gui.coding.main_window import MainWindow
@@ -90,16 +91,6 @@ def install(window: MainWindow) -> ExchangeUi:
     ui = ExchangeUi(window)
     window.exchange = ui  # type: ignore[attr-defined]
     return ui
-
-
-def check_output_path(path: str | Path) -> Path:
-    """Refuse an output path whose folder is missing or that is a folder, before any work."""
-    path = Path(path)
-    if path.is_dir():
-        raise UserError(f"{path}: is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise UserError(f"{path}: folder {path.parent} does not exist")
-    return path
 
 
 class ExchangeUi(QObject):
@@ -209,7 +200,7 @@ class ExchangeUi(QObject):
         spec = FORMATS[fmt]
         options = options or ExportOptions(SpanFilter())
         try:
-            out = check_output_path(path)
+            out = check_output(self.project, path)  # refused before any work, as the services would
         except UserError as exc:
             self.show_problem(f"Export {spec.what}", str(exc))
             return None
@@ -222,56 +213,49 @@ class ExchangeUi(QObject):
             "qdc": self._export_qdc_work,
             "yaml": self._export_yaml_work,
         }[fmt](fmt, out, options)
-        return self.start(
-            Job(f"Exporting {spec.what}…", work, self),
-            lambda message: self.window.statusBar().showMessage(message, 10000),
-            f"Export {spec.what} failed",
-        )
+        return self.start(Job(f"Exporting {spec.what}…", work, self), self._exported, f"Export {spec.what} failed")
+
+    def _exported(self, result: str | tuple[str, list[str]]) -> None:
+        """The summary in the status bar; what had to be left out, if anything, in a report."""
+        summary, left_out = (result, []) if isinstance(result, str) else result
+        self.window.statusBar().showMessage(summary, 10000)
+        if left_out:
+            self.report_dialog = self._report("Exported with spans left out", summary, left_out)
 
     def _export_rows_work(self, fmt: str, out: Path, options: ExportOptions) -> Callable[[JobContext], str]:
-        from annotator.core.exchange.csv_export import write_csv, write_jsonl
-
         project, flt, attributes = self.project, options.flt, options.attributes
 
         def work(ctx: JobContext) -> str:
             ctx.stage("Preparing the export…")
-            columns = export.export_columns(project, flt, attributes=attributes)
-            ctx.set_total(estimate_spans(project, flt))
+            total = estimate_spans(project, flt)
+            ctx.set_total(total)
             ctx.stage(f"Writing {out.name}…")
-            rows = export.iter_export_rows(project, flt, attributes=attributes)
-
-            def counted() -> Iterator[dict[str, Any]]:
-                for row in rows:
-                    ctx.step()  # raises Cancelled: the temporary file is removed, nothing appears
-                    yield row
-
-            try:
-                if fmt == "jsonl":
-                    n = write_jsonl(out, columns, counted())
-                else:
-                    n = write_csv(out, columns, counted(), excel=fmt == "excel")
-            finally:
-                rows.close()
+            n = export.export_spans(
+                project,
+                out,
+                fmt="jsonl" if fmt == "jsonl" else "csv",
+                flt=flt,
+                attributes=attributes,
+                excel=fmt == "excel",
+                # ctx.step raises Cancelled: the temporary file is removed, nothing appears
+                progress=lambda count: ctx.step(count - ctx.count),
+                progress_every=max(1, total // 1000),
+            )
             ctx.written()
             return f"Exported {n} spans to {out}"
 
         return work
 
-    def _export_qdpx_work(self, _fmt: str, out: Path, options: ExportOptions) -> Callable[[JobContext], str]:
+    def _export_qdpx_work(
+        self, _fmt: str, out: Path, options: ExportOptions
+    ) -> Callable[[JobContext], tuple[str, list[str]]]:
         project, flt = self.project, options.flt
 
         def work(ctx: JobContext) -> str:
-            from annotator.core.exchange.refi_qda import write_qdpx
-
-            ctx.stage("Collecting documents, codes and spans…")
-            qda = refi.project_to_qda(project, flt)
-            ctx.stage(f"Writing {out.name}…")
-            write_qdpx(qda, out)
+            ctx.stage(f"Collecting documents, codes and spans, writing {out.name}…")
+            result = refi_export.export_qdpx(project, out, flt)
             ctx.written()
-            return (
-                f"Exported {len(qda.sources)} documents, {len(qda.all_codes())} codes, {len(qda.users)} "
-                f"coders, {len(qda.selections)} spans to {out} (REFI-QDA 1.5)"
-            )
+            return result.summary(out).capitalize(), result.left_out
 
         return work
 
@@ -279,16 +263,10 @@ class ExchangeUi(QObject):
         project = self.project
 
         def work(ctx: JobContext) -> str:
-            from annotator.core.exchange.refi_qda import walk_codes, write_qdc
-            from annotator.store.services.codebooks import get_codebook
-
-            codes = refi.codes_to_qda(get_codebook(project).codes)
-            if not codes:
-                raise UserError("the project has no codebook yet; load one with File > Load codebook")
             ctx.stage(f"Writing {out.name}…")
-            write_qdc(codes, out)
+            n = refi_export.export_qdc(project, out)
             ctx.written()
-            return f"Exported the codebook ({sum(1 for _ in walk_codes(codes))} codes) to {out} (REFI-QDA 1.5)"
+            return f"Exported the codebook ({n} codes) to {out} (REFI-QDA 1.5)"
 
         return work
 
@@ -316,12 +294,12 @@ class ExchangeUi(QObject):
         self._remember(path)
 
         def work(ctx: JobContext) -> refi.RefiImportReport:
-            from annotator.core.exchange.refi_qda import read_qdpx
-
             ctx.stage(f"Reading {path.name}…")
-            qda = read_qdpx(path)
-            ctx.stage("Storing documents, codes and spans in the project…", cancellable=False)
-            return refi.import_qda(project, qda, source=path.name)
+            return refi.import_qdpx(
+                project,
+                path,
+                storing=lambda: ctx.stage("Storing documents, codes and spans in the project…", cancellable=False),
+            )
 
         def done(report: refi.RefiImportReport) -> None:
             self.refresh_window()

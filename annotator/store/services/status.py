@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from annotator.core.errors import UserError
 from annotator.store.engine import Project
@@ -11,13 +11,13 @@ from annotator.store.models import Code, Coder, Document, DocumentStatus, Docume
 from annotator.store.services.coders import coder_id
 
 
-def set_status(project: Project, document_id: int, coder: str, status: str) -> str:
-    """Set a coder's status for a document; returns the previous status (for undo)."""
+def set_status(project: Project, document_id: int, acting_coder: str, status: str) -> str:
+    """Set the acting coder's own status for a document; returns the previous status (for undo)."""
     valid = {v.value for v in DocumentStatusValue}
     if status not in valid:
         raise UserError(f"unknown status '{status}'; use one of {', '.join(sorted(valid))}")
     with project.write() as s:
-        cid = coder_id(s, coder)
+        cid = coder_id(s, acting_coder)
         row = s.exec(
             select(DocumentStatus).where(DocumentStatus.document_id == document_id, DocumentStatus.coder_id == cid)
         ).first()
@@ -27,6 +27,17 @@ def set_status(project: Project, document_id: int, coder: str, status: str) -> s
         row.status, row.updated_at = status, utcnow()
         s.add(row)
         return previous
+
+
+def mark_in_progress(session: Session, document_id: int, coder_id: int) -> None:
+    """Inside a write: a coder who has spans on a document and no status yet has started it."""
+    row = session.exec(
+        select(DocumentStatus.id).where(DocumentStatus.document_id == document_id, DocumentStatus.coder_id == coder_id)
+    ).first()
+    if row is None:
+        session.add(
+            DocumentStatus(document_id=document_id, coder_id=coder_id, status=DocumentStatusValue.IN_PROGRESS.value)
+        )
 
 
 def statuses(project: Project, coder: str) -> dict[int, str]:

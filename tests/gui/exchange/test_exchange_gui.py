@@ -287,8 +287,8 @@ def test_merge_two_coders_through_the_window(qtbot, make_window, tmp_path):
         # anna went on coding on her laptop and deleted a span: her spans diverge -> a conflict
         with open_project(laptops[0]) as anna:
             first = next(s for s in spans.list_spans(anna) if s.document == "a.txt")
-            spans.delete_span(anna, first.id)
-            spans.add_span(anna, document_id=first.document_id, coder="anna", code_key="other", start=1, end=4)
+            spans.delete_span(anna, first.id, acting_coder=first.coder)
+            spans.add_span(anna, document_id=first.document_id, acting_coder="anna", code_key="other", start=1, end=4)
         ui.ask_open_paths = lambda *args: [str(laptops[0])]
         assert run_job(qtbot, ui, window.actions.merge_project.trigger) == "ok"
         dialog = ui.merge_dialog
@@ -324,3 +324,28 @@ def test_export_dialog_renders(qtbot, ui, tmp_path):
     assert image.width() >= 600
     assert image.height() >= 300
     assert "2 of 3 coders" in dialog.summary.text()
+
+
+def test_export_onto_the_project_or_a_link_to_it_is_refused_in_the_window(qtbot, ui, tmp_path):
+    """File > Export refuses the project's own files before any work, as the command does."""
+    project_path = ui.project.path
+    before = project_path.read_bytes()
+    link = tmp_path / "link-to-project.csv"
+    link.symlink_to(project_path)
+    for fmt, out in (("csv", project_path), ("qdpx", project_path), ("jsonl", link), ("yaml", f"{project_path}-wal")):
+        assert ui.export_to(fmt, out) is None
+        assert "exporting there would destroy it" in ui.problems[-1]
+        assert len(ui.problems[-1].splitlines()) == 1
+    assert project_path.read_bytes()[:16] == b"SQLite format 3\x00"
+    assert project_path.read_bytes() == before
+
+
+def test_window_and_command_write_byte_identical_exports(qtbot, ui, tmp_path):
+    """One span export (store.services.export.export_spans): the window's file is the command's file."""
+    project_path = ui.project.path
+    for fmt, args in (("csv", ["csv"]), ("excel", ["csv", "--excel"]), ("jsonl", ["jsonl"])):
+        from_window, from_cli = tmp_path / f"window.{fmt}", tmp_path / f"cli.{fmt}"
+        assert run_job(qtbot, ui, lambda f=fmt, o=from_window: ui.export_to(f, o)) == "ok"
+        cli("--project", project_path, "export", args[0], from_cli, *args[1:])
+        assert from_window.read_bytes() == from_cli.read_bytes(), fmt
+        assert from_window.stat().st_size > 1000
