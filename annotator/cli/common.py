@@ -30,6 +30,8 @@ def project_from(args: argparse.Namespace) -> Project:
         ) from None
     if project.backup_made:
         print(f"backup before migration: {project.backup_made}", file=sys.stderr)
+    for note in project.migration_notes:
+        print(note, file=sys.stderr)
     return project
 
 

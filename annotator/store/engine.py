@@ -83,6 +83,7 @@ class Project:
         elif self.is_postgresql:
             self._install_postgresql_hooks()
         self.backup_made: Path | None = None
+        self.migration_notes: list[str] = []  # what an upgrade changed beyond the schema (from the migrations)
         try:
             self._migrate()
         except OperationalError as exc:
@@ -207,8 +208,10 @@ class Project:
         if self._existed and self.path is not None:
             self.backup_made = backup_sqlite(self.path, "pre-migration")
         with self.engine.connect().execution_options(annotator_write=True) as conn:
-            command.upgrade(_alembic_config(conn), "head")
+            config = _alembic_config(conn)
+            command.upgrade(config, "head")
             conn.commit()
+        self.migration_notes = list(config.attributes.get("notes", []))
 
     # -- sessions ---------------------------------------------------------------------------------
     @contextmanager

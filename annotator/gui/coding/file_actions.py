@@ -93,6 +93,8 @@ def open_project_path(window: MainWindow, path: str | Path) -> bool:
     note = f"Opened {project.display_name}"
     if project.backup_made:
         note += f" (upgraded; backup at {project.backup_made})"
+    if project.migration_notes:
+        note += "; " + "; ".join(project.migration_notes)
     window.statusBar().showMessage(note, 8000)
     return True
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from operator import itemgetter
 
 import numpy as np
-from sqlalchemy import bindparam, func, literal_column, select
+from sqlalchemy import String, bindparam, cast, func, literal_column, select
 from sqlalchemy.engine import Dialect
 
 from annotator.core.spans import SpanRecord
@@ -35,10 +35,13 @@ def _statement(dialect: Dialect, n_coders: int | None) -> tuple[str, tuple[str, 
         sp, cr = Span.__table__, Coder.__table__
         # Integer ids, not the joined names: a name string per row costs ~0.5 us each in the driver; the
         # few distinct names are looked up once per call.
+        # Raw driver rows skip the column type: PostgreSQL's native uuid is turned into our 32-hex text here.
+        dash, empty = literal_column("'-'"), literal_column("''")
+        uid = func.replace(cast(sp.c.uid, String), dash, empty) if dialect.name == "postgresql" else sp.c.uid
         q = (
             select(
                 sp.c.id,
-                sp.c.uid,
+                uid,
                 sp.c.coder_id,
                 sp.c.code_id,
                 sp.c.start,

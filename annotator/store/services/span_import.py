@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, and_, func, select, union_all
+from sqlalchemy import Column, Integer, MetaData, Table, and_, func, select, union_all
 from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
@@ -29,7 +29,7 @@ from annotator.core.spans import SpanRow, check_offsets
 from annotator.core.text import normalise_newlines
 from annotator.store.bulk import bulk_insert
 from annotator.store.engine import Project
-from annotator.store.models import Code, Coder, Document, Span, utcnow
+from annotator.store.models import Code, Coder, Document, Span, SpanUid, utcnow
 from annotator.store.services.coders import coder_id
 from annotator.store.services.status import mark_in_progress
 
@@ -143,7 +143,7 @@ def _staging_table() -> Table:
     return Table(
         "annotator_incoming_span",
         MetaData(),
-        Column("uid", String(36)),
+        Column("uid", SpanUid()),
         Column("document_id", Integer),
         Column("coder_id", Integer),
         Column("code_id", Integer),
