@@ -18,9 +18,9 @@ a GUID with dashes or braces) into that form, the same text always into the same
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Hashable
-from dataclasses import dataclass
 from enum import Enum
 from typing import NamedTuple
 
@@ -28,9 +28,14 @@ from typing import NamedTuple
 SPAN_ID_NAMESPACE = uuid.UUID("0b8c6f8e-5a57-4a3e-9d0e-7d3c2f61a9b4")
 
 
+_CANONICAL = re.compile(r"[0-9a-f]{32}")
+
+
 def canonical_uid(text: str) -> str:
     """A span id as the project stores it: the UUID it spells (any case, dashes, braces), as 32 hex
     digits; any other text gives the UUID minted from it (uuid5), so a span id keeps naming one span."""
+    if _CANONICAL.fullmatch(text):
+        return text  # already canonical (every id this program writes)
     text = text.strip()
     try:
         return uuid.UUID(text).hex
@@ -53,8 +58,7 @@ class SpanKey(NamedTuple):
     end: int
 
 
-@dataclass(frozen=True)
-class KnownSpan:
+class KnownSpan(NamedTuple):
     """A span already in the target, or accepted earlier from the same input (`row` then says where)."""
 
     uid: str

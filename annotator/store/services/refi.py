@@ -256,8 +256,7 @@ def _store_spans(
         report.warnings.append(f"{bad} selection(s) outside their document were not imported")
     if no_user:
         report.warnings.append(f"{no_user} selection(s) had no creating user; stored as coder {UNKNOWN_CODER!r}")
-    for doc_id, cid in sorted(touched):
-        mark_in_progress(s, doc_id, cid)
+    mark_in_progress(s, touched)
 
 
 # ---------------------------------------------------------------------------------------- codebook

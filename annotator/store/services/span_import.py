@@ -239,8 +239,7 @@ def import_span_rows(
         if problems.count:
             raise problems.error()
         staging.drop(conn)
-        for doc_id, cid in sorted(touched):
-            mark_in_progress(s, doc_id, cid)
+        mark_in_progress(s, touched)
     return report
 
 

@@ -117,7 +117,7 @@ def add_span(
         )
         _refuse_identical(s, span, doc_name)
         s.add(span)
-        mark_in_progress(s, document_id, cid)
+        mark_in_progress(s, [(document_id, cid)])
         s.flush()
         return _record(span, doc_name, acting_coder.strip(), code_key)
 

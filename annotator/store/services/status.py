@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from annotator.core.errors import UserError
 from annotator.store.engine import Project
@@ -29,15 +31,27 @@ def set_status(project: Project, document_id: int, acting_coder: str, status: st
         return previous
 
 
-def mark_in_progress(session: Session, document_id: int, coder_id: int) -> None:
-    """Inside a write: a coder who has spans on a document and no status yet has started it."""
-    row = session.exec(
-        select(DocumentStatus.id).where(DocumentStatus.document_id == document_id, DocumentStatus.coder_id == coder_id)
-    ).first()
-    if row is None:
-        session.add(
-            DocumentStatus(document_id=document_id, coder_id=coder_id, status=DocumentStatusValue.IN_PROGRESS.value)
-        )
+def mark_in_progress(session: Session, pairs: Iterable[tuple[int, int]]) -> None:
+    """Inside a write: a coder who has spans on a document and no status yet has started it.
+
+    `pairs` are (document id, coder id); their missing status rows are added in one statement.
+    """
+    wanted = set(pairs)
+    if not wanted:
+        return
+    docs = sorted({doc for doc, _coder in wanted})
+    for i in range(0, len(docs), 500):
+        have = session.exec(
+            select(DocumentStatus.document_id, DocumentStatus.coder_id).where(
+                col(DocumentStatus.document_id).in_(docs[i : i + 500])
+            )
+        ).all()
+        wanted.difference_update((doc, coder) for doc, coder in have)
+    now = utcnow()
+    session.add_all(
+        DocumentStatus(document_id=doc, coder_id=coder, status=DocumentStatusValue.IN_PROGRESS.value, updated_at=now)
+        for doc, coder in sorted(wanted)
+    )
 
 
 def statuses(project: Project, coder: str) -> dict[int, str]:
