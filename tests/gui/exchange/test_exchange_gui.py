@@ -349,3 +349,19 @@ def test_window_and_command_write_byte_identical_exports(qtbot, ui, tmp_path):
         cli("--project", project_path, "export", args[0], from_cli, *args[1:])
         assert from_window.read_bytes() == from_cli.read_bytes(), fmt
         assert from_window.stat().st_size > 1000
+
+
+def test_qdpx_export_in_the_window_names_a_span_it_had_to_leave_out(qtbot, ui, tmp_path):
+    """A span moved past its document's end by an outside SQL edit: the export still works, and a
+    report names the span instead of an internal error."""
+    import sqlite3
+
+    con = sqlite3.connect(ui.project.path)
+    with con:
+        con.execute('UPDATE span SET "end" = 10000 WHERE id = (SELECT min(id) FROM span)')
+    con.close()
+    out = tmp_path / "out.qdpx"
+    assert run_job(qtbot, ui, lambda: ui.export_to("qdpx", out)) == "ok"
+    assert len(read_qdpx(out).selections) == len(SPANS) - 1
+    assert ui.report_dialog.windowTitle() == "Exported with spans left out"
+    assert "1 span(s) left out" in ui.window.statusBar().currentMessage()
