@@ -122,7 +122,7 @@ def extra_times() -> dict[str, float]:
         q.paint(view)
         view_times.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
-        add_span(project, document_id=1, coder=q.CODER, code_key=code, start=start, end=end)
+        add_span(project, document_id=1, acting_coder=q.CODER, code_key=code, start=start, end=end)
         store_times.append(time.perf_counter() - t0)
     return {
         "DocumentView.put_span + paint, median": sorted(view_times)[7],

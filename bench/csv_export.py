@@ -12,6 +12,7 @@ import random
 import sqlite3
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -65,7 +66,6 @@ def prepare(size: int, folder: Path) -> None:
     doc_ids = [r[0] for r in con.execute("SELECT id FROM document ORDER BY id")]
     coder_ids = [r[0] for r in con.execute("SELECT id FROM coder ORDER BY id")]
     code_ids = [r[0] for r in con.execute("SELECT id FROM code WHERE codable ORDER BY id")]
-    stamp = "2026-01-15 10:30:00.000000"
     # Vectorised generation (seeded numpy) keeps setup short at a million rows.
     gen = np.random.default_rng(4_000 + size)
     doc = np.arange(size) % n_docs
@@ -76,10 +76,15 @@ def prepare(size: int, folder: Path) -> None:
     code = np.array(code_ids)[gen.integers(0, len(code_ids), size)]
     memo = np.where(gen.random(size) < 0.05, "check this passage again", "")
     raw = gen.bytes(16 * size).hex()
-    uids = [
-        f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}"
-        for h in (raw[i : i + 32] for i in range(0, len(raw), 32))
-    ]
+    uids = [f"{h[:12]}4{h[13:16]}a{h[17:32]}" for h in (raw[i : i + 32] for i in range(0, len(raw), 32))]
+    # Every span coded at its own moment (microseconds apart over months), a tenth edited later: the
+    # export formats every timestamp, none is repeated from the row before.
+    base = datetime(2026, 1, 15, 10, 30)
+    created_us = np.sort(gen.integers(0, 180 * 86_400 * 10**6, size))
+    edited = gen.random(size) < 0.1
+    updated_us = created_us + np.where(edited, gen.integers(1, 86_400 * 10**6, size), 0)
+    created = [str(base + timedelta(microseconds=int(us))) for us in created_us.tolist()]
+    updated = [str(base + timedelta(microseconds=int(us))) for us in updated_us.tolist()]
     rows = zip(
         uids,
         np.array(doc_ids)[doc].tolist(),
@@ -88,8 +93,8 @@ def prepare(size: int, folder: Path) -> None:
         start.tolist(),
         (start + length).tolist(),
         memo.tolist(),
-        [stamp] * size,
-        [stamp] * size,
+        created,
+        updated,
         strict=True,
     )
     con.execute("PRAGMA cache_size = -262144")  # 256 MB page cache: the uid index is built without spilling

@@ -30,7 +30,17 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-MODULES = ("open_doc", "apply_code", "import_docs", "csv_export", "agreement_spans", "kalpha", "retrieve", "search")
+MODULES = (
+    "open_doc",
+    "apply_code",
+    "import_docs",
+    "csv_export",
+    "agreement_spans",
+    "kalpha",
+    "spans_import",
+    "retrieve",
+    "search",
+)
 BUDGET_SECONDS = {"full": 600.0, "smoke": 60.0}  # the whole suite, data preparation included
 OVER_BUDGET = 3  # exit status of a run that worked but took longer than its budget
 

@@ -95,47 +95,21 @@ def _print_json(obj: Any) -> None:
 
 
 def _table(args: argparse.Namespace) -> int:
-    from annotator.core.agreement import read_table_csv, table_agreement
+    from annotator.core.agreement import read_table_csv, table_report
     from annotator.core.agreement_report import format_table_report
 
-    table = read_table_csv(args.table)
-    res = table_agreement(
-        table,
+    res = table_report(
+        read_table_csv(args.table),
         args.level or "nominal",
         bootstrap=args.bootstrap,
         seed=args.seed,
         progress=_progress(args.bootstrap > 0 and sys.stderr.isatty()),
     )
-    _table_extras(table, res)
     if args.json:
         _print_json(res)
     else:
         print(format_table_report(res, str(args.table)))
     return 0
-
-
-def _table_extras(table: Any, res: dict[str, Any]) -> None:
-    """Weighted kappa and the parts behind kappa/pi/Fleiss (p_o, p_e, per category)."""
-    from annotator.core.agreement import (
-        ReliabilityData,
-        cohen_kappa,
-        fleiss_kappa,
-        scott_pi,
-        weighted_kappa,
-    )
-
-    data = ReliabilityData.from_matrix(table.matrix)
-    if data.n_coders == 2:
-        weighted_kappa(data, "linear").put(res, "weighted_kappa_linear")
-    else:
-        res["weighted_kappa_linear"] = None
-        res["weighted_kappa_linear_reason"] = f"weighted kappa is for two coders (the table has {data.n_coders})"
-    details: dict[str, Any] = {}
-    if data.n_coders == 2:
-        details["cohen_kappa"] = cohen_kappa(data).details
-        details["scott_pi"] = scott_pi(data).details
-    details["fleiss_kappa"] = fleiss_kappa(data).details
-    res["details"] = details
 
 
 def _spans(args: argparse.Namespace) -> int:

@@ -13,7 +13,6 @@ from pathlib import Path
 from annotator.cli.common import parse_attrs, project_from
 from annotator.core.codebook import CodebookError, load_codebook_file
 from annotator.core.errors import UserError
-from annotator.core.exchange.spans_csv import read_span_rows
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -71,14 +70,21 @@ def cmd_codebook_load(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_spans_import(args: argparse.Namespace) -> int:
-    from annotator.store.services import spans
+def _rows_read(n: int) -> None:
+    print(f"\r{n:,} rows read", end="", file=sys.stderr, flush=True)
 
-    rows = read_span_rows(args.file)
+
+def cmd_spans_import(args: argparse.Namespace) -> int:
+    from annotator.store.services import span_import
+
+    on_terminal = sys.stderr.isatty()
     with project_from(args) as project:
-        added = spans.import_span_rows(project, rows, str(args.file))
-    skipped = len(rows) - added
-    print(f"imported {added} spans" + (f" ({skipped} already present, skipped)" if skipped else ""))
+        try:
+            report = span_import.import_spans_csv(project, args.file, progress=_rows_read if on_terminal else None)
+        finally:
+            if on_terminal:
+                print(file=sys.stderr)  # end the progress line
+    print(report.summary())
     return 0
 
 

@@ -32,6 +32,8 @@ def project_from(args: argparse.Namespace) -> Project:
         print(f"backup before migration: {project.backup_made}", file=sys.stderr)
     if project.backup_schema_made:
         print(f"backup before migration: schema {project.backup_schema_made} on the server", file=sys.stderr)
+    for note in project.migration_notes:
+        print(note, file=sys.stderr)
     return project
 
 

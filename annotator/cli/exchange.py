@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.cli.common import parse_attrs, project_from, split_list
-from annotator.core.atomic import check_writable
 from annotator.core.errors import UserError
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported inside the commands: `--help` stays fast
@@ -55,53 +53,28 @@ def cmd_export_codebook(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write(writer, *args) -> None:  # type: ignore[no-untyped-def]
-    try:
-        writer(*args)
-    except OSError as exc:
-        raise UserError(f"{args[-1]}: cannot write ({exc.strerror or exc})") from None
-
-
 def cmd_export_qdpx(args: argparse.Namespace) -> int:
-    from annotator.core.exchange.refi_qda import write_qdpx
-    from annotator.store.services import refi
+    from annotator.store.services import refi_export
 
-    out = check_writable(args.out)
     with project_from(args) as project:
-        qda = refi.project_to_qda(project, _filter(args))
-    _write(functools.partial(write_qdpx, flavour=args.flavour), qda, out)
-    unit = "UTF-16 units, for NVivo" if args.flavour == "nvivo" else "code points"
-    print(
-        f"exported {len(qda.sources)} documents, {len(qda.all_codes())} codes, {len(qda.users)} coders, "
-        f"{len(qda.selections)} spans to {args.out} (REFI-QDA 1.5, positions in {unit})"
-    )
+        result = refi_export.export_qdpx(project, args.out, _filter(args), flavour=args.flavour)
+    for line in result.left_out:
+        print(f"annotator: {line}", file=sys.stderr)
+    print(result.summary(args.out))
     return 0
 
 
 def cmd_export_qdc(args: argparse.Namespace) -> int:
-    from annotator.core.exchange.refi_qda import write_qdc
-    from annotator.store.services import refi
-    from annotator.store.services.codebooks import get_codebook
+    from annotator.store.services import refi_export
 
-    out = check_writable(args.out)
     with project_from(args) as project:
-        codes = refi.codes_to_qda(get_codebook(project).codes)
-    if not codes:
-        raise UserError("the project has no codebook yet; load one with 'annotator codebook load FILE'")
-    _write(write_qdc, codes, out)
-    print(f"exported the codebook ({sum(1 for _ in _walk(codes))} codes) to {args.out} (REFI-QDA 1.5)")
+        n = refi_export.export_qdc(project, args.out)
+    print(f"exported the codebook ({n} codes) to {args.out} (REFI-QDA 1.5)")
     return 0
-
-
-def _walk(codes):  # type: ignore[no-untyped-def]
-    for c in codes:
-        yield c
-        yield from _walk(c.children)
 
 
 def import_qdpx_files(args: argparse.Namespace) -> int:
     """`annotator import` with .qdpx files (called by annotator.cli.basic); other files import as documents."""
-    from annotator.core.exchange.refi_qda import read_qdpx
     from annotator.store.services import documents, refi
 
     qdpx = [f for f in args.files if str(f).lower().endswith(".qdpx")]
@@ -110,8 +83,7 @@ def import_qdpx_files(args: argparse.Namespace) -> int:
     with project_from(args) as project:
         for path in qdpx:
             try:
-                qda = read_qdpx(path)
-                report = refi.import_qda(project, qda, source=Path(path).name)
+                report = refi.import_qdpx(project, path)
             except UserError as exc:
                 print(f"annotator: {exc}", file=sys.stderr)
                 print(f"{path}: nothing imported", file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +30,9 @@ def atomic_file(
 ) -> Iterator[IO[Any]]:
     """Yield a temp file beside `path`; on success fsync and rename it over `path`, else delete it.
 
+    The new file gets the mode a plain `open(path, "w")` would give: an overwritten file keeps its
+    mode, a new one follows the umask.
+
     A missing folder or a folder given as the file name is a UserError, said in one line.
     """
     path = check_writable(path)
@@ -39,6 +43,7 @@ def atomic_file(
         raise UserError(f"{path}: cannot write in {folder} ({exc.strerror})") from None
     try:
         with os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
+            os.fchmod(handle.fileno(), _final_mode(path))  # mkstemp made it 0600 whatever the umask
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -47,6 +52,32 @@ def atomic_file(
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _final_mode(path: Path) -> int:
+    """The mode the file would have if written in place: an existing file's own, else 0666 minus the umask."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it where the system tells it (Linux: /proc).
+
+    Elsewhere it is set and restored at once; another thread creating a file in that instant would
+    use umask 0, so /proc is preferred.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def atomic_text_file(

@@ -98,6 +98,7 @@ class Project:
                 self._install_postgresql_hooks()
         self.backup_made: Path | None = None
         self.backup_schema_made: str | None = None  # PostgreSQL: the schema holding the pre-migration copy
+        self.migration_notes: list[str] = []  # what an upgrade changed beyond the schema (from the migrations)
         try:
             self._migrate()
         except OperationalError as exc:
@@ -224,10 +225,12 @@ class Project:
         if current is not None and self.path is not None:
             self.backup_made = backup_sqlite(self.path, "pre-migration")
         with self.engine.connect().execution_options(annotator_write=True) as conn:
+            config = _alembic_config(conn)
             if current is not None and self.is_postgresql:  # in the migration's transaction
                 self.backup_schema_made = backup_schema(conn, "pre-migration")
-            command.upgrade(_alembic_config(conn), "head")
+            command.upgrade(config, "head")
             conn.commit()
+        self.migration_notes = list(config.attributes.get("notes", []))
 
     # -- sessions ---------------------------------------------------------------------------------
     @contextmanager

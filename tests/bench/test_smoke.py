@@ -31,6 +31,7 @@ def test_smoke_run_prints_table(tmp_path: Path) -> None:
         "apply one code",
         "import",
         "CSV export",
+        "spans import",
         "alpha_U + F1",
         "Krippendorff's alpha (table)",
         "retrieve A and B",

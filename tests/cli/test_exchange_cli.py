@@ -121,16 +121,23 @@ def test_user_errors_are_one_line(project: Path, tmp_path: Path) -> None:
 
 
 def add_bulk_spans(db: Path, n: int) -> None:
-    """n spans straight into SQLite (the store's own API would take minutes for a million)."""
+    """n distinct spans straight into SQLite (the store's own API would take minutes for a million).
+
+    Every (coder, start, end) is used once: a span's identity is unique, so a big n takes many coders.
+    """
     con = sqlite3.connect(db)
     length = con.execute("SELECT length(text) FROM document WHERE name = 'a.txt'").fetchone()[0]
-    coder = con.execute("INSERT INTO coder(name, created_at) VALUES ('bulk', '2024-01-01 00:00:00.000000')").lastrowid
     code = con.execute("SELECT id FROM code WHERE key = 'other'").fetchone()[0]
     stamp = "2024-01-01 00:00:00.000000"
+    ranges = [(s, e) for s in range(length) for e in range(s + 1, min(length, s + 40) + 1)]
+    coders = [
+        con.execute("INSERT INTO coder(name, created_at) VALUES (?, ?)", (f"bulk{c}", stamp)).lastrowid
+        for c in range(n // len(ranges) + 1)
+    ]
     con.executemany(
         'INSERT INTO span(uid, document_id, coder_id, code_id, start, "end", memo, created_at, updated_at) '
         "VALUES (?, 1, ?, ?, ?, ?, '', ?, ?)",
-        ((f"{i:032x}", coder, code, i % (length - 5), i % (length - 5) + 5, stamp, stamp) for i in range(n)),
+        ((f"{i:032x}", coders[i // len(ranges)], code, *ranges[i % len(ranges)], stamp, stamp) for i in range(n)),
     )
     con.commit()
     con.close()
@@ -283,8 +290,8 @@ def test_merge_three_coders_via_cli(tmp_path: Path) -> None:
     # anna keeps coding on her laptop and also deletes a span: her spans on a.txt diverge
     with open_project(coders[0]) as anna:
         first = next(s for s in spans.list_spans(anna) if s.document == "a.txt")
-        spans.delete_span(anna, first.id)
-        spans.add_span(anna, document_id=first.document_id, coder="anna", code_key="other", start=1, end=4)
+        spans.delete_span(anna, first.id, acting_coder=first.coder)
+        spans.add_span(anna, document_id=first.document_id, acting_coder="anna", code_key="other", start=1, end=4)
     refused = run("--project", sup, "merge", coders[0], check=False)
     assert refused.returncode == 1
     assert "conflict: coder 'anna' on 'a.txt'" in refused.stderr

@@ -18,7 +18,7 @@ import pytest
 from annotator.core.codebook import parse_codebook
 from annotator.store.engine import open_project
 from annotator.store.services import codebooks, documents, spans
-from annotator.store.services.refi import uid_to_guid
+from annotator.store.services.refi_export import uid_to_guid
 from tests.cli.test_exchange_cli import run, span_set
 from tests.store.test_export import CODEBOOK
 from tests.witnesses import origin, pyqdpx_passages, pyrefiqda_passages, utf16_passages
@@ -62,7 +62,7 @@ def build(folder: Path) -> tuple[Path, dict[str, str]]:
             spans.add_span(
                 project,
                 document_id=info.id,
-                coder=coder,
+                acting_coder=coder,
                 code_key=code,
                 start=start,
                 end=start + len(passage),

@@ -15,14 +15,14 @@ def test_document_spans_match_list_spans(project, doc_id):
     add_span(
         project,
         document_id=doc_id,
-        coder="bob",
+        acting_coder="bob",
         code_key="threat.migration",
         start=start,
         end=start + 21,
         memo="bob's memo",
     )
-    add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=start, end=start + 9)
-    add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=0, end=2)
+    add_span(project, document_id=doc_id, acting_coder="alice", code_key="threat.terrorism", start=start, end=start + 9)
+    add_span(project, document_id=doc_id, acting_coder="alice", code_key="threat.terrorism", start=0, end=2)
     full = sorted(list_spans(project, document_ids=[doc_id]), key=lambda r: (r.start, r.end, r.id))
     light = document_spans(project, doc_id).records()
     assert light == [replace(r, created_at=None, updated_at=None) for r in full]
@@ -33,7 +33,7 @@ def test_document_spans_match_list_spans(project, doc_id):
 
 def test_span_table_columns_match_its_records(project, doc_id):
     for a, b in ((30, 40), (0, 7), (8, 17)):
-        add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=a, end=b)
+        add_span(project, document_id=doc_id, acting_coder="alice", code_key="threat.terrorism", start=a, end=b)
     table = document_spans(project, doc_id)
     records = table.records()
     assert table.starts.tolist() == [0, 8, 30]
@@ -47,7 +47,7 @@ def test_span_table_columns_match_its_records(project, doc_id):
 
 def test_live_spans_behave_like_a_dict(project, doc_id):
     for a, b in ((0, 7), (8, 17)):
-        add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=a, end=b)
+        add_span(project, document_id=doc_id, acting_coder="alice", code_key="threat.terrorism", start=a, end=b)
     table = document_spans(project, doc_id)
     first, second = table.record(0), table.record(1)
     spans = LiveSpans(table)

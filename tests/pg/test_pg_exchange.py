@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from annotator.core.codebook import load_codebook_file
 from annotator.store.engine import open_project
-from annotator.store.services import codebooks, documents, merge, refi, spans
+from annotator.store.services import codebooks, documents, merge, refi, refi_export, spans
 from tests.pg.helpers import THREATS, find, stored, write_texts
 
 
@@ -29,7 +29,7 @@ def test_merge_sqlite_coder_file_into_postgresql(pg_url, tmp_path):
             spans.add_span(
                 theirs,
                 document_id=doc_id,
-                coder="ben",
+                acting_coder="ben",
                 code_key="threat.illegal_migration",
                 start=start,
                 end=end,
@@ -53,8 +53,8 @@ def test_refi_round_trip_between_postgresql_projects(pg_cluster, tmp_path):
         ]:
             start, end = find(stored(name), needle)
             doc_id = documents.find_document(src, name).id
-            spans.add_span(src, document_id=doc_id, coder="anna", code_key=key, start=start, end=end)
-        qda = refi.project_to_qda(src)
+            spans.add_span(src, document_id=doc_id, acting_coder="anna", code_key=key, start=start, end=end)
+        qda = refi_export.project_to_qda(src).qda
         want = _key(spans.list_spans(src))
     with open_project(copy_url) as copy:
         refi.import_qda(copy, qda, source="x.qdpx")

@@ -66,12 +66,12 @@ def test_a_frozen_server_is_one_line_within_15_s(pg_cluster: PgCluster, filled: 
 def test_a_running_window_gets_one_line_when_the_server_freezes(pg_cluster: PgCluster, filled: str) -> None:
     project = open_project(filled)  # the window's project: opened once, its connection pooled
     try:
-        spans.add_span(project, document_id=1, coder="anna", code_key="threat.terrorism", start=0, end=6)
+        spans.add_span(project, document_id=1, acting_coder="anna", code_key="threat.terrorism", start=0, end=6)
         outcome: list[BaseException | None] = []
 
         def write() -> None:
             try:
-                spans.add_span(project, document_id=1, coder="anna", code_key="threat.terrorism", start=7, end=9)
+                spans.add_span(project, document_id=1, acting_coder="anna", code_key="threat.terrorism", start=7, end=9)
                 outcome.append(None)
             except BaseException as exc:
                 outcome.append(exc)
@@ -91,7 +91,7 @@ def test_a_running_window_gets_one_line_when_the_server_freezes(pg_cluster: PgCl
         assert f"the PostgreSQL server at 127.0.0.1:{pg_cluster.port} is not answering" in message
         assert "\n" not in message
         # the server runs again: the same window's next write goes through
-        spans.add_span(project, document_id=1, coder="anna", code_key="threat.terrorism", start=7, end=9)
+        spans.add_span(project, document_id=1, acting_coder="anna", code_key="threat.terrorism", start=7, end=9)
         assert status.project_counts(project)["spans"] == 2
     finally:
         project.close()
@@ -100,9 +100,9 @@ def test_a_running_window_gets_one_line_when_the_server_freezes(pg_cluster: PgCl
 def test_a_restarted_server_does_not_fail_the_next_write(pg_cluster: PgCluster, filled: str) -> None:
     project = open_project(filled)
     try:
-        spans.add_span(project, document_id=1, coder="anna", code_key="threat.terrorism", start=0, end=6)
+        spans.add_span(project, document_id=1, acting_coder="anna", code_key="threat.terrorism", start=0, end=6)
         pg_cluster.restart()  # closes the pooled connection from the server's side
-        spans.add_span(project, document_id=1, coder="anna", code_key="threat.terrorism", start=7, end=9)
+        spans.add_span(project, document_id=1, acting_coder="anna", code_key="threat.terrorism", start=7, end=9)
         assert status.project_counts(project)["spans"] == 2
     finally:
         project.close()

@@ -48,7 +48,7 @@ def _fill(url: str, folder: Path, coder: str, needle: str) -> None:
         assert not documents.import_files(project, write_texts(folder)).errors
         codebooks.load_codebook(project, load_codebook_file(THREATS), source=str(THREATS))
         start, end = find(stored("cyr.txt"), needle)
-        spans.add_span(project, document_id=1, coder=coder, code_key="threat.terrorism", start=start, end=end)
+        spans.add_span(project, document_id=1, acting_coder=coder, code_key="threat.terrorism", start=start, end=end)
 
 
 def _rows(dsn: str, sql: str) -> list[tuple]:

@@ -12,7 +12,17 @@ from annotator.core.codebook import load_codebook_file
 from annotator.core.errors import UserError
 from annotator.core.spans import SpanRow
 from annotator.store.engine import MIGRATIONS, open_project
-from annotator.store.services import agreement, codebooks, coders, documents, export, gui_support, spans, status
+from annotator.store.services import (
+    agreement,
+    codebooks,
+    coders,
+    documents,
+    export,
+    gui_support,
+    span_import,
+    spans,
+    status,
+)
 from tests.pg.helpers import TEXTS, THREATS, find, stored, write_texts
 
 
@@ -90,27 +100,35 @@ def test_add_update_delete_restore(filled):
     doc_id, body = _doc(filled, "emoji.txt")
     s0, e0 = find(body, "illegal migration")
     rec = spans.add_span(
-        filled, document_id=doc_id, coder="Анна", code_key="threat.illegal_migration", start=s0, end=e0, memo="мемо 🙂"
+        filled,
+        document_id=doc_id,
+        acting_coder="Анна",
+        code_key="threat.illegal_migration",
+        start=s0,
+        end=e0,
+        memo="мемо 🙂",
     )
     assert body[rec.start : rec.end] == "illegal migration"
     assert rec.created_at is not None
     assert rec.created_at.utcoffset() is not None
     with pytest.raises(UserError, match="cannot code"):
         spans.add_span(
-            filled, document_id=doc_id, coder="Анна", code_key="threat.terrorism", start=0, end=len(body) + 1
+            filled, document_id=doc_id, acting_coder="Анна", code_key="threat.terrorism", start=0, end=len(body) + 1
         )
     with pytest.raises(UserError, match="grouping"):
-        spans.add_span(filled, document_id=doc_id, coder="Анна", code_key="threat", start=0, end=1)
-    before, after = spans.update_span(filled, rec.id, code_key="threat.terrorism", start=s0, end=s0 + 7)
+        spans.add_span(filled, document_id=doc_id, acting_coder="Анна", code_key="threat", start=0, end=1)
+    before, after = spans.update_span(
+        filled, rec.id, acting_coder=rec.coder, code_key="threat.terrorism", start=s0, end=s0 + 7
+    )
     assert before.code_key == "threat.illegal_migration"
     assert after.code_key == "threat.terrorism"
     assert body[after.start : after.end] == "illegal"
-    gone = spans.delete_span(filled, rec.id)
+    gone = spans.delete_span(filled, rec.id, acting_coder=rec.coder)
     assert spans.count_spans(filled) == 0
-    back = spans.restore_span(filled, gone)
+    back = spans.restore_span(filled, gone, acting_coder=gone.coder)
     assert (back.id, back.uid, back.memo, back.start, back.end) == (gone.id, gone.uid, "мемо 🙂", s0, s0 + 7)
     # the id sequence is not disturbed by restoring an explicit id: new spans still get fresh ids
-    new = spans.add_span(filled, document_id=doc_id, coder="Анна", code_key="threat.terrorism", start=0, end=2)
+    new = spans.add_span(filled, document_id=doc_id, acting_coder="Анна", code_key="threat.terrorism", start=0, end=2)
     assert new.id != back.id
     assert body[0:2] == "👍🏽"
     assert [r.id for r in spans.list_spans(filled)] == sorted([back.id, new.id], key=lambda i: i != new.id)
@@ -163,13 +181,13 @@ def test_span_rows_import_all_or_nothing(filled):
         ),
     ]
     with pytest.raises(UserError) as info:
-        spans.import_span_rows(filled, bad, "s.csv")
+        span_import.import_span_rows(filled, bad, "s.csv")
     assert "s.csv: row 5" in str(info.value)
     assert "s.csv: row 6" in str(info.value)
     assert spans.count_spans(filled) == 0
     assert coders.list_coders(filled) == []
-    assert spans.import_span_rows(filled, good, "s.csv") == 3
-    assert spans.import_span_rows(filled, good, "s.csv") == 0  # importing twice adds nothing
+    assert span_import.import_span_rows(filled, good, "s.csv").added == 3
+    assert span_import.import_span_rows(filled, good, "s.csv").added == 0  # importing twice adds nothing
     assert coders.list_coders(filled) == [("ben", 2), ("Анна", 1)]  # C collation: code-point order
     cyr_id, body = _doc(filled, "cyr.txt")
     assert [body[r.start : r.end] for r in spans.list_spans(filled, document_ids=[cyr_id])] == [
@@ -182,15 +200,15 @@ def test_statuses_and_counts(filled):
     cyr_id, _body = _doc(filled, "cyr.txt")
     emoji_id, _ = _doc(filled, "emoji.txt")
     assert status.statuses(filled, "ben") == {}
-    spans.add_span(filled, document_id=cyr_id, coder="ben", code_key="threat.terrorism", start=7, end=17)
+    spans.add_span(filled, document_id=cyr_id, acting_coder="ben", code_key="threat.terrorism", start=7, end=17)
     assert status.statuses(filled, "ben") == {cyr_id: "in_progress"}  # coding marks it in progress
     assert status.set_status(filled, cyr_id, "ben", "done") == "in_progress"
     assert status.set_status(filled, emoji_id, "ben", "in_progress") == "not_started"
     assert status.statuses(filled, "ben") == {cyr_id: "done", emoji_id: "in_progress"}
     with pytest.raises(UserError, match="unknown status"):
         status.set_status(filled, cyr_id, "ben", "finished")
-    spans.add_span(filled, document_id=cyr_id, coder="cleo", code_key="threat.extremism", start=25, end=36)
-    spans.add_span(filled, document_id=emoji_id, coder="cleo", code_key="threat.terrorism", start=0, end=2)
+    spans.add_span(filled, document_id=cyr_id, acting_coder="cleo", code_key="threat.extremism", start=25, end=36)
+    spans.add_span(filled, document_id=emoji_id, acting_coder="cleo", code_key="threat.terrorism", start=0, end=2)
     assert status.span_counts(filled) == {cyr_id: 2, emoji_id: 1}
     assert status.span_counts(filled, "cleo") == {cyr_id: 1, emoji_id: 1}
     counts = status.project_counts(filled)
@@ -213,13 +231,13 @@ def _code_all(filled):
             spans.add_span(
                 filled,
                 document_id=doc_id,
-                coder="anna",
+                acting_coder="anna",
                 code_key=key,
                 start=s,
                 end=e,
                 memo=f'заметка «{needle}», "q"\nline 2',
             )
-            spans.add_span(filled, document_id=doc_id, coder="ben", code_key=key, start=s, end=e - 1)
+            spans.add_span(filled, document_id=doc_id, acting_coder="ben", code_key=key, start=s, end=e - 1)
     return docs
 
 

@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             record = add_span(
                 project,
                 document_id=doc_id,
-                coder=args.coder,
+                acting_coder=args.coder,
                 code_key=rng.choice(CODES),
                 start=start,
                 end=end,
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
                 victim = rng.choice(sorted(mine))
                 out.write(f"trydel {victim}\n")
                 out.flush()
-                delete_span(project, mine.pop(victim))
+                delete_span(project, mine.pop(victim), acting_coder=args.coder)
                 out.write(f"del {victim}\n")
                 out.flush()
     return 0

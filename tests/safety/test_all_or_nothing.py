@@ -127,10 +127,15 @@ def _spans_csv(path: Path, rows: int, bad_row_at: int | None = None) -> Path:
     with path.open("w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
         out.writerow(["document", "coder", "code", "start", "end", "memo"])
+        seen: set[tuple[str, str, int, int]] = set()  # a span's identity is unique: no row repeats one
         for i in range(rows):
-            start = rng.randrange(0, 3000)
-            code = "no.such.code" if i == bad_row_at else rng.choice(["response", "threat.terror"])
-            out.writerow(["speech.txt", f"coder{i % 4}", code, start, start + 1 + i % 50, f"memo {i}"])
+            key = (f"coder{i % 4}", "", 0, 0)
+            while key[1] == "" or key in seen:
+                start = rng.randrange(0, 3000)
+                key = (f"coder{i % 4}", rng.choice(["response", "threat.terror"]), start, start + 1 + i % 50)
+            seen.add(key)
+            coder, code, start, end = key
+            out.writerow(["speech.txt", coder, "no.such.code" if i == bad_row_at else code, start, end, f"memo {i}"])
     return path
 
 

@@ -33,11 +33,14 @@ def projects(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path
     with source.open("w", newline="", encoding="utf-8") as fh:
         out = csv.writer(fh)
         out.writerow(["document", "coder", "code", "start", "end", "memo"])
+        seen: set[tuple[str, int, int]] = set()  # a span's identity is unique: no row repeats one
         for i in range(SPANS):
-            start = rng.randrange(0, 3000)
-            out.writerow(
-                ["speech.txt", "ana", rng.choice(["response", "threat.terror"]), start, start + 1 + i % 40, f"memo {i}"]
-            )
+            key = ("", 0, 0)
+            while key[0] == "" or key in seen:
+                start = rng.randrange(0, 3000)
+                key = (rng.choice(["response", "threat.terror"]), start, start + 1 + i % 40)
+            seen.add(key)
+            out.writerow(["speech.txt", "ana", *key, f"memo {i}"])
     assert cli("spans", "import", source, project=coder).returncode == 0
     qdpx = folder / "ana.qdpx"
     result = cli("export", "qdpx", qdpx, project=coder)

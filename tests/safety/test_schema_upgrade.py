@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from alembic.script import ScriptDirectory
 
+from annotator.core.span_identity import canonical_uid
 from annotator.store.engine import MIGRATIONS, open_project
 from annotator.store.services.spans import list_spans
 from tests.safety.helpers import assert_clean_error, cli, dump, integrity
@@ -83,7 +84,7 @@ def _check_spans(path: Path) -> None:
         texts = {e["document"]: document_text(project, find_document(project, e["document"]).id) for e in _expected()}
     assert len(records) == len(_expected())
     for e in _expected():
-        r = records[e["uid"]]
+        r = records[canonical_uid(e["uid"])]  # schema 0002 made the fixture's hand-made ids UUIDs
         assert (r.document, r.coder, r.code_key, r.start, r.end, r.memo) == (
             e["document"],
             e["coder"],

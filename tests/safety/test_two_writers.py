@@ -180,7 +180,7 @@ def test_giving_up_after_the_wait_limit_is_a_clear_error(project: Path, tmp_path
             open_project(project, on_busy=messages.append, busy_wait_seconds=1.5) as p,
             pytest.raises(ProjectBusy) as info,
         ):
-            add_span(p, document_id=1, coder="ana", code_key="response", start=0, end=4)
+            add_span(p, document_id=1, acting_coder="ana", code_key="response", start=0, end=4)
     finally:
         release.touch()
         holder.wait(timeout=30)
@@ -193,5 +193,5 @@ def test_giving_up_after_the_wait_limit_is_a_clear_error(project: Path, tmp_path
     assert messages
     assert "project busy, retrying" in messages[0]
     with open_project(project) as p:  # the lock is gone now: the same write goes through
-        add_span(p, document_id=1, coder="ana", code_key="response", start=0, end=4)
+        add_span(p, document_id=1, acting_coder="ana", code_key="response", start=0, end=4)
         assert count_spans(p) == 1

@@ -52,7 +52,7 @@ def project(tmp_path: Path):
         ("anna", a, "terror", 19, 28),
         ("cleo", a, "terror", 19, 28),
     ]:
-        add_span(p, document_id=doc, coder=coder, code_key=code, start=s, end=e)
+        add_span(p, document_id=doc, acting_coder=coder, code_key=code, start=s, end=e)
     yield p
     p.close()
 
@@ -130,7 +130,7 @@ def test_compute_is_span_agreement_on_the_selection(project):
 
 def test_no_merge_refuses_overlapping_spans_of_one_coder(project):
     doc = service.choices(project).documents[0][0]
-    add_span(project, document_id=doc, coder="anna", code_key="terror", start=10, end=20)
+    add_span(project, document_id=doc, acting_coder="anna", code_key="terror", start=10, end=20)
     sel = service.load_selection(project, ["anna", "ben"])
     assert service.compute(sel)["alpha_u"]["overall"] is not None  # merged by default
     with pytest.raises(UserError, match="--no-merge"):

@@ -15,7 +15,8 @@ from annotator.core.exchange.refi_qda import read_qdpx, write_qdc, write_qdpx
 from annotator.store.engine import Project, open_project
 from annotator.store.services import codebooks, documents, spans
 from annotator.store.services.export import SpanFilter, export_codebook_yaml, export_spans
-from annotator.store.services.refi import codes_to_qda, import_qda, project_to_qda
+from annotator.store.services.refi import import_qda
+from annotator.store.services.refi_export import codes_to_qda, project_to_qda
 
 CODEBOOK = """\
 title: Threats
@@ -77,7 +78,13 @@ def build_project(folder: Path, name: str = "p.db", *, spans_: list | None = Non
         for doc, coder, code, needle, length, memo in SPANS if spans_ is None else spans_:
             start = texts[doc].index(needle)
             spans.add_span(
-                project, document_id=ids[doc], coder=coder, code_key=code, start=start, end=start + length, memo=memo
+                project,
+                document_id=ids[doc],
+                acting_coder=coder,
+                code_key=code,
+                start=start,
+                end=start + length,
+                memo=memo,
             )
     return path
 
@@ -186,7 +193,7 @@ def _validate(shared: Path, xsd: str, data: bytes) -> None:
 
 def test_qdpx_and_qdc_validate_against_xsd(project: Project, tmp_path: Path, shared_dir: Path) -> None:
     out = tmp_path / "out.qdpx"
-    write_qdpx(project_to_qda(project), out)
+    write_qdpx(project_to_qda(project).qda, out)
     with zipfile.ZipFile(out) as z:
         names = z.namelist()
         _validate(shared_dir, "Project-mrt2019.xsd", z.read("project.qde"))
@@ -208,7 +215,7 @@ def _span_set(project: Project) -> set[tuple]:
 
 def test_qdpx_round_trip_into_empty_project(project: Project, tmp_path: Path) -> None:
     out = tmp_path / "out.qdpx"
-    write_qdpx(project_to_qda(project), out)
+    write_qdpx(project_to_qda(project).qda, out)
     with open_project(tmp_path / "fresh.db") as fresh:
         report = import_qda(fresh, read_qdpx(out))
         assert report.spans_added == len(SPANS)
@@ -228,7 +235,7 @@ def test_qdpx_round_trip_into_empty_project(project: Project, tmp_path: Path) ->
 
 
 def test_qdpx_import_is_all_or_nothing(project: Project, tmp_path: Path) -> None:
-    qda = project_to_qda(project)
+    qda = project_to_qda(project).qda
     qda.selections[-1].code_guids = ["not-a-known-code"]
     with open_project(tmp_path / "fresh.db") as fresh:
         with pytest.raises(UserError, match="unknown code"):
@@ -269,19 +276,48 @@ def test_every_sample_codebook_becomes_a_loadable_codebook(tmp_path: Path, share
             assert len(report.added) == len(keys)
 
 
-def test_csv_fast_path_equals_csv_writer_of_the_rows(project: Project, tmp_path: Path) -> None:
-    """The CSV records built per span (pre-formatted cells) are what csv.writer makes of the same rows."""
-    import io
+@pytest.mark.parametrize(
+    ("stored", "exported"),
+    [
+        ("2026-01-15 10:30:00.123456", "2026-01-15T10:30:00.123456+00:00"),  # how SQLAlchemy writes it
+        ("2026-01-15 10:30:00", "2026-01-15T10:30:00+00:00"),  # without fraction
+        ("2026-01-15T10:30:00.5", "2026-01-15T10:30:00.500000+00:00"),  # ISO with T, short fraction
+        ("2026-01-15 12:30:00+02:00", "2026-01-15T10:30:00+00:00"),  # with a zone: written in UTC
+        ("2026-01-15T10:30:00.123Z", "2026-01-15T10:30:00.123000+00:00"),
+    ],
+)
+def test_timestamps_export_the_same_however_sqlite_stores_them(tmp_path: Path, stored: str, exported: str) -> None:
+    """SQLite keeps a timestamp as whatever text was written (another tool, an older version, a hand
+    edit); the export reads it through the column type, so every form comes out as one ISO 8601 UTC."""
+    import sqlite3
 
-    from annotator.core.exchange.csv_export import neutralise
-    from annotator.store.services.export import export_columns, iter_export_tuples
+    db = build_project(tmp_path / "p", spans_=SPANS[:1])
+    con = sqlite3.connect(db)
+    with con:
+        con.execute("UPDATE span SET created_at = ?, updated_at = ?", (stored, stored))
+    con.close()
+    with open_project(db) as project:
+        export_spans(project, tmp_path / "out.csv")
+        export_spans(project, tmp_path / "out.jsonl", fmt="jsonl")
+    [row] = read_csv(tmp_path / "out.csv")
+    assert (row["created_at"], row["updated_at"]) == (exported, exported)
+    [obj] = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert (obj["created_at"], obj["updated_at"]) == (exported, exported)
 
-    for excel in (False, True):
-        out = tmp_path / f"fast{excel}.csv"
-        export_spans(project, out, attributes=True, excel=excel)
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\r\n")
-        writer.writerow(export_columns(project, attributes=True))
-        for row in iter_export_tuples(project, attributes=True):
-            writer.writerow([neutralise(v) for v in row] if excel else row)
-        assert out.read_bytes() == buf.getvalue().encode("utf-8-sig" if excel else "utf-8")
+
+def test_qdpx_import_refuses_a_coding_that_would_lose_a_memo(project: Project, tmp_path: Path) -> None:
+    """Same span identity, another memo: the import used to skip it (losing one memo); now it is refused,
+    naming the selection, and nothing is imported."""
+    from annotator.store.services.refi_export import export_qdpx
+
+    out = tmp_path / "out.qdpx"
+    export_qdpx(project, out)
+    with open_project(tmp_path / "copy.db") as copy:
+        import_qda(copy, read_qdpx(out))
+        first = spans.list_spans(copy)[0]
+        spans.update_span(copy, first.id or 0, acting_coder=first.coder, memo="edited after the export")
+        before = spans.list_spans(copy)
+        with pytest.raises(UserError, match="with another memo") as refused:
+            import_qda(copy, read_qdpx(out))
+        assert "nothing imported" in str(refused.value)
+        assert spans.list_spans(copy) == before

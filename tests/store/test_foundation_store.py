@@ -12,7 +12,7 @@ from annotator.core.codebook import parse_codebook
 from annotator.core.errors import UserError
 from annotator.core.spans import SpanRow
 from annotator.store.engine import MIGRATIONS, open_project
-from annotator.store.services import codebooks, coders, documents, spans, status
+from annotator.store.services import codebooks, coders, documents, span_import, spans, status
 
 CODEBOOK_V1 = """\
 title: Test
@@ -137,7 +137,7 @@ def test_spans_unicode_offsets_are_code_points(filled):
     doc_id, text_ = _doc(filled, "cyr.txt")
     start = text_.index("🙂")
     span = spans.add_span(
-        filled, document_id=doc_id, coder="alice", code_key="threat.terror", start=start, end=start + 1
+        filled, document_id=doc_id, acting_coder="alice", code_key="threat.terror", start=start, end=start + 1
     )
     assert text_[span.start : span.end] == "🙂"
     e_start = text_.index("e\u0301")
@@ -148,8 +148,8 @@ def test_spans_unicode_offsets_are_code_points(filled):
         SpanRow(row=3, document="emoji.txt", coder="bob", code="source", start=0, end=2, text="👍🏽"),
         SpanRow(row=4, document="crlf.txt", coder="bob", code="source", start=5, end=13, text="one\nline"),
     ]
-    assert spans.import_span_rows(filled, rows, "s.csv") == 3
-    assert spans.import_span_rows(filled, rows, "s.csv") == 0  # same spans again: skipped
+    assert span_import.import_span_rows(filled, rows, "s.csv").added == 3
+    assert span_import.import_span_rows(filled, rows, "s.csv").added == 0  # same spans again: skipped
     by_doc = {r.document: r for r in spans.list_spans(filled, coders=["bob"])}
     assert by_doc["crlf.txt"].start == 5
     assert coders.list_coders(filled) == [("alice", 1), ("bob", 3)]
@@ -169,7 +169,7 @@ def test_spans_import_all_or_nothing(filled):
         SpanRow(row=9, document="cyr.txt", coder="carol", code="source", start=-1, end=2),
     ]
     with pytest.raises(UserError) as info:
-        spans.import_span_rows(filled, bad, "s.csv")
+        span_import.import_span_rows(filled, bad, "s.csv")
     message = str(info.value)
     for row, fragment in [
         (3, "unknown code 'nope'"),
@@ -192,7 +192,7 @@ def test_spans_import_all_or_nothing(filled):
 
 def test_codebook_reload_keeps_spans(filled):
     doc_id, _ = _doc(filled, "cyr.txt")
-    span = spans.add_span(filled, document_id=doc_id, coder="alice", code_key="threat.terror", start=0, end=6)
+    span = spans.add_span(filled, document_id=doc_id, acting_coder="alice", code_key="threat.terror", start=0, end=6)
     v2 = (
         CODEBOOK_V1.replace("name: Terrorism", 'name: Terrorism (renamed)\n        color: "#112233"').replace(
             "version: 1", "version: 2"
@@ -212,7 +212,9 @@ def test_codebook_reload_keeps_spans(filled):
 def test_removing_used_code_refused(filled):
     doc_id, _ = _doc(filled, "cyr.txt")
     for start in (0, 7):
-        spans.add_span(filled, document_id=doc_id, coder="alice", code_key="threat.terror", start=start, end=start + 3)
+        spans.add_span(
+            filled, document_id=doc_id, acting_coder="alice", code_key="threat.terror", start=start, end=start + 3
+        )
     v3 = CODEBOOK_V1.replace("      - key: threat.terror\n        name: Terrorism\n", "").replace(
         "  - key: source\n    name: Source\n", ""
     )
@@ -230,7 +232,7 @@ def test_removing_used_code_refused(filled):
 
 def test_status_and_counts(filled):
     doc_id, _ = _doc(filled, "emoji.txt")
-    spans.add_span(filled, document_id=doc_id, coder="alice", code_key="source", start=0, end=2)
+    spans.add_span(filled, document_id=doc_id, acting_coder="alice", code_key="source", start=0, end=2)
     assert status.statuses(filled, "alice") == {doc_id: "in_progress"}
     assert status.set_status(filled, doc_id, "alice", "done") == "in_progress"
     assert status.statuses(filled, "alice") == {doc_id: "done"}
@@ -245,10 +247,10 @@ def test_text_cell_composition_and_line_breaks(filled):
     e = text_.index("e\u0301")
     composed = SpanRow(row=2, document="cyr.txt", coder="bob", code="source", start=e, end=e + 2, text="\u00e9")
     with pytest.raises(UserError, match="composed differently"):
-        spans.import_span_rows(filled, [composed], "s.csv")
+        span_import.import_span_rows(filled, [composed], "s.csv")
     nl = text_.index("\n")
     crlf_cell = SpanRow(row=2, document="cyr.txt", coder="bob", code="source", start=nl - 1, end=nl + 2, text=".\r\nВ")
-    assert spans.import_span_rows(filled, [crlf_cell], "s.csv") == 1
+    assert span_import.import_span_rows(filled, [crlf_cell], "s.csv").added == 1
 
 
 def test_reload_keeps_palette_colours(filled):

@@ -93,7 +93,7 @@ def test_coder_continues_after_merge_is_no_conflict(tmp_path: Path, supervisor: 
         merge_projects(sup, [coders["anna"]])
     with open_project(coders["anna"]) as anna:
         doc = documents.find_document(anna, "b.txt").id
-        new = spans.add_span(anna, document_id=doc, coder="anna", code_key="other", start=0, end=6)
+        new = spans.add_span(anna, document_id=doc, acting_coder="anna", code_key="other", start=0, end=6)
     with open_project(supervisor) as sup:
         report = merge_projects(sup, [coders["anna"]])
         assert not report.conflicts
@@ -107,9 +107,9 @@ def _diverge(coders: dict[str, Path], supervisor: Path) -> tuple[str, str]:
         merge_projects(sup, [coders["anna"]])
     with open_project(coders["anna"]) as anna:
         victim = next(s for s in spans.list_spans(anna) if s.document == "a.txt")
-        spans.delete_span(anna, victim.id)
+        spans.delete_span(anna, victim.id, acting_coder=victim.coder)
         doc = documents.find_document(anna, "a.txt").id
-        added = spans.add_span(anna, document_id=doc, coder="anna", code_key="other", start=1, end=3)
+        added = spans.add_span(anna, document_id=doc, acting_coder="anna", code_key="other", start=1, end=3)
     return victim.uid, added.uid
 
 
@@ -144,7 +144,7 @@ def test_edited_span_is_a_conflict(tmp_path: Path, supervisor: Path) -> None:
         merge_projects(sup, [coders["vera"]])
     with open_project(coders["vera"]) as vera:
         moved = spans.list_spans(vera)[0]
-        spans.update_span(vera, moved.id, end=moved.end + 1)
+        spans.update_span(vera, moved.id, acting_coder=moved.coder, end=moved.end + 1)
     with open_project(supervisor) as sup:
         with pytest.raises(UserError, match="1 span\\(s\\) edited differently"):
             merge_projects(sup, [coders["vera"]])
@@ -159,7 +159,7 @@ def test_older_copy_is_a_note_not_a_conflict(tmp_path: Path, supervisor: Path) -
     with open_project(supervisor) as sup:
         merge_projects(sup, [coders["boris"]])
         doc = documents.find_document(sup, "a.txt").id
-        spans.add_span(sup, document_id=doc, coder="boris", code_key="threat.military", start=0, end=2)
+        spans.add_span(sup, document_id=doc, acting_coder="boris", code_key="threat.military", start=0, end=2)
         report = merge_projects(sup, [coders["boris"]])
         assert not report.conflicts
         assert any("lacks" in n for n in report.notes)
@@ -194,3 +194,25 @@ def test_refuses_self_and_missing(tmp_path: Path, supervisor: Path) -> None:
         with pytest.raises(UserError, match="no such project"):
             merge_projects(sup, [tmp_path / "nope.db"])
     assert not (tmp_path / "nope.db").exists()
+
+
+def test_the_same_span_with_another_memo_is_a_conflict_not_skipped(tmp_path: Path) -> None:
+    """Issue 11, item 4: merge skipped a span equal in identity but not in memo (its memo was lost). The
+    same coder, code and offsets with another memo is now "edited differently": refused, or with
+    allow_conflicts this project's version is kept and the note says so."""
+    one = [("a.txt", "anna", "other", "🙂", 2, "here")]
+    mine = build_project(tmp_path / "mine", spans_=one)
+    theirs = build_project(tmp_path / "theirs", spans_=[(*one[0][:5], "there")])  # another uid, another memo
+    with open_project(mine) as target:
+        before = span_set(target)
+        with pytest.raises(UserError, match="1 span\\(s\\) edited differently"):
+            merge_projects(target, [theirs])
+        assert span_set(target) == before
+        report = merge_projects(target, [theirs], allow_conflicts=True)
+        assert report.spans_added == 0
+        assert any("kept this project's version of 1 span(s)" in n for n in report.notes)
+        assert [s.memo for s in spans.list_spans(target)] == ["here"]
+    same = build_project(tmp_path / "same", spans_=one)  # equal in identity and memo: already present
+    with open_project(mine) as target:
+        report = merge_projects(target, [same])
+        assert (report.spans_added, report.spans_present, report.conflicts) == (0, 1, [])

@@ -15,7 +15,7 @@ from .measure import Measure
 from .sentences import coded_matrix, sentence_units, split_sentences
 from .spans import span_agreement
 from .spans_f1 import F1Counts, max_overlap_matching, pair_counts, span_f1
-from .table import ReliabilityTable, parse_table, read_table_csv, table_agreement
+from .table import ReliabilityTable, parse_table, read_table_csv, table_agreement, table_report
 from .unitizing import (
     CorpusUnitizingResult,
     UnitArrays,
@@ -85,6 +85,7 @@ __all__ = [
     "subject_counts",
     "subject_ratings_counts",
     "table_agreement",
+    "table_report",
     "unit_arrays",
     "weighted_kappa",
 ]

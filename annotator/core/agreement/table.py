@@ -27,6 +27,7 @@ from .units import (
     pairwise,
     percent_agreement,
     scott_pi,
+    weighted_kappa,
 )
 
 
@@ -161,3 +162,29 @@ def table_agreement(
     if bootstrap > 0 and alpha.value is not None:
         out["alpha_ci"] = bootstrap_alpha(data, level, resamples=bootstrap, seed=seed, progress=progress).to_json()
     return out
+
+
+def table_report(
+    table: ReliabilityTable,
+    level: str = "nominal",
+    *,
+    bootstrap: int = 0,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """`annotator agreement --table`: `table_agreement` plus linear weighted kappa and the parts behind
+    kappa, pi and Fleiss' kappa (observed and expected agreement, per category) under `details`."""
+    res = table_agreement(table, level, bootstrap=bootstrap, seed=seed, progress=progress)
+    data = ReliabilityData.from_matrix(table.matrix)
+    if data.n_coders == 2:
+        weighted_kappa(data, "linear").put(res, "weighted_kappa_linear")
+    else:
+        res["weighted_kappa_linear"] = None
+        res["weighted_kappa_linear_reason"] = f"weighted kappa is for two coders (the table has {data.n_coders})"
+    details: dict[str, Any] = {}
+    if data.n_coders == 2:
+        details["cohen_kappa"] = cohen_kappa(data).details
+        details["scott_pi"] = scott_pi(data).details
+    details["fleiss_kappa"] = fleiss_kappa(data).details
+    res["details"] = details
+    return res

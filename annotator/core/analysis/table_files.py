@@ -24,7 +24,7 @@ from typing import Any
 from annotator.core.analysis.crosstab import Crosstab
 from annotator.core.atomic import atomic_file
 from annotator.core.errors import UserError
-from annotator.core.exchange.csv_export import write_csv_rows
+from annotator.core.exchange.csv_export import write_csv
 
 SHEET_TABLE = "Table"
 SHEET_ABOUT = "About"
@@ -59,7 +59,7 @@ class TableAbout:
 def write_table_csv(path: str | Path, table: Crosstab) -> None:
     """The wide crosstab with totals as a plain CSV file."""
     header, *body = table.wide()
-    write_csv_rows(path, [str(h) for h in header], body)
+    write_csv(path, [str(h) for h in header], body)
 
 
 def write_table_xlsx(path: str | Path, table: Crosstab, about: TableAbout) -> None:

@@ -1,9 +1,9 @@
 """Writing span rows as CSV (RFC 4180) or JSON Lines, streamed into a file that appears atomically.
 
-Rows are plain dicts, produced one at a time by the store's export service, so a million spans cost
-no more memory than one. The file is written beside its final name and renamed into place only when
-complete (`atomic_text_file`): an interrupted export never leaves a truncated file under the real name
-(the old file, if any, stays as it was).
+Rows are plain tuples, produced one at a time by the store's export service (`export_spans`, the
+one place a span export happens), so a million spans cost no more memory than one. The file is written
+beside its final name and renamed into place only when complete (`atomic_text_file`): an interrupted
+export never leaves a truncated file under the real name (the old file, if any, stays as it was).
 
 `--excel` mode: UTF-8 with a byte-order mark (Excel otherwise guesses a legacy code page) and every
 cell that a spreadsheet would run as a formula (first character `=`, `+`, `-`, `@`, tab or carriage
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 
@@ -38,10 +38,7 @@ COLUMNS = (
 )
 ATTR_PREFIX = "attr_"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-BATCH = 10_000  # rows per writerows call; progress is reported after each full batch
-WRITE_CHUNK = 1_000  # pre-formatted records joined per write (a divisor of BATCH)
-
-Row = dict[str, object]
+BATCH = 10_000  # rows per writerows call when nobody watches the progress
 
 
 def neutralise(value: object) -> object:
@@ -51,47 +48,37 @@ def neutralise(value: object) -> object:
     return value
 
 
+def _chunks(rows: Iterable[Sequence[object]], size: int) -> Iterator[list[Sequence[object]]]:
+    it = iter(rows)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
 def write_csv(
-    path: str | Path,
-    columns: list[str],
-    rows: Iterable[Row],
-    *,
-    excel: bool = False,
-    progress: Callable[[int], None] | None = None,
-) -> int:
-    """Write dict `rows` as RFC 4180 CSV (see `write_csv_rows`); return the row count."""
-    return write_csv_rows(
-        path, columns, (tuple([row.get(c) for c in columns]) for row in rows), excel=excel, progress=progress
-    )
-
-
-def write_csv_rows(
     path: str | Path,
     columns: Sequence[str],
     rows: Iterable[Sequence[object]],
     *,
     excel: bool = False,
     progress: Callable[[int], None] | None = None,
+    progress_every: int = BATCH,
 ) -> int:
     """Write rows (tuples in `columns` order) as RFC 4180 CSV: CRLF records, minimal quoting, UTF-8.
 
     Newlines inside cells are written as they are (inside quotes), so `text` keeps its line breaks;
-    None is an empty cell. Rows go to `csv.writer.writerows` in batches of `BATCH` (the loop stays in
-    C), and `progress(count)` is called after every full batch; an exception raised by it (a cancel)
+    None is an empty cell. Rows go to `csv.writer.writerows` in chunks (the loop stays in C), and
+    `progress(count)` is called after every `progress_every` rows; an exception raised by it (a cancel)
     aborts the export and removes the temporary file.
     """
     count = 0
-    it = iter(rows)
+    size = max(1, progress_every) if progress is not None else BATCH
     with atomic_text_file(path, encoding="utf-8-sig" if excel else "utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
         writer.writerow(columns)
-        while True:
-            chunk = list(islice(it, BATCH))
-            if not chunk:
-                break
+        for chunk in _chunks(rows, size):
             writer.writerows(_neutralise_rows(chunk) if excel else chunk)
             count += len(chunk)
-            if progress is not None and len(chunk) == BATCH:
+            if progress is not None:
                 progress(count)
     return count
 
@@ -101,79 +88,24 @@ def _neutralise_rows(chunk: list[Sequence[object]]) -> list[list[object]]:
     return [["'" + v if isinstance(v, str) and v.startswith(starts) else v for v in row] for row in chunk]
 
 
-def csv_cell(value: object) -> str:
-    """One cell exactly as `csv.writer` (QUOTE_MINIMAL, CRLF) writes it inside a row of several cells.
-
-    Lets a caller pre-format cells that repeat (a document's name, a code's path) once and build each
-    record with one f-string: the C writer looks at every character through a function call, which
-    made it the largest cost of a million-row export.
-    """
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else str(value)
-    if '"' in text or "," in text or "\n" in text or "\r" in text:
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def csv_cell_excel(value: object) -> str:
-    """`csv_cell` of the neutralised value (`--excel`)."""
-    return csv_cell(neutralise(value))
-
-
-def write_csv_lines(
-    path: str | Path,
-    columns: Sequence[str],
-    lines: Iterable[str],
-    *,
-    excel: bool = False,
-    progress: Callable[[int], None] | None = None,
-) -> int:
-    """Write a header and pre-formatted CSV records (each ending in CRLF, cells made with `csv_cell`).
-
-    Same file as `write_csv_rows` (UTF-8, BOM with `excel`, atomic, progress after every full batch).
-    """
-    count = 0
-    it = iter(lines)
-    with atomic_text_file(path, encoding="utf-8-sig" if excel else "utf-8") as handle:
-        csv.writer(handle, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL).writerow(columns)
-        while True:  # joined in small pieces: a 10,000-record string of CJK text would be ~15 MB
-            chunk = list(islice(it, WRITE_CHUNK))
-            if not chunk:
-                break
-            handle.write("".join(chunk))
-            count += len(chunk)
-            if progress is not None and len(chunk) == WRITE_CHUNK and count % BATCH == 0:
-                progress(count)
-    return count
-
-
 def write_jsonl(
-    path: str | Path, columns: list[str], rows: Iterable[Row], *, progress: Callable[[int], None] | None = None
-) -> int:
-    """One JSON object per line (UTF-8, `\\n`); offsets stay integers, missing values are null."""
-    return write_jsonl_rows(path, columns, (tuple([row.get(c) for c in columns]) for row in rows), progress=progress)
-
-
-def write_jsonl_rows(
     path: str | Path,
     columns: Sequence[str],
     rows: Iterable[Sequence[object]],
     *,
     progress: Callable[[int], None] | None = None,
+    progress_every: int = BATCH,
 ) -> int:
-    """JSON Lines from tuples in `columns` order; `progress` as in `write_csv_rows`."""
+    """One JSON object per line (UTF-8, `\\n`) from tuples in `columns` order; offsets stay integers,
+    missing values are null; `progress` as in `write_csv`."""
     count = 0
-    it = iter(rows)
     encode = json.JSONEncoder(ensure_ascii=False).encode
     keys = list(columns)
+    size = max(1, progress_every) if progress is not None else BATCH
     with atomic_text_file(path, newline="\n") as handle:
-        while True:
-            chunk = list(islice(it, BATCH))
-            if not chunk:
-                break
+        for chunk in _chunks(rows, size):
             handle.write("".join([encode(dict(zip(keys, row, strict=True))) + "\n" for row in chunk]))
             count += len(chunk)
-            if progress is not None and len(chunk) == BATCH:
+            if progress is not None:
                 progress(count)
     return count

@@ -58,10 +58,12 @@ class AddSpanCommand(_StoreCommand):
         self.record = record
 
     def do(self) -> None:
-        self.ctl.span_added(span_service.restore_span(self.ctl.project, self.record))
+        self.ctl.span_added(span_service.restore_span(self.ctl.project, self.record, acting_coder=self.ctl.coder))
 
     def reverse(self) -> None:
-        self.ctl.span_removed(span_service.delete_span(self.ctl.project, self.record.id or 0))
+        self.ctl.span_removed(
+            span_service.delete_span(self.ctl.project, self.record.id or 0, acting_coder=self.ctl.coder)
+        )
 
 
 class DeleteSpanCommand(_StoreCommand):
@@ -70,10 +72,12 @@ class DeleteSpanCommand(_StoreCommand):
         self.record = record
 
     def do(self) -> None:
-        self.ctl.span_removed(span_service.delete_span(self.ctl.project, self.record.id or 0))
+        self.ctl.span_removed(
+            span_service.delete_span(self.ctl.project, self.record.id or 0, acting_coder=self.ctl.coder)
+        )
 
     def reverse(self) -> None:
-        self.ctl.span_added(span_service.restore_span(self.ctl.project, self.record))
+        self.ctl.span_added(span_service.restore_span(self.ctl.project, self.record, acting_coder=self.ctl.coder))
 
 
 class UpdateSpanCommand(_StoreCommand):
@@ -87,7 +91,13 @@ class UpdateSpanCommand(_StoreCommand):
 
     def _apply(self, r: SpanRecord) -> None:
         _, now = span_service.update_span(
-            self.ctl.project, r.id or 0, code_key=r.code_key, start=r.start, end=r.end, memo=r.memo
+            self.ctl.project,
+            r.id or 0,
+            acting_coder=self.ctl.coder,
+            code_key=r.code_key,
+            start=r.start,
+            end=r.end,
+            memo=r.memo,
         )
         self.ctl.span_changed(now)
 

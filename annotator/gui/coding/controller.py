@@ -192,7 +192,7 @@ class CodingController(QObject):
             return None
         try:
             record = span_service.add_span(
-                self.project, document_id=self.doc_id, coder=self.coder, code_key=code_key, start=start, end=end
+                self.project, document_id=self.doc_id, acting_coder=self.coder, code_key=code_key, start=start, end=end
             )
         except UserError as exc:
             self.report_error(str(exc))
@@ -222,7 +222,12 @@ class CodingController(QObject):
 
     def _update(self, record: SpanRecord, text: str, *, nudge: bool = False, **changes: object) -> SpanRecord | None:
         try:
-            before, after = span_service.update_span(self.project, record.id or 0, **changes)  # type: ignore[arg-type]
+            before, after = span_service.update_span(
+                self.project,
+                record.id or 0,
+                acting_coder=self.coder,
+                **changes,  # type: ignore[arg-type]
+            )
         except UserError as exc:
             self.report_error(str(exc))
             return None
@@ -269,7 +274,7 @@ class CodingController(QObject):
         if record is None:
             return None
         try:
-            deleted = span_service.delete_span(self.project, record.id or 0)
+            deleted = span_service.delete_span(self.project, record.id or 0, acting_coder=self.coder)
         except UserError as exc:
             self.report_error(str(exc))
             return None

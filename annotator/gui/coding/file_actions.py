@@ -21,13 +21,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from annotator.core.codebook import Codebook, CodebookError, load_codebook_file
-from annotator.core.documents import ImportedDocument, read_document
 from annotator.core.errors import UserError
 from annotator.gui.common.actions import ActionId
 from annotator.gui.common.jobs import Job, JobContext
 from annotator.store.engine import open_project
 from annotator.store.services.codebooks import load_codebook
-from annotator.store.services.documents import ImportReport, store_documents
+from annotator.store.services.documents import ImportReport, import_files
 
 if TYPE_CHECKING:
     from annotator.gui.coding.main_window import MainWindow
@@ -84,6 +83,8 @@ def open_project_path(window: MainWindow, path: str | Path) -> bool:
     note = f"Opened {project.display_name}"
     if project.backup_made:
         note += f" (upgraded; backup at {project.backup_made})"
+    if project.migration_notes:
+        note += "; " + "; ".join(project.migration_notes)
     window.statusBar().showMessage(note, 8000)
     return True
 
@@ -104,23 +105,6 @@ def open_project_dialog(window: MainWindow) -> None:
 
 
 # -- documents ------------------------------------------------------------------------------------
-def _read_files(ctx: JobContext, paths: list[Path]) -> tuple[list[ImportedDocument], list[str]]:
-    """Read and check every file in the worker; Cancel is honoured before each file."""
-    docs: list[ImportedDocument] = []
-    errors: list[str] = []
-    ctx.set_total(len(paths))
-    for i, path in enumerate(paths, 1):
-        ctx.stage(f"Reading {path.name} ({i} of {len(paths)})…")
-        try:
-            docs.append(read_document(path))
-        except UserError as exc:
-            errors.append(str(exc))
-        except OSError as exc:
-            errors.append(f"{path}: cannot read ({exc.strerror or exc})")
-        ctx.step()
-    return docs, errors
-
-
 def import_paths(window: MainWindow, paths: Sequence[str | Path], *, step_delay: float = 0.0) -> Job | None:
     """Import documents in the background; returns the running Job (None if one is already running).
 
@@ -135,9 +119,18 @@ def import_paths(window: MainWindow, paths: Sequence[str | Path], *, step_delay:
     files = [Path(p) for p in paths]
 
     def work(ctx: JobContext) -> ImportReport:
-        docs, errors = _read_files(ctx, files)
-        ctx.stage(f"Storing {len(docs)} documents in the project…", cancellable=False)
-        return store_documents(project, docs, errors)
+        ctx.set_total(len(files))
+
+        def reading(i: int, total: int, path: Path) -> None:
+            if i > 1:
+                ctx.step()  # the file before is read; raises Cancelled when the user asked for it
+            ctx.stage(f"Reading {path.name} ({i} of {total})…")
+
+        def storing(n: int) -> None:
+            ctx.step()
+            ctx.stage(f"Storing {n} documents in the project…", cancellable=False)
+
+        return import_files(project, files, reading=reading, storing=storing)
 
     job = Job(f"Importing {len(files)} file{'s' if len(files) != 1 else ''}…", work, window, step_delay=step_delay)
     window.action(ActionId.IMPORT_DOCUMENTS).setEnabled(False)

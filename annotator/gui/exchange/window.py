@@ -16,7 +16,7 @@ and `ui.ask_open_paths(...)`, so tests (and scripts) never block on a modal dial
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,8 +30,9 @@ from annotator.gui.common.actions import ActionId
 from annotator.gui.common.dialogs import ReportDialog
 from annotator.gui.common.jobs import Job, JobContext, JobProgressDialog, JobRunner
 from annotator.gui.exchange.dialogs import ExportOptions, ExportOptionsDialog, import_report_text
-from annotator.store.services import export, merge, refi
+from annotator.store.services import export, merge, refi, refi_export
 from annotator.store.services.export import SpanFilter
+from annotator.store.services.output import check_output
 
 if TYPE_CHECKING:
     from annotator.gui.coding.main_window import MainWindow
@@ -94,16 +95,6 @@ EXPORT_ACTIONS = {
     "yaml": ActionId.EXPORT_YAML,
 }
 QDPX_FILTER = "REFI-QDA projects (*.qdpx);;All files (*)"
-
-
-def check_output_path(path: str | Path) -> Path:
-    """Refuse an output path whose folder is missing or that is a folder, before any work."""
-    path = Path(path)
-    if path.is_dir():
-        raise UserError(f"{path}: is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise UserError(f"{path}: folder {path.parent} does not exist")
-    return path
 
 
 class ExchangeUi(QObject):
@@ -211,7 +202,7 @@ class ExchangeUi(QObject):
         spec = FORMATS[fmt]
         options = options or ExportOptions(SpanFilter())
         try:
-            out = check_output_path(path)
+            out = check_output(self.project, path)  # refused before any work, as the services would
         except UserError as exc:
             self.show_problem(f"Export {spec.what}", str(exc))
             return None
@@ -226,55 +217,52 @@ class ExchangeUi(QObject):
         }[fmt](fmt, out, options)
         return self.start(
             Job(f"Exporting {spec.what}…", work, self, step_delay=step_delay),
-            lambda message: self.window.statusBar().showMessage(message, 10000),
+            self._exported,
             f"Export {spec.what} failed",
         )
 
-    def _export_rows_work(self, fmt: str, out: Path, options: ExportOptions) -> Callable[[JobContext], str]:
-        from annotator.core.exchange.csv_export import write_csv, write_jsonl
+    def _exported(self, result: str | tuple[str, list[str]]) -> None:
+        """The summary in the status bar; what had to be left out, if anything, in a report."""
+        summary, left_out = (result, []) if isinstance(result, str) else result
+        self.window.statusBar().showMessage(summary, 10000)
+        if left_out:
+            self.report_dialog = self._report("Exported with spans left out", summary, left_out)
 
+    def _export_rows_work(self, fmt: str, out: Path, options: ExportOptions) -> Callable[[JobContext], str]:
         project, flt, attributes = self.project, options.flt, options.attributes
 
         def work(ctx: JobContext) -> str:
             ctx.stage("Preparing the export…")
-            columns = export.export_columns(project, flt, attributes=attributes)
-            ctx.set_total(estimate_spans(project, flt))
+            total = estimate_spans(project, flt)
+            ctx.set_total(total)
             ctx.stage(f"Writing {out.name}…")
-            rows = export.iter_export_rows(project, flt, attributes=attributes)
-
-            def counted() -> Iterator[dict[str, Any]]:
-                for row in rows:
-                    ctx.step()  # raises Cancelled: the temporary file is removed, nothing appears
-                    yield row
-
-            try:
-                if fmt == "jsonl":
-                    n = write_jsonl(out, columns, counted())
-                else:
-                    n = write_csv(out, columns, counted(), excel=fmt == "excel")
-            finally:
-                rows.close()
+            n = export.export_spans(
+                project,
+                out,
+                fmt="jsonl" if fmt == "jsonl" else "csv",
+                flt=flt,
+                attributes=attributes,
+                excel=fmt == "excel",
+                # ctx.step raises Cancelled: the temporary file is removed, nothing appears
+                progress=lambda count: ctx.step(count - ctx.count),
+                progress_every=max(1, total // 1000),
+            )
             ctx.written()
             return f"Exported {n} spans to {out}"
 
         return work
 
-    def _export_qdpx_work(self, _fmt: str, out: Path, options: ExportOptions) -> Callable[[JobContext], str]:
+    def _export_qdpx_work(
+        self, _fmt: str, out: Path, options: ExportOptions
+    ) -> Callable[[JobContext], tuple[str, list[str]]]:
         project, flt, flavour = self.project, options.flt, options.flavour
 
-        def work(ctx: JobContext) -> str:
-            from annotator.core.exchange.refi_qda import write_qdpx
-
-            ctx.stage("Collecting documents, codes and spans…")
-            qda = refi.project_to_qda(project, flt)
-            ctx.stage(f"Writing {out.name}…")
-            write_qdpx(qda, out, flavour=flavour)
+        def work(ctx: JobContext) -> tuple[str, list[str]]:
+            ctx.stage(f"Collecting documents, codes and spans, writing {out.name}…")
+            result = refi_export.export_qdpx(project, out, flt, flavour=flavour)
             ctx.written()
-            unit = "UTF-16 units, for NVivo" if flavour == "nvivo" else "code points"
-            return (
-                f"Exported {len(qda.sources)} documents, {len(qda.all_codes())} codes, {len(qda.users)} "
-                f"coders, {len(qda.selections)} spans to {out} (REFI-QDA 1.5, positions in {unit})"
-            )
+            summary = result.summary(out)
+            return summary[:1].upper() + summary[1:], result.left_out
 
         return work
 
@@ -282,16 +270,10 @@ class ExchangeUi(QObject):
         project = self.project
 
         def work(ctx: JobContext) -> str:
-            from annotator.core.exchange.refi_qda import walk_codes, write_qdc
-            from annotator.store.services.codebooks import get_codebook
-
-            codes = refi.codes_to_qda(get_codebook(project).codes)
-            if not codes:
-                raise UserError("the project has no codebook yet; load one with File > Load codebook")
             ctx.stage(f"Writing {out.name}…")
-            write_qdc(codes, out)
+            n = refi_export.export_qdc(project, out)
             ctx.written()
-            return f"Exported the codebook ({sum(1 for _ in walk_codes(codes))} codes) to {out} (REFI-QDA 1.5)"
+            return f"Exported the codebook ({n} codes) to {out} (REFI-QDA 1.5)"
 
         return work
 
@@ -319,12 +301,12 @@ class ExchangeUi(QObject):
         self._remember(path)
 
         def work(ctx: JobContext) -> refi.RefiImportReport:
-            from annotator.core.exchange.refi_qda import read_qdpx
-
             ctx.stage(f"Reading {path.name}…")
-            qda = read_qdpx(path)
-            ctx.stage("Storing documents, codes and spans in the project…", cancellable=False)
-            return refi.import_qda(project, qda, source=path.name)
+            return refi.import_qdpx(
+                project,
+                path,
+                storing=lambda: ctx.stage("Storing documents, codes and spans in the project…", cancellable=False),
+            )
 
         def done(report: refi.RefiImportReport) -> None:
             self.refresh_window()

@@ -7,10 +7,11 @@ otherwise the whole load is refused with the code and its span count (nothing is
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from annotator.core.codebook import Code as CodeNode
 from annotator.core.codebook import Codebook as CodebookDoc
@@ -36,6 +37,65 @@ class LoadReport:
 _FIELDS = ("name", "color", "shortcut", "description", "include", "exclude", "examples", "codable")
 
 
+@dataclass
+class CodeUpsert:
+    """Every code of the project by key after `upsert_codes`, and what happened to the given ones."""
+
+    rows: dict[str, Code]
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+def upsert_codes(
+    s: Session,
+    nodes: Iterable[CodeNode],
+    *,
+    codebook_id: int | None,
+    update_existing: bool,
+    keep_color: Collection[str] = (),
+) -> CodeUpsert:
+    """Inside a write: add the codes whose key the project lacks, under their parent (by key).
+
+    With `update_existing` (loading a codebook) the codes already there are made equal to `nodes` too,
+    and every code's position becomes its place in `nodes`; without it (REFI-QDA import, merge) they are
+    left as they are and new codes go after the existing ones. `nodes` come parents first. Keys in
+    `keep_color` keep their stored colour. The one code upsert: codebook load, REFI import and merge.
+    """
+    rows = {c.key: c for c in s.exec(select(Code)).all()}
+    result = CodeUpsert(rows)
+    next_position = max((c.position for c in rows.values()), default=-1) + 1
+    for position, node in enumerate(nodes):
+        values = {name: getattr(node, name) for name in _FIELDS}
+        parent = rows[node.parent_key].id if node.parent_key else None
+        row = rows.get(node.key)
+        if row is None:
+            row = Code(
+                key=node.key,
+                codebook_id=codebook_id,
+                parent_id=parent,
+                position=position if update_existing else next_position,
+                **values,
+            )
+            next_position += 1
+            s.add(row)
+            s.flush()  # its id is the parent id of the codes after it
+            rows[node.key] = row
+            result.added.append(node.key)
+        elif update_existing:
+            if node.key in keep_color:
+                values["color"] = row.color
+            changed = any(getattr(row, n) != v for n, v in values.items())
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.position, row.codebook_id, row.parent_id = position, codebook_id, parent
+            (result.updated if changed else result.unchanged).append(node.key)
+        else:
+            result.unchanged.append(node.key)
+    s.flush()
+    return result
+
+
 def load_codebook(project: Project, book: CodebookDoc, *, source: str = "", merge: bool = False) -> LoadReport:
     """Make the project's codebook equal to `book` (or, with merge=True, add/update without removing)."""
     report = LoadReport()
@@ -47,10 +107,9 @@ def load_codebook(project: Project, book: CodebookDoc, *, source: str = "", merg
         meta.title, meta.version, meta.description = book.title, book.version, book.description
         meta.rules, meta.source, meta.loaded_at = book.rules, source, utcnow()
         s.flush()
-        existing = {c.key: c for c in s.exec(select(Code)).all()}
         wanted = {c.key for c in book.iter_codes()}
         if not merge:
-            gone = [key for key in existing if key not in wanted]
+            gone = [key for key in s.exec(select(Code.key)).all() if key not in wanted]
             if gone:
                 counts = dict(
                     s.exec(
@@ -68,28 +127,12 @@ def load_codebook(project: Project, book: CodebookDoc, *, source: str = "", merg
                         "keep them in the YAML (they can be marked 'codable: false') or delete "
                         "their spans first"
                     )
-        for position, node in enumerate(book.iter_codes()):
-            row = existing.get(node.key)
-            values = {name: getattr(node, name) for name in _FIELDS}
-            if row is not None and node.key in book.default_colored:
-                values["color"] = row.color  # no colour in the YAML: keep the one coders are used to
-            if row is None:
-                row = Code(key=node.key, codebook_id=meta.id, position=position, **values)
-                s.add(row)
-                existing[node.key] = row
-                report.added.append(node.key)
-            else:
-                changed = any(getattr(row, n) != v for n, v in values.items())
-                for name, value in values.items():
-                    setattr(row, name, value)
-                row.position, row.codebook_id = position, meta.id
-                (report.updated if changed else report.unchanged).append(node.key)
-        s.flush()
-        for node in book.iter_codes():
-            parent = existing[node.parent_key].id if node.parent_key else None
-            if existing[node.key].parent_id != parent:
-                existing[node.key].parent_id = parent
+        done = upsert_codes(
+            s, book.iter_codes(), codebook_id=meta.id, update_existing=True, keep_color=book.default_colored
+        )
+        report.added, report.updated, report.unchanged = done.added, done.updated, done.unchanged
         if not merge:
+            existing = done.rows
             for key in [k for k in existing if k not in wanted]:
                 for child in existing.values():
                     if child.parent_id == existing[key].id:

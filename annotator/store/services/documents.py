@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
-from sqlalchemy import func, insert
-from sqlalchemy.engine import Connection
+from sqlalchemy import func
 from sqlmodel import select
 
 from annotator.core.documents import ImportedDocument, read_document
 from annotator.core.errors import UserError
+from annotator.store.bulk import bulk_insert
 from annotator.store.engine import Project
 from annotator.store.models import Document
 
@@ -51,32 +52,6 @@ def _info(doc: Document, length: int | None = None) -> DocumentInfo:
 _COLUMNS = ("name", "text", "sha256", "source_filename", "imported_at", "attributes", "position")
 
 
-def _bulk_insert(connection: Connection, rows: list[tuple]) -> None:
-    """One DBAPI executemany of `rows` (tuples in `_COLUMNS` order) into the document table.
-
-    The statement is compiled by SQLAlchemy Core for the connection's dialect (so it is right for SQLite
-    and PostgreSQL alike) and values pass through the columns' own bind processors (datetime, JSON), so
-    the stored values are the ones an ORM insert would write; only SQLAlchemy's per-row parameter
-    handling for a compiled ORM/Core insert is skipped (the benchmark table shows what import costs).
-    """
-    dialect = connection.dialect
-    table = Document.__table__
-    compiled = insert(table).compile(dialect=dialect, column_keys=list(_COLUMNS))
-    processors = [table.c[k].type.dialect_impl(dialect).bind_processor(dialect) for k in _COLUMNS]
-    columns = list(zip(*rows, strict=True))  # column-wise: one C-level map per processed column
-    for i, process in enumerate(processors):
-        if process is not None:
-            columns[i] = tuple(map(process, columns[i]))
-    positional = compiled.positiontup  # None for named paramstyles (e.g. psycopg's pyformat)
-    if positional is not None:
-        params: list = list(zip(*(columns[_COLUMNS.index(k)] for k in positional), strict=True))
-    else:
-        params = [dict(zip(_COLUMNS, r, strict=True)) for r in zip(*columns, strict=True)]
-    # exec_driver_sql hands a list of parameter sets to the DBAPI's executemany as they are, and
-    # still wraps driver errors the way Project.write() expects.
-    connection.exec_driver_sql(str(compiled), params)
-
-
 def store_documents(
     project: Project, docs: Iterable[ImportedDocument], errors: list[str] | None = None
 ) -> ImportReport:
@@ -113,7 +88,7 @@ def store_documents(
             hashes[digest] = doc.name
         if rows:
             # The new ids are read back by position, which only this transaction has written.
-            _bulk_insert(s.connection(), rows)
+            bulk_insert(s.connection(), Document.__table__, _COLUMNS, rows)
             ids = dict(s.exec(select(Document.name, Document.id).where(Document.position >= rows[0][6])).all())
             report.imported = [
                 DocumentInfo(
@@ -136,18 +111,31 @@ def import_files(
     *,
     attributes: dict[str, str] | None = None,
     name: str | None = None,
+    reading: Callable[[int, int, Path], None] | None = None,
+    storing: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Read every file (bad ones reported one line each) and store the good ones in one transaction."""
-    paths = list(paths)
-    if name is not None and len(paths) > 1:
+    """Read every file (bad ones reported one line each) and store the good ones in one transaction.
+
+    The one document import (`annotator import`, File > Import documents). `reading(i, total, path)` is
+    called before file i (from 1) is read and `storing(n)` before the n good ones are stored; an
+    exception raised by either (a cancel) stops the import with nothing stored.
+    """
+    files = [Path(p) for p in paths]
+    if name is not None and len(files) > 1:
         raise UserError("--name can only be used when importing a single file")
     docs: list[ImportedDocument] = []
     errors: list[str] = []
-    for path in paths:
+    for i, path in enumerate(files, 1):
+        if reading is not None:
+            reading(i, len(files), path)
         try:
             docs.append(read_document(path, name=name, attributes=attributes))
         except UserError as exc:
             errors.append(str(exc))
+        except OSError as exc:
+            errors.append(f"{path}: cannot read ({exc.strerror or exc})")
+    if storing is not None:
+        storing(len(docs))
     return store_documents(project, docs, errors)
 
 

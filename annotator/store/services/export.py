@@ -12,26 +12,19 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import String, select, type_coerce
-from sqlalchemy.engine import Connection
-from sqlmodel import Session
+from sqlalchemy import Select, select
+from sqlalchemy.engine import Connection, Row
 
+from annotator.core.atomic import atomic_text_file
 from annotator.core.codebook import codebook_to_yaml
 from annotator.core.errors import UserError
-from annotator.core.exchange.csv_export import (
-    ATTR_PREFIX,
-    COLUMNS,
-    Row,
-    atomic_text_file,
-    csv_cell,
-    csv_cell_excel,
-    write_csv_lines,
-    write_jsonl_rows,
-)
+from annotator.core.exchange.csv_export import ATTR_PREFIX, COLUMNS, write_csv, write_jsonl
 from annotator.store.engine import Project
 from annotator.store.models import Code, Coder, Document, Span
 from annotator.store.services import codebooks, coders, documents
+from annotator.store.services.output import check_output
 
 
 @dataclass(frozen=True)
@@ -83,26 +76,8 @@ def iso(value: datetime | None) -> str | None:
     if value is None:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.isoformat()
-
-
-def _iso_raw(value: object) -> str | None:
-    """`iso` of a timestamp as the driver returns it without type processing (a string on SQLite).
-
-    SQLite stores 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC); rewriting that string gives exactly what
-    `iso(datetime)` would, without building a datetime per cell. Anything else takes the slow path.
-    """
-    if value is None:
-        return None
-    if isinstance(value, str):
-        if len(value) == 26 and value[10] == " " and value[19] == ".":
-            frac = value[19:]
-            return f"{value[:10]}T{value[11:19]}{'' if frac == '.000000' else frac}+00:00"
-        value = datetime.fromisoformat(value)
-    if isinstance(value, datetime):
-        return iso(value.astimezone(timezone.utc) if value.tzinfo is not None else value)
-    return str(value)
+        return value.isoformat() + "+00:00"
+    return value.astimezone(timezone.utc).isoformat()
 
 
 def export_columns(project: Project, flt: SpanFilter | None = None, *, attributes: bool = False) -> list[str]:
@@ -120,8 +95,11 @@ def _attribute_keys(project: Project, resolved: ResolvedFilter, attributes: bool
     return sorted(keys)
 
 
-def _span_query(s: Session, resolved: ResolvedFilter):  # type: ignore[no-untyped-def]
-    """Plain columns only (Core, no ORM objects), in document order. Timestamps come untyped (see `_iso_raw`)."""
+def _span_query(resolved: ResolvedFilter) -> Select[tuple[Any, ...]]:
+    """Plain columns only (Core, no ORM objects), in document order.
+
+    Timestamps come as datetimes through the column type, whatever form the database keeps them in.
+    """
     sp, doc = Span.__table__, Document.__table__
     q = select(
         sp.c.uid,
@@ -131,8 +109,8 @@ def _span_query(s: Session, resolved: ResolvedFilter):  # type: ignore[no-untype
         sp.c.start,
         sp.c.end,
         sp.c.memo,
-        type_coerce(sp.c.created_at, String),
-        type_coerce(sp.c.updated_at, String),
+        sp.c.created_at,
+        sp.c.updated_at,
     ).select_from(sp.join(doc, doc.c.id == sp.c.document_id))
     if resolved.document_ids is not None:
         q = q.where(sp.c.document_id.in_(resolved.document_ids))
@@ -170,7 +148,7 @@ def _lookups(project: Project, conn: Connection, attr_keys: list[str]) -> _Looku
     return _Lookups(dict(conn.execute(select(cd.c.id, cd.c.name)).all()), codes, docs)
 
 
-def _partitions(conn: Connection, q, batch: int) -> Iterator[list]:  # type: ignore[no-untyped-def]
+def _partitions(conn: Connection, q: Select[tuple[Any, ...]], batch: int) -> Iterator[list[Row[Any]]]:
     yield from conn.execution_options(stream_results=True, yield_per=batch).execute(q).partitions()
 
 
@@ -196,13 +174,15 @@ def iter_export_tuples(
         current_id: int | None = None
         text = dname = ""
         extra: tuple[object, ...] = ()
-        conv = _iso_raw
-        for part in _partitions(conn, _span_query(s, resolved), batch):
+        for part in _partitions(conn, _span_query(resolved), batch):
             for uid, did, cid, kid, start, end, memo, created, updated in part:
                 if did != current_id:  # one document's text in memory at a time
                     current_id, text = did, _text(conn, did)
                     dname, extra = docs[did]
                 key, cname, cpath = codes[kid]
+                created_iso = iso(created)
+                # A span never edited has updated == created: format it once.
+                updated_iso = created_iso if updated == created else iso(updated)
                 row = (
                     uid,
                     dname,
@@ -214,62 +194,10 @@ def iter_export_tuples(
                     end,
                     text[start:end],
                     memo or "",
-                    conv(created),
-                    conv(updated),
+                    created_iso,
+                    updated_iso,
                 )
                 yield row + extra if attr_keys else row
-
-
-def iter_csv_lines(
-    project: Project,
-    flt: SpanFilter | None = None,
-    *,
-    attributes: bool = False,
-    excel: bool = False,
-    batch: int = 10_000,
-) -> Iterator[str]:
-    """The CSV records (CRLF-terminated) of `iter_export_tuples`, built with one f-string per span.
-
-    Cells that repeat (document, coder, code columns, attributes) are formatted once per id; only the
-    span's own cells (uid, text, memo, timestamps) go through `csv_cell` on every row.
-    """
-    resolved = resolve_filter(project, flt)
-    attr_keys = _attribute_keys(project, resolved, attributes)
-    cell = csv_cell_excel if excel else csv_cell
-    with project.read() as s:
-        conn = s.connection()
-        look = _lookups(project, conn, attr_keys)
-        coder_cells = {cid: cell(name) for cid, name in look.coders.items()}
-        code_cells = {kid: ",".join(map(cell, info)) for kid, info in look.codes.items()}
-        current_id: int | None = None
-        text = doc_cell = tail = ""
-        for part in _partitions(conn, _span_query(s, resolved), batch):
-            for uid, did, cid, kid, start, end, memo, created, updated in part:
-                if did != current_id:  # one document's text in memory at a time
-                    current_id, text = did, _text(conn, did)
-                    dname, extra = look.documents[did]
-                    doc_cell = cell(dname)
-                    tail = "".join("," + cell(v) for v in extra) + "\r\n"
-                yield (
-                    f"{cell(uid)},{doc_cell},{coder_cells[cid]},{code_cells[kid]},{start},{end},"
-                    f"{cell(text[start:end])},{cell(memo)},{_iso_cell(created, cell)},"
-                    f"{_iso_cell(updated, cell)}{tail}"
-                )
-
-
-def _iso_cell(value: object, cell: Callable[[object], str]) -> str:
-    """`_iso_raw` as a CSV cell; SQLite's stored form takes the fast path (nothing to quote in it)."""
-    if type(value) is str and len(value) == 26 and value[10] == " " and value[19] == ".":
-        frac = value[19:]
-        return f"{value[:10]}T{value[11:19]}{'' if frac == '.000000' else frac}+00:00"
-    return cell(_iso_raw(value))
-
-
-def iter_export_rows(project: Project, flt: SpanFilter | None = None, *, attributes: bool = False) -> Iterator[Row]:
-    """One dict per span, in document order, with the columns of `export_columns`."""
-    columns = export_columns(project, flt, attributes=attributes)
-    for row in iter_export_tuples(project, flt, attributes=attributes):
-        yield dict(zip(columns, row, strict=True))
 
 
 def export_spans(
@@ -281,30 +209,33 @@ def export_spans(
     attributes: bool = False,
     excel: bool = False,
     progress: Callable[[int], None] | None = None,
+    progress_every: int = 10_000,
 ) -> int:
-    """Write the spans to `path` as "csv" or "jsonl" (atomically); return the number of rows."""
+    """Write the spans to `path` as "csv" or "jsonl" (atomically); return the number of rows.
+
+    The one span export: the command line and the window both call it. `progress(count)` is called
+    every `progress_every` rows; an exception it raises (a cancel) leaves no file behind.
+    """
     if fmt not in ("csv", "jsonl"):
         raise ValueError(f"unknown export format {fmt!r}")
+    out = check_output(project, path)
     columns = export_columns(project, flt, attributes=attributes)
-    if fmt == "csv":
-        lines = iter_csv_lines(project, flt, attributes=attributes, excel=excel)
-        try:
-            return write_csv_lines(path, columns, lines, excel=excel, progress=progress)
-        finally:
-            lines.close()
     rows = iter_export_tuples(project, flt, attributes=attributes)
     try:
-        return write_jsonl_rows(path, columns, rows, progress=progress)
+        if fmt == "csv":
+            return write_csv(out, columns, rows, excel=excel, progress=progress, progress_every=progress_every)
+        return write_jsonl(out, columns, rows, progress=progress, progress_every=progress_every)
     finally:
         rows.close()
 
 
 def export_codebook_yaml(project: Project, path: str | Path) -> int:
     """Write the project's codebook as YAML that `codebook load` accepts; return the number of codes."""
+    out = check_output(project, path)
     book = codebooks.get_codebook(project)
     n = sum(1 for _ in book.iter_codes())
     if n == 0:
         raise UserError("the project has no codebook yet; load one with 'annotator codebook load FILE'")
-    with atomic_text_file(path, newline="\n") as handle:
+    with atomic_text_file(out, newline="\n") as handle:
         handle.write(codebook_to_yaml(book))
     return n

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import bindparam, func, literal_column, select
+from sqlalchemy import String, bindparam, cast, func, literal_column, select
 from sqlalchemy.engine import Dialect
 
 from annotator.core.span_table import SpanTable
@@ -32,10 +32,13 @@ def _statement(dialect: Dialect, n_coders: int | None) -> tuple[str, tuple[str, 
         sp, cr = Span.__table__, Coder.__table__
         # Integer ids, not the joined names: a name string per row costs the driver far more than an
         # integer; the few distinct names are looked up once per call.
+        # Raw driver rows skip the column type: PostgreSQL's native uuid is turned into our 32-hex text here.
+        dash, empty = literal_column("'-'"), literal_column("''")
+        uid = func.replace(cast(sp.c.uid, String), dash, empty) if dialect.name == "postgresql" else sp.c.uid
         q = (
             select(
                 sp.c.id,
-                sp.c.uid,
+                uid,
                 sp.c.coder_id,
                 sp.c.code_id,
                 sp.c.start,

@@ -1,13 +1,16 @@
 """Merging coders' projects into a supervisor's project.
 
 Documents are matched by content hash (documents the target lacks are copied in), codes by key (missing
-codes are added with their parents), coders by name. A span is already present when its uid is in the
-target, or when the same coder has the same code on the same document at the same offsets; so merging
-the same file twice adds nothing the second time.
+codes are added with their parents, `upsert_codes`), coders by name. Spans are compared by
+`annotator.core.span_identity` (the rule every import and merge shares): a span whose identity
+(document, coder, code, start, end) and memo equal one in the target is already present, so merging the
+same file twice adds nothing the second time. Every span of the other project is checked against its
+document's text first; one that does not fit (a file edited outside annotator) refuses the merge.
 
 Conflicts are reported, never silently resolved. For a coder and a document that both projects have
 spans for, the merge is a conflict when
-- a span with the same uid differs (moved, recoded or its memo edited in one of the projects), or
+- a span differs from the target's (its uid names a span that was moved or recoded, or the same span
+  has another memo), or
 - both sides have spans the other lacks (they diverged).
 By default a merge with conflicts is refused and nothing is written; `allow_conflicts=True` adds the
 other project's new spans anyway, keeps this project's version of every edited span and lists them.
@@ -30,13 +33,13 @@ from sqlmodel import Session, select
 
 from annotator.core.codebook import Code as CodeNode
 from annotator.core.errors import UserError
+from annotator.core.span_identity import KnownSpan, Match, SpanKey, SpanLedger
+from annotator.core.spans import check_offsets
 from annotator.store.backup import backup_schema, backup_sqlite
 from annotator.store.engine import Project, open_project
 from annotator.store.models import Code, Coder, Document, DocumentStatus, Span, utcnow
 from annotator.store.models import Codebook as CodebookRow
 from annotator.store.services import codebooks
-
-Identity = tuple[str, str, str, int, int]  # (document hash, coder, code key, start, end)
 
 
 @dataclass(frozen=True)
@@ -52,12 +55,12 @@ class SpanData:
     updated_at: datetime
 
     @property
-    def identity(self) -> Identity:
-        return (self.sha, self.coder, self.code, self.start, self.end)
+    def identity(self) -> SpanKey:
+        """Across projects a document is named by its content hash, a coder by name, a code by key."""
+        return SpanKey(self.sha, self.coder, self.code, self.start, self.end)
 
-    @property
-    def content(self) -> tuple[Identity, str]:
-        return (self.identity, self.memo)
+    def known(self) -> KnownSpan:
+        return KnownSpan(self.uid, self.identity, self.memo)
 
 
 @dataclass
@@ -151,7 +154,25 @@ def _read_source(path: str | Path, target: Project) -> _Source:
         book = codebooks.get_codebook(other)
     finally:
         other.close()
+    _check_offsets(path, docs, spans)
     return _Source(path.name, docs, meta, list(book.iter_codes()), sorted(names.values()), spans, statuses)
+
+
+def _check_offsets(path: Path, docs: list[Document], spans: list[SpanData]) -> None:
+    """Refuse a project whose spans do not fit their documents (possible only by editing it outside)."""
+    by_sha = {d.sha256: d for d in docs}
+    problems = []
+    for sp in spans:
+        doc = by_sha[sp.sha]
+        problem = check_offsets(len(doc.text), sp.start, sp.end)
+        if problem:
+            problems.append(f"{path}: span {sp.uid} of {sp.coder} ({sp.code}) in '{doc.name}': {problem}")
+    if problems:
+        shown = problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else [])
+        raise UserError(
+            "\n".join(shown) + f"\n{path}: merge refused, nothing changed; that project was changed outside "
+            "annotator: fix or delete those spans there, then merge again"
+        )
 
 
 @dataclass
@@ -161,8 +182,7 @@ class _State:
     doc_names: dict[str, str]  # hash -> name
     codes: dict[str, bool]  # key -> codable
     coders: set[str]
-    by_uid: dict[str, SpanData]
-    identities: set[Identity]
+    ledger: SpanLedger
     groups: dict[tuple[str, str], list[SpanData]]  # (coder, hash) -> spans
     statuses: set[tuple[str, str]]
 
@@ -175,8 +195,7 @@ def _load_state(s: Session) -> _State:
         doc_names=dict(s.exec(select(Document.sha256, Document.name)).all()),
         codes=dict(s.exec(select(Code.key, Code.codable)).all()),
         coders=set(names.values()),
-        by_uid={},
-        identities=set(),
+        ledger=SpanLedger(),
         groups=defaultdict(list),
         statuses={
             (sha_of[d], names[c]) for d, c in s.exec(select(DocumentStatus.document_id, DocumentStatus.coder_id)).all()
@@ -201,8 +220,7 @@ def _load_state(s: Session) -> _State:
 
 
 def _add_span(state: _State, span: SpanData) -> None:
-    state.by_uid[span.uid] = span
-    state.identities.add(span.identity)
+    state.ledger.add(span.known())
     state.groups[(span.coder, span.sha)].append(span)
 
 
@@ -249,13 +267,11 @@ def _plan_source(src: _Source, state: _State, plan: _Plan, report: MergeReport, 
         ours = list(state.groups.get((coder, sha), []))
         new, edited = [], 0
         for sp in theirs:
-            here = state.by_uid.get(sp.uid)
-            if here is not None:
-                edited += here.content != sp.content
-            elif sp.identity in state.identities:
-                continue
-            else:
+            match, _here = state.ledger.match(sp.uid, sp.identity, sp.memo)
+            if match is Match.NEW:
                 new.append(sp)
+            elif match is not Match.SAME:  # moved, recoded or memo edited on one side
+                edited += 1
         their_uids = {sp.uid for sp in theirs}
         their_ids = {sp.identity for sp in theirs}
         only_here = sum(1 for sp in ours if sp.uid not in their_uids and sp.identity not in their_ids)
@@ -366,27 +382,8 @@ def _apply(s: Session, plan: _Plan) -> None:
         )
         s.add(meta)
     s.flush()
-    code_ids = dict(s.exec(select(Code.key, Code.id)).all())
-    code_pos = max(s.exec(select(Code.position)).all(), default=-1) + 1
-    for node in plan.codes:
-        row = Code(
-            key=node.key,
-            name=node.name,
-            codebook_id=meta.id if meta else None,
-            parent_id=code_ids.get(node.parent_key) if node.parent_key else None,
-            color=node.color,
-            shortcut=node.shortcut,
-            description=node.description,
-            include=list(node.include),
-            exclude=list(node.exclude),
-            examples=list(node.examples),
-            codable=node.codable,
-            position=code_pos,
-        )
-        code_pos += 1
-        s.add(row)
-        s.flush()
-        code_ids[node.key] = row.id
+    done = codebooks.upsert_codes(s, plan.codes, codebook_id=meta.id if meta else None, update_existing=False)
+    code_ids = {key: row.id for key, row in done.rows.items()}
     for name in plan.coders:
         s.add(Coder(name=name))
     s.flush()

@@ -1,24 +1,21 @@
-"""The bridge between REFI-QDA model objects and the store: export a project, import one, read a .qdc.
-
-Identity is kept stable across round trips: coders, codes and documents get GUIDs minted from their
-name, key and content hash (`stable_guid`), and a span's uid becomes its selection GUID (a uuid4 hex
-uid is the same UUID written with dashes), so export -> import gives back the same uids and a second
-import of the same file adds nothing.
+"""Importing a REFI-QDA project into the store, and reading a .qdc as our codebook.
 
 Import is all-or-nothing (one transaction): documents are matched by content hash (an existing one is
-reused), codes by key, coders by name; spans already present (same uid, or same document, coder,
-code, start and end) are skipped. What REFI-QDA cannot carry (shortcuts, include/exclude rules,
-examples, document attributes) is not exported.
+reused), codes by key (`upsert_codes`), coders by name, and spans by `annotator.core.span_identity`
+(the rule every import and merge shares): a coding equal to a span already there (identity and memo)
+is skipped, one that would change a stored span (same identity with another memo, or its GUID naming
+another span) refuses the import. Selections outside their document are left out and reported.
+Export lives in `refi_export`.
 """
 
 from __future__ import annotations
 
-import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from pathlib import Path
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from annotator.core.codebook import DEFAULT_PALETTE, KEY_RE, Codebook, codebook_to_yaml, parse_codebook
 from annotator.core.codebook import Code as CodeNode
@@ -28,96 +25,27 @@ from annotator.core.exchange.refi_model import (
     QdaCodebook,
     QdaProject,
     QdaSelection,
-    QdaSource,
-    QdaUser,
     stable_guid,
     walk_codes_with_parent,
 )
 from annotator.core.exchange.refi_position_report import PositionReport
+from annotator.core.exchange.refi_read import read_qdpx
+from annotator.core.span_identity import KnownSpan, Match, SpanKey, SpanLedger, canonical_uid
 from annotator.core.spans import check_offsets
 from annotator.core.text import text_sha256
+from annotator.store.bulk import bulk_insert
 from annotator.store.engine import Project
 from annotator.store.models import Code, Coder, Document, Span, utcnow
 from annotator.store.models import Codebook as CodebookRow
-from annotator.store.services import codebooks, documents
-from annotator.store.services.export import SpanFilter, resolve_filter
-from annotator.store.services.spans import _mark_in_progress, iter_spans
+from annotator.store.services.codebooks import upsert_codes
+from annotator.store.services.refi_export import as_utc
+from annotator.store.services.status import mark_in_progress
 
 UNKNOWN_CODER = "unknown coder"
 
 
-def uid_to_guid(uid: str) -> str:
-    try:
-        return str(uuid.UUID(uid))
-    except ValueError:
-        return stable_guid("span", uid)
-
-
 def guid_to_uid(guid: str) -> str:
-    try:
-        return uuid.UUID(guid).hex
-    except ValueError:
-        return guid[:36]
-
-
-def code_guid(key: str) -> str:
-    return stable_guid("code", key)
-
-
-def coder_guid(name: str) -> str:
-    return stable_guid("coder", name)
-
-
-# ------------------------------------------------------------------------------------------ export
-
-
-def codes_to_qda(nodes: list[CodeNode]) -> list[QdaCode]:
-    return [
-        QdaCode(
-            guid=code_guid(n.key),
-            name=n.name,
-            color=(n.color or "").lower() or None,
-            description=n.description,
-            codable=n.codable,
-            children=codes_to_qda(n.children),
-            key=n.key,
-        )
-        for n in nodes
-    ]
-
-
-def project_to_qda(project: Project, flt: SpanFilter | None = None) -> QdaProject:
-    """The project (or the filtered part of its spans) as a REFI-QDA model ready for `write_qdpx`."""
-    resolved = resolve_filter(project, flt)
-    book = codebooks.get_codebook(project)
-    name = project.path.stem if project.path else "annotator project"
-    qda = QdaProject(name=name, codes=codes_to_qda(book.codes))
-    doc_guids: dict[int, str] = {}
-    for info in documents.list_documents(project):
-        if resolved.document_ids is not None and info.id not in resolved.document_ids:
-            continue
-        doc_guids[info.id] = stable_guid("document", info.sha256)
-        qda.sources.append(QdaSource(doc_guids[info.id], info.name, documents.document_text(project, info.id)))
-    users: dict[str, str] = {}
-    for rec in iter_spans(
-        project, coders=resolved.coders, document_ids=resolved.document_ids, code_keys=resolved.code_keys
-    ):
-        if rec.coder not in users:
-            users[rec.coder] = coder_guid(rec.coder)
-            qda.users.append(QdaUser(users[rec.coder], rec.coder))
-        qda.selections.append(
-            QdaSelection(
-                guid=uid_to_guid(rec.uid),
-                source_guid=doc_guids[rec.document_id],
-                start=rec.start,
-                end=rec.end,
-                code_guids=[code_guid(rec.code_key)],
-                user_guid=users[rec.coder],
-                memo=rec.memo or None,
-                created=_aware(rec.created_at),
-            )
-        )
-    return qda
+    return canonical_uid(guid)
 
 
 # ------------------------------------------------------------------------------------------ import
@@ -146,10 +74,14 @@ class RefiImportReport:
         )
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+def import_qdpx(project: Project, path: str | Path, *, storing: Callable[[], None] | None = None) -> RefiImportReport:
+    """`annotator import X.qdpx` / File > Import > REFI-QDA project: read the archive (refusing hostile
+    ones), then store it all or nothing. `storing()` is called between the two (from then on the
+    import runs to its end)."""
+    qda = read_qdpx(path)
+    if storing is not None:
+        storing()
+    return import_qda(project, qda, source=Path(path).name)
 
 
 def import_qda(project: Project, qda: QdaProject, *, source: str = "") -> RefiImportReport:
@@ -157,136 +89,180 @@ def import_qda(project: Project, qda: QdaProject, *, source: str = "") -> RefiIm
     report = RefiImportReport(warnings=list(qda.warnings), positions=qda.positions)
     label = source or qda.name
     with project.write() as s:
-        # documents: matched by content hash; a name clash with other text gets a suffix
-        by_hash = dict(s.exec(select(Document.sha256, Document.id)).all())
-        names = set(s.exec(select(Document.name)).all())
-        position = (s.exec(select(func.max(Document.position))).one() or 0) + 1
-        doc_of: dict[str, int] = {}
-        lengths: dict[str, int] = {}
-        for src in qda.sources:
-            lengths[src.guid] = len(src.text)
-            digest = text_sha256(src.text)
-            if digest in by_hash:
-                doc_of[src.guid] = by_hash[digest]
-                report.documents_reused.append(src.name)
-                continue
-            name, n = src.name, 2
-            while name in names:
-                name, n = f"{src.name} ({n})", n + 1
-            if name != src.name:
-                report.warnings.append(f"a different document is already called {src.name!r}; imported as {name!r}")
-            row = Document(
-                name=name,
-                text=src.text,
-                sha256=digest,
-                source_filename=f"{label}:{src.name}",
-                attributes={},
-                position=position,
-            )
-            position += 1
-            s.add(row)
-            s.flush()
-            names.add(name)
-            by_hash[digest] = doc_of[src.guid] = row.id  # type: ignore[assignment]
-            report.documents_added.append(name)
-        # codes: matched by key; the missing ones are added under their parent
-        meta = s.exec(select(CodebookRow)).first()
-        if meta is None:
-            meta = CodebookRow(title=qda.name or "Imported codebook", source=label)
-            s.add(meta)
-            s.flush()
-        existing = {c.key: c for c in s.exec(select(Code)).all()}
-        next_pos = max((c.position for c in existing.values()), default=-1) + 1
-        key_of: dict[str, str] = {}
-        used_codes = {g for sel in qda.selections for g in sel.code_guids}
-        for i, (code, parent) in enumerate(walk_codes_with_parent(qda.codes)):
-            key = code.key or code.guid
-            key_of[code.guid] = key
-            if key in existing:
-                if not existing[key].codable and code.guid in used_codes:
-                    existing[key].codable = True
-                    report.warnings.append(f"code {key!r} was a grouping here but has codings; made codable")
-                continue
-            codable = code.codable
-            if not codable and code.guid in used_codes:
-                codable = True
-                report.warnings.append(f"code {code.name!r} is marked not codable but has codings; made codable")
-            row = Code(
+        doc_of, lengths = _store_documents(s, qda, label, report)
+        key_of = _store_codes(s, qda, label, report)
+        _store_spans(s, qda, label, doc_of, lengths, key_of, report)
+    return report
+
+
+def _store_documents(
+    s: Session, qda: QdaProject, label: str, report: RefiImportReport
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Documents matched by content hash; a name clash with another text gets a suffix."""
+    by_hash = dict(s.exec(select(Document.sha256, Document.id)).all())
+    names = set(s.exec(select(Document.name)).all())
+    position = (s.exec(select(func.max(Document.position))).one() or 0) + 1
+    doc_of: dict[str, int] = {}
+    lengths: dict[str, int] = {}
+    for src in qda.sources:
+        lengths[src.guid] = len(src.text)
+        digest = text_sha256(src.text)
+        if digest in by_hash:
+            doc_of[src.guid] = by_hash[digest]
+            report.documents_reused.append(src.name)
+            continue
+        name, n = src.name, 2
+        while name in names:
+            name, n = f"{src.name} ({n})", n + 1
+        if name != src.name:
+            report.warnings.append(f"a different document is already called {src.name!r}; imported as {name!r}")
+        row = Document(
+            name=name,
+            text=src.text,
+            sha256=digest,
+            source_filename=f"{label}:{src.name}",
+            attributes={},
+            position=position,
+        )
+        position += 1
+        s.add(row)
+        s.flush()
+        names.add(name)
+        by_hash[digest] = doc_of[src.guid] = row.id  # type: ignore[assignment]
+        report.documents_added.append(name)
+    return doc_of, lengths
+
+
+def _store_codes(s: Session, qda: QdaProject, label: str, report: RefiImportReport) -> dict[str, int]:
+    """Codes matched by key, the missing ones added under their parent; code GUID -> code id."""
+    meta = s.exec(select(CodebookRow)).first()
+    if meta is None:
+        meta = CodebookRow(title=qda.name or "Imported codebook", source=label)
+        s.add(meta)
+        s.flush()
+    known = {key: codable for key, codable in s.exec(select(Code.key, Code.codable)).all()}
+    used = {g for sel in qda.selections for g in sel.code_guids}
+    nodes: list[CodeNode] = []
+    for i, (code, parent) in enumerate(walk_codes_with_parent(qda.codes)):
+        key = code.key or code.guid
+        codable = code.codable
+        if code.guid in used and not codable and key not in known:
+            codable = True
+            report.warnings.append(f"code {code.name!r} is marked not codable but has codings; made codable")
+        nodes.append(
+            CodeNode(
                 key=key,
                 name=code.name,
-                codebook_id=meta.id,
-                position=next_pos,
-                parent_id=existing[key_of[parent.guid]].id if parent is not None else None,
                 color=code.color or DEFAULT_PALETTE[i % len(DEFAULT_PALETTE)],
                 description=code.description.strip(),
                 codable=codable,
+                parent_key=(parent.key or parent.guid) if parent is not None else None,
             )
-            next_pos += 1
+        )
+    done = upsert_codes(s, nodes, codebook_id=meta.id, update_existing=False)
+    report.codes_added.extend(done.added)
+    key_of = {code.guid: code.key or code.guid for code, _p in walk_codes_with_parent(qda.codes)}
+    for guid, key in key_of.items():
+        row = done.rows[key]
+        if guid in used and not row.codable:
+            row.codable = True
+            report.warnings.append(f"code {key!r} was a grouping here but has codings; made codable")
+    return {guid: done.rows[key].id for guid, key in key_of.items()}  # type: ignore[misc]
+
+
+def _codings(sel: QdaSelection) -> list[tuple[str, str]]:
+    """(uid, code GUID) of each coding of a selection; the first keeps the selection's GUID as uid."""
+    return [
+        (guid_to_uid(sel.guid) if j == 0 else guid_to_uid(stable_guid("coding", sel.guid, cg)), cg)
+        for j, cg in enumerate(sel.code_guids)
+    ]
+
+
+def _ledger(s: Session, document_ids: set[int], uids: list[str]) -> SpanLedger:
+    """The stored spans this import could meet: those of its documents, and those of its uids."""
+    ledger = SpanLedger()
+    sp = Span.__table__
+    cols = (sp.c.uid, sp.c.document_id, sp.c.coder_id, sp.c.code_id, sp.c.start, sp.c.end, sp.c.memo)
+    ids = sorted(document_ids)
+    wheres = [sp.c.document_id.in_(ids[i : i + 500]) for i in range(0, len(ids), 500)]
+    wheres += [sp.c.uid.in_(uids[i : i + 500]) for i in range(0, len(uids), 500)]
+    for where in wheres:
+        for uid, doc, coder, code, start, end, memo in s.connection().execute(select(*cols).where(where)):
+            ledger.add(KnownSpan(uid, SpanKey(doc, coder, code, start, end), memo or ""))
+    return ledger
+
+
+_CONFLICT = {
+    Match.OTHER_MEMO: "the project has this span (same coder, code and offsets) with another memo",
+    Match.UID_ELSEWHERE: "its GUID already names another span of the project",
+}
+
+
+def _store_spans(
+    s: Session,
+    qda: QdaProject,
+    label: str,
+    doc_of: dict[str, int],
+    lengths: dict[str, int],
+    code_ids: dict[str, int],
+    report: RefiImportReport,
+) -> None:
+    user_names = {u.guid: u.name.strip() or f"user-{u.guid[:8]}" for u in qda.users}
+    coder_ids = {name: cid for cid, name in s.exec(select(Coder.id, Coder.name)).all()}
+    ledger = _ledger(s, set(doc_of.values()), [uid for sel in qda.selections for uid, _cg in _codings(sel)])
+    touched: set[tuple[int, int]] = set()
+    new: list[tuple[object, ...]] = []
+    conflicts: list[str] = []
+    no_user = uncoded = bad = 0
+    for sel in qda.selections:
+        if not sel.code_guids:
+            uncoded += 1
+            continue
+        if sel.source_guid not in doc_of or check_offsets(lengths[sel.source_guid], sel.start, sel.end):
+            bad += 1
+            continue
+        coder = user_names.get(sel.user_guid or "", UNKNOWN_CODER)
+        if sel.user_guid is None:
+            no_user += 1
+        if coder not in coder_ids:
+            row = Coder(name=coder)
             s.add(row)
             s.flush()
-            existing[key] = row
-            report.codes_added.append(key)
-        # coders and spans
-        user_names = {u.guid: u.name.strip() or f"user-{u.guid[:8]}" for u in qda.users}
-        coder_ids = {name: cid for cid, name in s.exec(select(Coder.id, Coder.name)).all()}
-        seen_uids: set[str] = set(s.exec(select(Span.uid)).all())
-        seen = set(s.exec(select(Span.document_id, Span.coder_id, Span.code_id, Span.start, Span.end)).all())
-        touched: set[tuple[int, int]] = set()
-        no_user = uncoded = bad = 0
-        for sel in qda.selections:
-            if not sel.code_guids:
-                uncoded += 1
-                continue
-            if sel.source_guid not in doc_of or check_offsets(lengths[sel.source_guid], sel.start, sel.end):
-                bad += 1
-                continue
-            coder = user_names.get(sel.user_guid or "", UNKNOWN_CODER)
-            if sel.user_guid is None:
-                no_user += 1
-            if coder not in coder_ids:
-                row = Coder(name=coder)
-                s.add(row)
-                s.flush()
-                coder_ids[coder] = row.id  # type: ignore[assignment]
-            if coder not in report.coders:
-                report.coders.append(coder)
-            doc_id = doc_of[sel.source_guid]
-            for j, cg in enumerate(sel.code_guids):
-                if cg not in key_of:
-                    raise UserError(f"{label}: selection {sel.guid} refers to unknown code {cg}; nothing imported")
-                uid = guid_to_uid(sel.guid) if j == 0 else guid_to_uid(stable_guid("coding", sel.guid, cg))
-                identity = (doc_id, coder_ids[coder], existing[key_of[cg]].id, sel.start, sel.end)
-                if uid in seen_uids or identity in seen:
-                    report.spans_skipped += 1
-                    continue
-                seen_uids.add(uid)
-                seen.add(identity)
-                when = _aware(sel.created) or utcnow()
-                s.add(
-                    Span(
-                        uid=uid,
-                        document_id=doc_id,
-                        coder_id=coder_ids[coder],
-                        code_id=identity[2],
-                        start=sel.start,
-                        end=sel.end,
-                        memo=sel.memo or "",
-                        created_at=when,
-                        updated_at=when,
-                    )
-                )
+            coder_ids[coder] = row.id  # type: ignore[assignment]
+        if coder not in report.coders:
+            report.coders.append(coder)
+        doc_id = doc_of[sel.source_guid]
+        memo = sel.memo or ""
+        for uid, cg in _codings(sel):
+            if cg not in code_ids:
+                raise UserError(f"{label}: selection {sel.guid} refers to unknown code {cg}; nothing imported")
+            key = SpanKey(doc_id, coder_ids[coder], code_ids[cg], sel.start, sel.end)
+            match, _other = ledger.match(uid, key, memo)
+            if match is Match.SAME:
+                report.spans_skipped += 1
+            elif match is Match.NEW:
+                ledger.add(KnownSpan(uid, key, memo))
+                when = as_utc(sel.created) or utcnow()
+                new.append((uid, *key, memo, when, when))
                 touched.add((doc_id, coder_ids[coder]))
-                report.spans_added += 1
-        if uncoded:
-            report.warnings.append(f"{uncoded} selection(s) without codes were not imported")
-        if bad:
-            report.warnings.append(f"{bad} selection(s) outside their document were not imported")
-        if no_user:
-            report.warnings.append(f"{no_user} selection(s) had no creating user; stored as coder {UNKNOWN_CODER!r}")
-        s.flush()
-        for doc_id, cid in sorted(touched):
-            _mark_in_progress(s, doc_id, cid)
-    return report
+            else:
+                conflicts.append(f"{label}: selection {sel.guid} ({coder}, {sel.start}-{sel.end}): {_CONFLICT[match]}")
+    if conflicts:
+        shown = conflicts[:20] + ([f"... and {len(conflicts) - 20} more"] if len(conflicts) > 20 else [])
+        raise UserError(
+            "\n".join(shown) + f"\n{label}: nothing imported; importing would overwrite or lose what the project "
+            "has (edit the memo in one place, or import into another project and merge)"
+        )
+    columns = ("uid", "document_id", "coder_id", "code_id", "start", "end", "memo", "created_at", "updated_at")
+    bulk_insert(s.connection(), Span.__table__, columns, new)
+    report.spans_added = len(new)
+    if uncoded:
+        report.warnings.append(f"{uncoded} selection(s) without codes were not imported")
+    if bad:
+        report.warnings.append(f"{bad} selection(s) outside their document were not imported")
+    if no_user:
+        report.warnings.append(f"{no_user} selection(s) had no creating user; stored as coder {UNKNOWN_CODER!r}")
+    mark_in_progress(s, touched)
 
 
 # ---------------------------------------------------------------------------------------- codebook

@@ -1,9 +1,12 @@
-"""Creating, changing, deleting and querying coded spans; bulk import all-or-nothing."""
+"""Coding as a coder: creating, changing and deleting spans; querying spans.
+
+The services that act as a coder take the acting coder and enforce "a coder changes only their own
+spans" themselves, so every caller (window, scripts, a later team mode) gets the same rule. Imports and
+merges, which carry other coders' spans by design, live in span_import, refi and merge.
+"""
 
 from __future__ import annotations
 
-import unicodedata
-import uuid
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
@@ -11,15 +14,12 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from annotator.core.errors import UserError
-from annotator.core.spans import SpanRecord, SpanRow, check_offsets
-from annotator.core.text import normalise_newlines
+from annotator.core.span_identity import canonical_uid, new_uid
+from annotator.core.spans import SpanRecord, check_offsets
 from annotator.store.engine import Project
-from annotator.store.models import Code, Coder, Document, DocumentStatus, DocumentStatusValue, Span, utcnow
+from annotator.store.models import Code, Coder, Document, Span, utcnow
 from annotator.store.services.coders import coder_id
-
-
-def new_uid() -> str:
-    return uuid.uuid4().hex
+from annotator.store.services.status import mark_in_progress
 
 
 def _record(span: Span, document: str, coder: str, code_key: str) -> SpanRecord:
@@ -55,19 +55,38 @@ def _doc(s: Session, document_id: int) -> tuple[str, int]:
     return row[0], row[1]
 
 
-def _mark_in_progress(s: Session, document_id: int, coder: int) -> None:
-    row = s.exec(
-        select(DocumentStatus).where(DocumentStatus.document_id == document_id, DocumentStatus.coder_id == coder)
-    ).first()
-    if row is None:
-        s.add(DocumentStatus(document_id=document_id, coder_id=coder, status=DocumentStatusValue.IN_PROGRESS.value))
+def _refuse_identical(s: Session, span: Span, doc_name: str) -> None:
+    """The same coder may not have the same code twice on the same passage (`uq_span_identity`)."""
+    same = [
+        Span.document_id == span.document_id,
+        Span.coder_id == span.coder_id,
+        Span.code_id == span.code_id,
+        Span.start == span.start,
+        Span.end == span.end,
+    ]
+    if span.id is not None:
+        same.append(Span.id != span.id)
+    with s.no_autoflush:  # a changed span must not reach the table before it is checked
+        twin = s.exec(select(Span.id).where(*same)).first()
+    if twin is not None:
+        raise UserError(
+            f"'{doc_name}' {span.start}:{span.end} already has this code from this coder (span #{twin}); "
+            "a passage takes a code once per coder: edit that span's memo instead"
+        )
+
+
+def _own(record_coder: str, acting_coder: str, what: str) -> None:
+    if record_coder != acting_coder.strip():
+        raise UserError(
+            f"cannot {what} a span of {record_coder} as {acting_coder.strip()}: coders change only their own spans"
+        )
 
 
 def add_span(
     project: Project,
     *,
     document_id: int,
-    coder: str,
+    acting_coder: str,
     code_key: str,
     start: int,
     end: int,
@@ -76,16 +95,17 @@ def add_span(
     span_id: int | None = None,
     created_at: datetime | None = None,
 ) -> SpanRecord:
-    """Store one span (one transaction). `span_id`/`uid` let undo restore a deleted span as it was."""
+    """Store one span of the acting coder (one transaction). `span_id`/`uid` let undo restore a deleted
+    span as it was. The same code on the same passage twice from one coder is refused."""
     with project.write() as s:
         doc_name, doc_length = _doc(s, document_id)
         problem = check_offsets(doc_length, start, end)
         if problem:
             raise UserError(f"cannot code in '{doc_name}': {problem}")
-        cid = coder_id(s, coder)
+        cid = coder_id(s, acting_coder)
         span = Span(
             id=span_id,
-            uid=uid or new_uid(),
+            uid=canonical_uid(uid) if uid else new_uid(),
             document_id=document_id,
             coder_id=cid,
             code_id=_code_id(s, code_key),
@@ -95,18 +115,20 @@ def add_span(
             created_at=created_at or utcnow(),
             updated_at=utcnow(),
         )
+        _refuse_identical(s, span, doc_name)
         s.add(span)
-        _mark_in_progress(s, document_id, cid)
+        mark_in_progress(s, [(document_id, cid)])
         s.flush()
-        return _record(span, doc_name, coder.strip(), code_key)
+        return _record(span, doc_name, acting_coder.strip(), code_key)
 
 
-def restore_span(project: Project, record: SpanRecord) -> SpanRecord:
+def restore_span(project: Project, record: SpanRecord, *, acting_coder: str) -> SpanRecord:
     """Put back a deleted span with its id, uid, memo and creation time (undo of delete)."""
+    _own(record.coder, acting_coder, "restore")
     return add_span(
         project,
         document_id=record.document_id,
-        coder=record.coder,
+        acting_coder=record.coder,
         code_key=record.code_key,
         start=record.start,
         end=record.end,
@@ -134,15 +156,19 @@ def update_span(
     project: Project,
     span_id: int,
     *,
+    acting_coder: str,
     code_key: str | None = None,
     start: int | None = None,
     end: int | None = None,
     memo: str | None = None,
 ) -> tuple[SpanRecord, SpanRecord]:
-    """Change a span's code, boundaries or memo; returns (before, after) so undo can reverse it."""
+    """Change one of the acting coder's spans (code, boundaries or memo); returns (before, after) so undo
+    can reverse it."""
     with project.write() as s:
         span, doc_name, coder, key = _load(s, span_id)
+        _own(coder, acting_coder, "change")
         before = _record(span, doc_name, coder, key)
+        before_code = span.code_id
         new_start = span.start if start is None else start
         new_end = span.end if end is None else end
         if (new_start, new_end) != (span.start, span.end):
@@ -155,16 +181,19 @@ def update_span(
             key = code_key
         if memo is not None:
             span.memo = memo
+        if (span.code_id, span.start, span.end) != (before_code, before.start, before.end):
+            _refuse_identical(s, span, doc_name)
         span.updated_at = utcnow()
         s.add(span)
         s.flush()
         return before, _record(span, doc_name, coder, key)
 
 
-def delete_span(project: Project, span_id: int) -> SpanRecord:
-    """Delete a span and return everything needed to restore it."""
+def delete_span(project: Project, span_id: int, *, acting_coder: str) -> SpanRecord:
+    """Delete one of the acting coder's spans and return everything needed to restore it."""
     with project.write() as s:
         span, doc_name, coder, key = _load(s, span_id)
+        _own(coder, acting_coder, "delete")
         record = _record(span, doc_name, coder, key)
         s.delete(span)
         return record
@@ -219,106 +248,3 @@ def iter_spans(
 def count_spans(project: Project) -> int:
     with project.read() as s:
         return s.exec(select(func.count(Span.id))).one()
-
-
-def _mismatch(where: str, stored: str, given: str, start: int, end: int) -> str:
-    """Say how the `text` cell differs from the document, including the invisible differences."""
-    message = (
-        f"{where}: text column does not match the document at {start}:{end} "
-        f"(document has {stored[:40]!r}, file has {given[:40]!r})"
-    )
-    if unicodedata.normalize("NFC", stored) == unicodedata.normalize("NFC", given):
-        return message + (
-            "; the letters are the same but composed differently (e.g. e + accent vs é): "
-            "offsets count code points of the stored text, which is never normalised"
-        )
-    return message + "; check the offsets (0-based code points, end exclusive)"
-
-
-def import_span_rows(project: Project, rows: list[SpanRow], source: str) -> int:
-    """Validate every row against the project, then insert all of them in one transaction, or none.
-
-    A `text` cell must equal `text[start:end]` of the stored text (after turning its CR LF line breaks
-    into LF, as the stored text was). Rows whose span_id (uid) is already in the project, or that repeat
-    an existing span exactly (same document, coder, code, start, end), are skipped: importing the same file
-    twice adds nothing.
-    """
-    problems: list[str] = []
-    with project.write() as s:
-        docs = {
-            name: (doc_id, text)
-            for doc_id, name, text in s.exec(select(Document.id, Document.name, Document.text)).all()
-        }
-        codes = {key: (cid, codable) for cid, key, codable in s.exec(select(Code.id, Code.key, Code.codable)).all()}
-        known_uids = set()
-        uids = [r.uid for r in rows if r.uid]
-        for i in range(0, len(uids), 500):
-            known_uids.update(s.exec(select(Span.uid).where(Span.uid.in_(uids[i : i + 500]))).all())
-        for r in rows:
-            where = f"{source}: row {r.row}"
-            if r.document not in docs:
-                problems.append(
-                    f"{where}: unknown document '{r.document}'; import it first or fix the name "
-                    "(see 'annotator documents list')"
-                )
-                continue
-            if r.code not in codes:
-                problems.append(f"{where}: unknown code '{r.code}'; load a codebook that defines it")
-                continue
-            if not codes[r.code][1]:
-                problems.append(f"{where}: code '{r.code}' is a grouping (codable: false); use one of its children")
-                continue
-            if not r.coder.strip():
-                problems.append(f"{where}: empty coder; every row needs the coder's name")
-                continue
-            text = docs[r.document][1]
-            problem = check_offsets(len(text), r.start, r.end)
-            if problem:
-                problems.append(f"{where}: {problem}")
-                continue
-            # A spreadsheet may write line breaks inside a cell as \r\n; stored text only has \n.
-            if r.text is not None and text[r.start : r.end] != normalise_newlines(r.text):
-                problems.append(_mismatch(where, text[r.start : r.end], r.text, r.start, r.end))
-        if problems:
-            shown = problems[:20] + ([f"... and {len(problems) - 20} more"] if len(problems) > 20 else [])
-            raise UserError("\n".join(shown) + f"\n{source}: nothing imported; fix the rows above and retry")
-        existing = set(
-            s.exec(
-                select(Span.document_id, Coder.name, Code.key, Span.start, Span.end)
-                .join(Coder, Coder.id == Span.coder_id)
-                .join(Code, Code.id == Span.code_id)
-            ).all()
-        )
-        coder_ids: dict[str, int] = {}
-        added = 0
-        now = utcnow()
-        for r in rows:
-            name = r.coder.strip()
-            identity = (docs[r.document][0], name, r.code, r.start, r.end)
-            if (r.uid and r.uid in known_uids) or identity in existing:
-                continue
-            existing.add(identity)
-            if name not in coder_ids:
-                coder_ids[name] = coder_id(s, name)
-            doc_id = docs[r.document][0]
-            s.add(
-                Span(
-                    uid=r.uid or new_uid(),
-                    document_id=doc_id,
-                    coder_id=coder_ids[name],
-                    code_id=codes[r.code][0],
-                    start=r.start,
-                    end=r.end,
-                    memo=r.memo,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-            if r.uid:
-                known_uids.add(r.uid)
-            added += 1
-        s.flush()
-        for name, cid in coder_ids.items():
-            for doc_id in {docs[r.document][0] for r in rows if r.coder.strip() == name}:
-                _mark_in_progress(s, doc_id, cid)
-    return added

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
 from annotator.core.errors import UserError
 from annotator.store.engine import Project
@@ -11,13 +13,13 @@ from annotator.store.models import Code, Coder, Document, DocumentStatus, Docume
 from annotator.store.services.coders import coder_id
 
 
-def set_status(project: Project, document_id: int, coder: str, status: str) -> str:
-    """Set a coder's status for a document; returns the previous status (for undo)."""
+def set_status(project: Project, document_id: int, acting_coder: str, status: str) -> str:
+    """Set the acting coder's own status for a document; returns the previous status (for undo)."""
     valid = {v.value for v in DocumentStatusValue}
     if status not in valid:
         raise UserError(f"unknown status '{status}'; use one of {', '.join(sorted(valid))}")
     with project.write() as s:
-        cid = coder_id(s, coder)
+        cid = coder_id(s, acting_coder)
         row = s.exec(
             select(DocumentStatus).where(DocumentStatus.document_id == document_id, DocumentStatus.coder_id == cid)
         ).first()
@@ -27,6 +29,29 @@ def set_status(project: Project, document_id: int, coder: str, status: str) -> s
         row.status, row.updated_at = status, utcnow()
         s.add(row)
         return previous
+
+
+def mark_in_progress(session: Session, pairs: Iterable[tuple[int, int]]) -> None:
+    """Inside a write: a coder who has spans on a document and no status yet has started it.
+
+    `pairs` are (document id, coder id); their missing status rows are added in one statement.
+    """
+    wanted = set(pairs)
+    if not wanted:
+        return
+    docs = sorted({doc for doc, _coder in wanted})
+    for i in range(0, len(docs), 500):
+        have = session.exec(
+            select(DocumentStatus.document_id, DocumentStatus.coder_id).where(
+                col(DocumentStatus.document_id).in_(docs[i : i + 500])
+            )
+        ).all()
+        wanted.difference_update((doc, coder) for doc, coder in have)
+    now = utcnow()
+    session.add_all(
+        DocumentStatus(document_id=doc, coder_id=coder, status=DocumentStatusValue.IN_PROGRESS.value, updated_at=now)
+        for doc, coder in sorted(wanted)
+    )
 
 
 def statuses(project: Project, coder: str) -> dict[int, str]:

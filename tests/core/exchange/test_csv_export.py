@@ -5,23 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
+from annotator.core.atomic import atomic_text_file
 from annotator.core.errors import UserError
-from annotator.core.exchange.csv_export import (
-    COLUMNS,
-    atomic_text_file,
-    csv_cell,
-    csv_cell_excel,
-    neutralise,
-    write_csv,
-    write_csv_lines,
-    write_jsonl,
-)
+from annotator.core.exchange.csv_export import COLUMNS, neutralise, write_csv, write_jsonl
 
 TRICKY = [
     "Привет, мир",
@@ -42,22 +34,10 @@ TRICKY = [
 ]
 
 
-def rows() -> list[dict[str, object]]:
+def rows() -> list[tuple[object, ...]]:
+    """Tuples in COLUMNS order, as the export service streams them."""
     return [
-        {
-            "span_id": f"u{i}",
-            "document": "d,1.txt",
-            "coder": "анна",
-            "code": "k",
-            "code_name": "Код",
-            "code_path": "A > Код",
-            "start": i,
-            "end": i + 1,
-            "text": t,
-            "memo": t[::-1],
-            "created_at": "2024-01-01T00:00:00+00:00",
-            "updated_at": None,
-        }
+        (f"u{i}", "d,1.txt", "анна", "k", "Код", "A > Код", i, i + 1, t, t[::-1], "2024-01-01T00:00:00+00:00", None)
         for i, t in enumerate(TRICKY)
     ]
 
@@ -149,55 +129,45 @@ def test_streams_generators(tmp_path: Path) -> None:
     """Rows are consumed lazily: a generator of 50,000 rows is written without building a list."""
     out = tmp_path / "big.csv"
     seen = []
-    gen = ({"span_id": str(i), "text": "x"} for i in range(50_000))
+    gen = ((str(i), "x") for i in range(50_000))
     n = write_csv(out, ["span_id", "text"], gen, progress=seen.append)
     assert n == 50_000
     assert seen == [10_000, 20_000, 30_000, 40_000, 50_000]
     assert sum(1 for _ in csv.reader(io.StringIO(out.read_text(encoding="utf-8"), newline=""))) == 50_001
 
 
-CELLS = st.one_of(
-    st.none(),
-    st.integers(),
-    st.floats(allow_nan=False),
-    st.booleans(),
-    st.text(alphabet=st.sampled_from("ab ,\"\n\r\t=+-@'я🙂"), max_size=12),
-    st.text(max_size=12),
-)
-
-
-@given(st.lists(CELLS, min_size=2, max_size=6))
-def test_csv_cell_is_what_csv_writer_writes(cells: list[object]) -> None:
-    """The pre-formatted fast path writes byte for byte what csv.writer writes, plain and Excel."""
-    for excel, cell in ((False, csv_cell), (True, csv_cell_excel)):
-        buf = io.StringIO()
-        csv.writer(buf, lineterminator="\r\n").writerow([neutralise(c) for c in cells] if excel else cells)
-        assert ",".join(cell(c) for c in cells) + "\r\n" == buf.getvalue()
-
-
-def test_write_csv_lines_matches_write_csv(tmp_path: Path) -> None:
-    for excel in (False, True):
-        cell = csv_cell_excel if excel else csv_cell
-        lines = (",".join(cell(r.get(c)) for c in COLUMNS) + "\r\n" for r in rows())
-        seen: list[int] = []
-        assert write_csv_lines(tmp_path / "lines.csv", list(COLUMNS), lines, excel=excel, progress=seen.append) == len(
-            TRICKY
-        )
-        write_csv(tmp_path / "rows.csv", list(COLUMNS), rows(), excel=excel)
-        assert (tmp_path / "lines.csv").read_bytes() == (tmp_path / "rows.csv").read_bytes()
-        assert seen == []
-
-
-def test_write_csv_lines_progress_and_cancel(tmp_path: Path) -> None:
-    """Progress every 10,000 records; an exception from the callback (a cancel) leaves no file behind."""
+def test_progress_granularity_and_cancel(tmp_path: Path) -> None:
+    """Progress after every `progress_every` rows (and at the end); an exception from the callback (a
+    cancel) leaves no file behind."""
     seen: list[int] = []
-    lines = (f"u{i},x\r\n" for i in range(25_000))
-    assert write_csv_lines(tmp_path / "p.csv", ["span_id", "text"], lines, progress=seen.append) == 25_000
-    assert seen == [10_000, 20_000]
+    assert (
+        write_csv(tmp_path / "p.csv", ["span_id"], ((i,) for i in range(25)), progress=seen.append, progress_every=10)
+        == 25
+    )
+    assert seen == [10, 20, 25]
 
     def cancel(n: int) -> None:
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        write_csv_lines(tmp_path / "c.csv", ["span_id"], (f"{i}\r\n" for i in range(30_000)), progress=cancel)
+        write_csv(tmp_path / "c.csv", ["span_id"], ((i,) for i in range(30_000)), progress=cancel)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.csv"]
+
+
+def test_new_files_follow_the_umask_and_overwritten_ones_keep_their_mode(tmp_path: Path) -> None:
+    """Exports used to be 0600 whatever the umask (mkstemp), and replaced an existing file's mode."""
+    old = os.umask(0o022)
+    try:
+        write_csv(tmp_path / "new.csv", list(COLUMNS), rows())
+        assert stat.S_IMODE((tmp_path / "new.csv").stat().st_mode) == 0o644
+        os.umask(0o027)
+        write_jsonl(tmp_path / "new.jsonl", list(COLUMNS), rows())
+        assert stat.S_IMODE((tmp_path / "new.jsonl").stat().st_mode) == 0o640
+        kept = tmp_path / "kept.csv"
+        kept.write_text("old", encoding="utf-8")
+        kept.chmod(0o664)
+        write_csv(kept, list(COLUMNS), rows())
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o664
+        assert kept.read_text(encoding="utf-8").startswith("span_id,")
+    finally:
+        os.umask(old)

@@ -42,7 +42,7 @@ def coded(project):
         (d2, "ben", "threat.terrorism", 21, 30),
     ]
     for doc, coder, code, s, e in rows:
-        add_span(project, document_id=doc, coder=coder, code_key=code, start=s, end=e)
+        add_span(project, document_id=doc, acting_coder=coder, code_key=code, start=s, end=e)
     return {"speech": d1, "second": d2}
 
 

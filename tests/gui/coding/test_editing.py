@@ -159,3 +159,15 @@ def test_store_is_current_without_saving(qtbot, window, project, tmp_path):
         assert len(list_spans(other)) == 1
     finally:
         other.close()
+
+
+def test_coding_the_same_passage_with_the_same_code_twice_is_refused(qtbot, window, project):
+    """A span's identity is unique (schema 0002): the second key press says so and adds nothing."""
+    first = code(qtbot, window, "terrorism")
+    code(qtbot, window, "terrorism")
+    assert [s.id for s in list_spans(project)] == [first.id]
+    assert "already has this code from this coder" in window.controller.errors[-1]
+    assert "already has this code" in window.statusBar().currentMessage()
+    assert window.spans_model.rowCount() == 1
+    undo(qtbot, window)  # the refused press left nothing on the undo stack: this undoes the first one
+    assert list_spans(project) == []

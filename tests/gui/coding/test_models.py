@@ -37,7 +37,7 @@ def test_spans_model_and_proxy(qtmodeltester, project, doc_id):
     proxy = SpansProxy(model)
     qtmodeltester.check(model)
     for a, b in ((0, 7), (8, 17), (22, 39)):
-        add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=a, end=b)
+        add_span(project, document_id=doc_id, acting_coder="alice", code_key="threat.terrorism", start=a, end=b)
     records = list_spans(project)
     model.set_spans(SpanTable.from_records(records), TEXT)
     qtmodeltester.check(model)
@@ -65,7 +65,13 @@ def test_spans_model_keeps_sort_order_on_insert(qtmodeltester, project, doc_id):
     model = SpansModel()
     for i, (a, b, coder) in enumerate(((0, 7, "bob"), (8, 17, "alice"), (22, 39, "carol"), (40, 45, "dan"))):
         add_span(
-            project, document_id=doc_id, coder=coder, code_key="threat.terrorism", start=a, end=b, memo=f"memo {i}"
+            project,
+            document_id=doc_id,
+            acting_coder=coder,
+            code_key="threat.terrorism",
+            start=a,
+            end=b,
+            memo=f"memo {i}",
         )
     records = list_spans(project)
     model.set_spans(SpanTable.from_records(records[:2]), TEXT)
@@ -90,7 +96,7 @@ def test_spans_model_moves_an_updated_row_and_finds_rows(qtmodeltester, project,
 
     model = SpansModel()
     for a, b in ((0, 7), (8, 17), (22, 39), (40, 45)):
-        add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=a, end=b)
+        add_span(project, document_id=doc_id, acting_coder="alice", code_key="threat.terrorism", start=a, end=b)
     records = list_spans(project)
     model.set_spans(SpanTable.from_records(reversed(records)), TEXT)  # out of order: sorted by position at load
     assert [model.row_of(r.id) for r in records] == [0, 1, 2, 3]
@@ -114,7 +120,7 @@ def test_spans_model_over_the_store_table(qtmodeltester, project, doc_id):
     from annotator.store.services.gui_support import document_spans
 
     for a, b in ((0, 7), (8, 17), (22, 39), (40, 45)):
-        add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=a, end=b)
+        add_span(project, document_id=doc_id, acting_coder="alice", code_key="threat.terrorism", start=a, end=b)
     store_table = document_spans(project, doc_id)
     rows = store_table.records()
     lazy, eager = SpansModel(), SpansModel()

@@ -88,7 +88,7 @@ def test_screenshot(qtbot, tmp_path, corpus_files):
                 continue
             at = found.start()
             span = add_span(
-                project, document_id=doc.id, coder="alice", code_key=code, start=at, end=found.end(), memo=memo
+                project, document_id=doc.id, acting_coder="alice", code_key=code, start=at, end=found.end(), memo=memo
             )
             first = first or span
         settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)

@@ -14,11 +14,11 @@ from tests.gui.conftest import TEXT, select
 def seed(project, doc_id):
     """alice and bob coded the same passage differently."""
     start = TEXT.index("terrorism")
-    add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=start, end=start + 9)
+    add_span(project, document_id=doc_id, acting_coder="alice", code_key="threat.terrorism", start=start, end=start + 9)
     add_span(
         project,
         document_id=doc_id,
-        coder="bob",
+        acting_coder="bob",
         code_key="threat.migration",
         start=start,
         end=start + 21,
@@ -129,7 +129,7 @@ def test_stripe_labels_do_not_overlap(qtbot, make_window, project, doc_id):
         ("source.other", "face terrorism"),
     ):
         s = TEXT.index(a)
-        add_span(project, document_id=doc_id, coder="alice", code_key=code, start=s, end=s + len(a))
+        add_span(project, document_id=doc_id, acting_coder="alice", code_key=code, start=s, end=s + len(a))
     window = make_window(project)
     stripes = window.view.stripes
     stripes.repaint()
@@ -181,9 +181,14 @@ def test_entry_colours_follow_codebook(window):
 
 def test_dense_stripes_stay_in_the_margin_with_a_plus_n_marker(qtbot, make_window, project, doc_id):
     start = TEXT.index("terrorism")
-    for i in range(30):  # 30 spans over the same words: more than fit as lanes
+    for i in range(30):  # 30 different spans over the same words: more than fit as lanes
         add_span(
-            project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=start, end=start + 9 + i % 5
+            project,
+            document_id=doc_id,
+            acting_coder="alice",
+            code_key="threat.terrorism",
+            start=start + i % 3,
+            end=start + 9 + i // 3,
         )
     window = make_window(project)
     stripes = window.view.stripes
@@ -206,7 +211,7 @@ def test_dense_stripes_stay_in_the_margin_with_a_plus_n_marker(qtbot, make_windo
 
 def test_coding_places_one_bar_without_rebuilding_the_stripes(qtbot, make_window, project, doc_id):
     for a, b in ((0, 20), (3, 9), (8, 30)):
-        add_span(project, document_id=doc_id, coder="alice", code_key="threat.terrorism", start=a, end=b)
+        add_span(project, document_id=doc_id, acting_coder="alice", code_key="threat.terrorism", start=a, end=b)
     window = make_window(project)
     stripes = window.view.stripes
     stripes.repaint()

@@ -287,8 +287,8 @@ def test_merge_two_coders_through_the_window(qtbot, make_window, tmp_path):
         # anna went on coding on her laptop and deleted a span: her spans diverge -> a conflict
         with open_project(laptops[0]) as anna:
             first = next(s for s in spans.list_spans(anna) if s.document == "a.txt")
-            spans.delete_span(anna, first.id)
-            spans.add_span(anna, document_id=first.document_id, coder="anna", code_key="other", start=1, end=4)
+            spans.delete_span(anna, first.id, acting_coder=first.coder)
+            spans.add_span(anna, document_id=first.document_id, acting_coder="anna", code_key="other", start=1, end=4)
         ui.ask_open_paths = lambda *args: [str(laptops[0])]
         assert run_job(qtbot, ui, window.action(ActionId.MERGE_PROJECT).trigger) == "ok"
         dialog = ui.merge_dialog
@@ -324,3 +324,44 @@ def test_export_dialog_renders(qtbot, ui, tmp_path):
     assert image.width() >= 600
     assert image.height() >= 300
     assert "2 of 3 coders" in dialog.summary.text()
+
+
+def test_export_onto_the_project_or_a_link_to_it_is_refused_in_the_window(qtbot, ui, tmp_path):
+    """File > Export refuses the project's own files before any work, as the command does."""
+    project_path = ui.project.path
+    before = project_path.read_bytes()
+    link = tmp_path / "link-to-project.csv"
+    link.symlink_to(project_path)
+    for fmt, out in (("csv", project_path), ("qdpx", project_path), ("jsonl", link), ("yaml", f"{project_path}-wal")):
+        assert ui.export_to(fmt, out) is None
+        assert "exporting there would destroy it" in ui.problems[-1]
+        assert len(ui.problems[-1].splitlines()) == 1
+    assert project_path.read_bytes()[:16] == b"SQLite format 3\x00"
+    assert project_path.read_bytes() == before
+
+
+def test_window_and_command_write_byte_identical_exports(qtbot, ui, tmp_path):
+    """One span export (store.services.export.export_spans): the window's file is the command's file."""
+    project_path = ui.project.path
+    for fmt, args in (("csv", ["csv"]), ("excel", ["csv", "--excel"]), ("jsonl", ["jsonl"])):
+        from_window, from_cli = tmp_path / f"window.{fmt}", tmp_path / f"cli.{fmt}"
+        assert run_job(qtbot, ui, lambda f=fmt, o=from_window: ui.export_to(f, o)) == "ok"
+        cli("--project", project_path, "export", args[0], from_cli, *args[1:])
+        assert from_window.read_bytes() == from_cli.read_bytes(), fmt
+        assert from_window.stat().st_size > 1000
+
+
+def test_qdpx_export_in_the_window_names_a_span_it_had_to_leave_out(qtbot, ui, tmp_path):
+    """A span moved past its document's end by an outside SQL edit: the export still works, and a
+    report names the span instead of an internal error."""
+    import sqlite3
+
+    con = sqlite3.connect(ui.project.path)
+    with con:
+        con.execute('UPDATE span SET "end" = 10000 WHERE id = (SELECT min(id) FROM span)')
+    con.close()
+    out = tmp_path / "out.qdpx"
+    assert run_job(qtbot, ui, lambda: ui.export_to("qdpx", out)) == "ok"
+    assert len(read_qdpx(out).selections) == len(SPANS) - 1
+    assert ui.report_dialog.windowTitle() == "Exported with spans left out"
+    assert "1 span(s) left out" in ui.window.statusBar().currentMessage()

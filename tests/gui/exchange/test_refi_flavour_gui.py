@@ -13,7 +13,7 @@ from annotator.core.exchange.refi_qda import read_qdpx
 from annotator.gui.common.actions import ActionId
 from annotator.store.engine import open_project
 from annotator.store.services import documents, spans
-from annotator.store.services.refi import uid_to_guid
+from annotator.store.services.refi_export import uid_to_guid
 from tests.gui.exchange.test_exchange_gui import answer_save, run_job
 from tests.store.test_export import SPANS, build_project
 from tests.witnesses import origin, pyrefiqda_passages, utf16_passages
