@@ -22,7 +22,8 @@ from collections.abc import Hashable
 import numpy as np
 
 from .measure import Measure, undefined
-from .unitizing import UnitArrays, _category_sums, _ratio
+from .unitizing import _category_sums, _ratio
+from .unitizing_corpus import UnitArrays
 
 
 class _Category:
