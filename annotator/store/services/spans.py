@@ -235,8 +235,11 @@ def _mismatch(where: str, stored: str, given: str, start: int, end: int) -> str:
     return message + "; check the offsets (0-based code points, end exclusive)"
 
 
-def import_span_rows(project: Project, rows: list[SpanRow], source: str) -> int:
+def import_span_rows(project: Project, rows: list[SpanRow], source: str, *, mark_done: bool = False) -> int:
     """Validate every row against the project, then insert all of them in one transaction, or none.
+
+    mark_done=True also marks every (document, coder) pair of the file done, in the same
+    transaction (for coders who code outside the window: `spans import --mark-done`).
 
     A `text` cell must equal `text[start:end]` of the stored text (after turning its CR LF line breaks
     into LF, as the stored text was). Rows whose span_id (uid) is already in the project, or that repeat
@@ -321,4 +324,9 @@ def import_span_rows(project: Project, rows: list[SpanRow], source: str) -> int:
         for name, cid in coder_ids.items():
             for doc_id in {docs[r.document][0] for r in rows if r.coder.strip() == name}:
                 _mark_in_progress(s, doc_id, cid)
+        if mark_done:
+            from annotator.store.services.status import set_done
+
+            for doc_id, name in {(docs[r.document][0], r.coder.strip()) for r in rows}:
+                set_done(s, doc_id, coder_ids.get(name) or coder_id(s, name))
     return added
