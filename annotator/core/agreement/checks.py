@@ -98,7 +98,7 @@ def checks(res: dict[str, Any]) -> list[dict[str, str]]:
         out.append(
             _check(
                 "unstable_documents",
-                "document D_e < 1/10 of the corpus's",
+                "document D_e < 1/10 of the median document's, or alpha_U < -1",
                 f"{len(unstable)} document(s) have an unstable per-document alpha_U (marked in the per-document table)",
             )
         )

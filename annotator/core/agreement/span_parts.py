@@ -24,7 +24,9 @@ from .unitizing_pooled import PooledAlpha
 from .unitizing_resample import DocumentResampler
 from .units import ReliabilityData, cohen_kappa, pairwise
 
-UNSTABLE_SHARE = 0.1  # a document's D_e under this share of the corpus's D_e: its alpha_U is unstable
+# A document's alpha_U is marked unstable when its D_e is under this share of the median document's,
+# or when alpha_U < -1 (D_o more than twice D_e): both happen when expected disagreement is tiny.
+UNSTABLE_SHARE = 0.1
 SENTENCE_MEASURES = ("percent_agreement", "fleiss_kappa", "alpha_nominal", "gwet_ac1", "brennan_prediger")
 Tick = Callable[[int], None]
 
@@ -154,14 +156,23 @@ def _per_document(
     part: dict[str, Any], names: Sequence[str], docs: list[UnitizingResult], overall: Measure, codes: Sequence[str]
 ) -> None:
     put_map(part, "per_document", {n: r.overall for n, r in zip(names, docs, strict=True)})
-    corpus_de = overall.details.get("D_e")
+    des = [r.overall.details.get("D_e") for r in docs if r.overall.value is not None]
+    typical = float(np.median([d for d in des if d is not None])) if des else 0.0
     unstable: dict[str, str] = {}
     for n, r in zip(names, docs, strict=True):
-        de = r.overall.details.get("D_e")
-        if r.overall.value is not None and corpus_de and de is not None and de < UNSTABLE_SHARE * corpus_de:
+        de, do = r.overall.details.get("D_e"), r.overall.details.get("D_o")
+        if r.overall.value is None or de is None or do is None:
+            continue
+        if de < UNSTABLE_SHARE * typical:
             unstable[n] = (
-                f"unstable: expected disagreement here (D_e = {de:.3g}) is under a tenth of the corpus's "
-                f"(D_e = {corpus_de:.3g}), so a few characters swing the value"
+                f"unstable: expected disagreement here (D_e = {de:.3g}) is under a tenth of the median "
+                f"document's (D_e = {typical:.3g}), so a few characters swing the value"
+            )
+        elif r.overall.value < -1:
+            unstable[n] = (
+                f"unstable: observed disagreement (D_o = {do:.3g}) is {do / de:.0f} times the expected "
+                f"(D_e = {de:.3g}); expected disagreement this small (e.g. one coder marked nearly everything, "
+                "another nothing) makes the value explode"
             )
     if unstable:
         part["per_document_unstable"] = unstable
