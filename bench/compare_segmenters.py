@@ -42,17 +42,6 @@ def _find_all(text: str, pieces: list[str]) -> list[tuple[int, int]]:
 def candidates() -> dict[str, Splitter]:
     found: dict[str, Splitter] = {"annotator rules": lambda t, _l: sentences(t)}
 
-    def old_rules(t: str, _l: str) -> list[tuple[int, int]]:
-        from annotator.core.agreement.sentences import split_sentences_v1
-
-        return split_sentences_v1(t)
-
-    try:
-        from annotator.core.agreement.sentences import split_sentences_v1  # noqa: F401
-
-        found["annotator 0.1 (line breaks end sentences)"] = old_rules
-    except ImportError:
-        pass
     try:
         import pysbd
 
