@@ -13,7 +13,7 @@ from annotator.core.errors import UserError
 
 # Command modules, each with register(subparsers). Kept as names so `annotator --help` imports no Qt.
 COMMAND_MODULES = ("annotator.cli.basic",)
-OPTIONAL_MODULES = ("annotator.cli.agreement", "annotator.cli.exchange")
+OPTIONAL_MODULES = ("annotator.cli.agreement", "annotator.cli.report", "annotator.cli.exchange")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -41,16 +41,16 @@ def checks(res: dict[str, Any]) -> list[dict[str, str]]:
                     "the overall values mostly describe this one code; read the per-code values",
                 )
             )
-    for code, n in per_code.items():
-        if n < FEW_SPANS:
-            out.append(
-                _check(
-                    "few_spans",
-                    f"< {FEW_SPANS} spans",
-                    f"code {code} has {n} span(s) (fewer than {FEW_SPANS}): its alpha_U and F1 rest on too "
-                    "little coding to mean much",
-                )
+    few = [f"{code} ({n})" for code, n in per_code.items() if n < FEW_SPANS]
+    if few:
+        out.append(
+            _check(
+                "few_spans",
+                f"< {FEW_SPANS} spans",
+                f"{len(few)} code(s) with fewer than {FEW_SPANS} spans, whose alpha_U and F1 rest on too little "
+                f"coding to mean much: {', '.join(few)}",
             )
+        )
     units = counts["sentences"]
     if units < FEW_UNITS:
         out.append(
