@@ -97,6 +97,11 @@ def words(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[i
         yield m.start(), m.end()
 
 
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every word of `text`, as a list (the fast form of `words`)."""
+    return [m.span() for m in _WORD.finditer(text)]
+
+
 def _trimmed(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
     while s < e and text[s].isspace():
         s += 1
@@ -159,4 +164,13 @@ def _spaced_may_end(text: str, k: int, word: str) -> bool:
     return any(word == last and before == first for first, last in _MAY_END_SPACED)
 
 
-__all__ = ["ABBREVIATIONS", "MONTHS", "NUMBER_ABBREVIATIONS", "SPLITTER", "paragraphs", "sentences", "words"]
+__all__ = [
+    "ABBREVIATIONS",
+    "MONTHS",
+    "NUMBER_ABBREVIATIONS",
+    "SPLITTER",
+    "paragraphs",
+    "sentences",
+    "word_spans",
+    "words",
+]

@@ -5,8 +5,9 @@ of coders inside a run is one true positive (a coder's identical spans count onc
 
 Overlap matches (one-to-one, maximum): for a pair, their spans of one code in one document fall
 into clusters (connected runs of overlapping spans). A cluster with spans of both coders where one
-coder has a single span yields exactly one match; only clusters with two or more spans of each
-coder need the greedy matching of `spans_f1.max_overlap_matching`, which is rare in real coding.
+coder has a single span yields exactly one match. Clusters with two or more spans of each coder are
+matched in bulk: a two-pointer sweep where neither coder's spans overlap each other, else the greedy
+of `spans_f1.max_overlap_matching` run in lock step over all such clusters (`_greedy`).
 
 Besides the JSON of `span_f1`, the matches per document and code are kept (`per_doc`), so the
 document bootstrap can recompute F1 for any resample with one matrix product.
@@ -20,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .span_data import SpanArrays
-from .spans_f1 import F1Counts, Mode, max_overlap_matching
+from .spans_f1 import F1Counts, Mode
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,12 @@ def _dedup(sp: SpanArrays) -> tuple[np.ndarray, ...]:
     if len(sp) == 0:
         e = np.zeros(0, dtype=np.int64)
         return e, e, e, e, e
-    arr = np.stack([sp.doc, sp.code, sp.start, sp.end, sp.coder], axis=1)
-    arr = np.unique(arr, axis=0)  # lexicographic: doc, code, start, end, coder
-    return arr[:, 4], arr[:, 0], arr[:, 1], arr[:, 2], arr[:, 3]
+    order = np.lexsort((sp.coder, sp.end, sp.start, sp.code, sp.doc))
+    cols = [x[order] for x in (sp.coder, sp.doc, sp.code, sp.start, sp.end)]
+    keep = np.ones(len(order), dtype=bool)
+    keep[1:] = np.any([c[1:] != c[:-1] for c in cols], axis=0)
+    coder, doc, code, s, e = (c[keep] for c in cols)
+    return coder, doc, code, s, e
 
 
 def f1_parts(sp: SpanArrays, mode: Mode) -> F1Parts:
@@ -73,19 +77,20 @@ def f1_parts(sp: SpanArrays, mode: Mode) -> F1Parts:
             tp_pc += np.bincount(p * c + code[i], minlength=len(pairs) * c).reshape(len(pairs), c)
             tp_dc += np.bincount(doc[i] * c + code[i], minlength=d * c).reshape(d, c)
     elif mode == "overlap":
+        mine = [np.flatnonzero(coder == k) for k in range(r)]
         for p, (i, j) in enumerate(pairs):
-            _overlap_pair(coder, doc, code, s, e, i, j, c, d, tp_pc[p], tp_dc)
+            idx = np.sort(np.concatenate([mine[i], mine[j]]))  # the pair's spans, in the global order
+            _overlap_pair(coder[idx] == j, doc[idx], code[idx], s[idx], e[idx], c, d, tp_pc[p], tp_dc)
     else:
         raise ValueError(f"unknown mode {mode!r}: use 'exact' or 'overlap'")
     return F1Parts(pairs, tp_pc, tp_dc, n)
 
 
-def _overlap_pair(coder, doc, code, s, e, i, j, n_codes, n_docs, tp_code, tp_dc) -> None:
-    """Adds the pair's maximum overlap matching to tp_code (C,) and tp_dc (D, C)."""
-    sel = (coder == i) | (coder == j)
-    if not sel.any():
+def _overlap_pair(side, dd, cc, ss, ee, n_codes, n_docs, tp_code, tp_dc) -> None:
+    """Adds one pair's maximum overlap matching to tp_code (C,) and tp_dc (D, C); `side` is True for
+    the second coder's spans, all sorted by (document, code, start, end)."""
+    if len(ss) == 0:
         return
-    side, dd, cc, ss, ee = coder[sel] == j, doc[sel], code[sel], s[sel], e[sel]
     group = np.cumsum(np.append(True, (dd[1:] != dd[:-1]) | (cc[1:] != cc[:-1])))
     big = int(ee.max()) + 1
     reach = np.maximum.accumulate(ee + group * big) - group * big  # furthest end so far in the group
@@ -95,15 +100,104 @@ def _overlap_pair(coder, doc, code, s, e, i, j, n_codes, n_docs, tp_code, tp_dc)
     na = np.bincount(cluster) - nb
     first = np.flatnonzero(new)
     tp = ((na >= 1) & (nb >= 1) & ((na == 1) | (nb == 1))).astype(float)
-    for k in np.flatnonzero((na >= 2) & (nb >= 2)):
-        lo = first[k]
-        hi = first[k + 1] if k + 1 < len(first) else len(ss)
-        a = [(int(x), int(y)) for x, y, b in zip(ss[lo:hi], ee[lo:hi], side[lo:hi], strict=True) if not b]
-        b_ = [(int(x), int(y)) for x, y, b in zip(ss[lo:hi], ee[lo:hi], side[lo:hi], strict=True) if b]
-        tp[k] = len(max_overlap_matching(a, b_))
+    hard = (na >= 2) & (nb >= 2)
+    if hard.any():
+        _hard_clusters(hard, cluster, side, ss, ee, first, tp)
     key = dd[first] * n_codes + cc[first]
     tp_code += np.bincount(cc[first], weights=tp, minlength=n_codes)
     tp_dc += np.bincount(key, weights=tp, minlength=n_docs * n_codes).reshape(n_docs, n_codes)
+
+
+def _hard_clusters(hard, cluster, side, ss, ee, first, tp) -> None:
+    """Clusters with two or more spans of each coder. Where neither coder's spans overlap each other
+    (the usual case) a two-pointer sweep is a maximum matching: of the two current spans, the one
+    ending first can only match the other one, so match them if they overlap, else drop it. All such
+    clusters advance together, one step per round. Clusters with a coder's own spans overlapping
+    go to the general greedy matching."""
+    in_hard = hard[cluster]
+    general = np.zeros(len(hard), dtype=bool)
+    for flag in (False, True):  # sorted by start: a side overlaps itself iff two consecutive spans overlap
+        idx = np.flatnonzero(in_hard & (side == flag))
+        clash = (cluster[idx[1:]] == cluster[idx[:-1]]) & (ss[idx[1:]] < ee[idx[:-1]])
+        general[cluster[idx[1:]][clash]] = True
+    simple = hard & ~general
+    if simple.any():
+        _sweep(simple, cluster, side, ss, ee, tp)
+    if general.any():
+        _greedy(general, cluster, side, ss, ee, first, tp)
+
+
+def _greedy(which, cluster, side, ss, ee, first, tp) -> None:
+    """The greedy maximum matching of `spans_f1.max_overlap_matching` in every cluster of `which`
+    at once: clusters padded to a common size (bucketed by size), spans in order of their end; at
+    step t each cluster's t-th span, if still free, takes the free span of the other coder that
+    starts before it ends and ends first."""
+    ks = np.flatnonzero(which)
+    lo = first[ks]
+    hi = np.append(first[1:], len(ss))[ks]
+    size = hi - lo
+    for cap in (4, 8, 16, 32, 64, None):
+        pick = (size <= cap) if cap is not None else np.ones(len(ks), dtype=bool)
+        pick &= size > 0
+        if not pick.any():
+            continue
+        kk, ll, nn = ks[pick], lo[pick], size[pick]
+        size[pick] = 0  # done
+        m = int(nn.max())
+        col = np.arange(m)
+        valid = col[None, :] < nn[:, None]
+        pos = np.where(valid, ll[:, None] + col[None, :], 0)
+        s_ = np.where(valid, ss[pos], 0)
+        e_ = np.where(valid, ee[pos], np.iinfo(np.int64).max)
+        sd = np.where(valid, side[pos], False)
+        order = np.argsort(e_, axis=1, kind="stable")
+        s_, e_, sd = (np.take_along_axis(x, order, axis=1) for x in (s_, e_, sd))
+        valid = np.take_along_axis(valid, order, axis=1)
+        free = valid.copy()
+        count = np.zeros(len(kk))
+        rows = np.arange(len(kk))
+        big = np.iinfo(np.int64).max
+        for t in range(m):
+            live = free[:, t]
+            if not live.any():
+                continue
+            cand = free & (sd != sd[:, t : t + 1]) & (s_ < e_[:, t : t + 1]) & live[:, None]
+            cand[:, t] = False
+            ends = np.where(cand, e_, big)
+            j = ends.argmin(axis=1)
+            got = cand[rows, j]
+            count += got
+            free[rows[got], j[got]] = False
+            free[rows[got], t] = False
+            free[:, t] &= ~live  # processed
+        tp[kk] = count
+        if cap is None or not (size > 0).any():
+            break
+
+
+def _sweep(which, cluster, side, ss, ee, tp) -> None:
+    """Two-pointer maximum matching in every cluster of `which` at once (spans of a side disjoint)."""
+    rows = which[cluster]
+    ia_idx = np.flatnonzero(rows & ~side)  # A spans, cluster by cluster, in start order
+    ib_idx = np.flatnonzero(rows & side)
+    ks = np.flatnonzero(which)
+    a_lo = np.searchsorted(cluster[ia_idx], ks, side="left")
+    a_hi = np.searchsorted(cluster[ia_idx], ks, side="right")
+    b_lo = np.searchsorted(cluster[ib_idx], ks, side="left")
+    b_hi = np.searchsorted(cluster[ib_idx], ks, side="right")
+    ia, ib = a_lo.copy(), b_lo.copy()
+    matched = np.zeros(len(ks))
+    active = (ia < a_hi) & (ib < b_hi)
+    while active.any():
+        act = np.flatnonzero(active)
+        pa, pb = ia_idx[ia[act]], ib_idx[ib[act]]
+        overlap = (ss[pa] < ee[pb]) & (ss[pb] < ee[pa])
+        a_first = ee[pa] <= ee[pb]
+        matched[act] += overlap
+        ia[act] += overlap | a_first
+        ib[act] += overlap | ~a_first
+        active[act] = (ia[act] < a_hi[act]) & (ib[act] < b_hi[act])
+    tp[ks] = matched
 
 
 def f1_json(parts: F1Parts, sp: SpanArrays, mode: Mode) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..segment import sentences, words
+from ..segment import sentences, word_spans, words
 from .span_data import SpanArrays
 
 RULE = "a sentence counts as coded when a span of the code covers at least one whole word of it"
@@ -54,26 +54,27 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 def sentence_units(documents: Sequence[tuple[str, str]], sp: SpanArrays) -> SentenceUnits:
     """Split the documents and mark, per code and coder, the sentences a span covers a whole word of."""
-    units: list[tuple[int, int, int]] = []
-    w_start: list[int] = []
-    w_end: list[int] = []
-    w_sent: list[int] = []
-    shift = 0
+    starts, ends, w_starts, w_ends, w_sents, docs = [], [], [], [], [], []
+    shift = n_sent = 0
     shifts = []
     for d, (_name, text) in enumerate(documents):
         shifts.append(shift)
-        for a, b in sentences(text):
-            first = len(w_start)
-            for ws, we in words(text, a, b):
-                w_start.append(ws + shift)
-                w_end.append(we + shift)
-                w_sent.append(len(units))
-            if len(w_start) > first:
-                units.append((d, a, b))
+        sents = np.array(sentences(text), dtype=np.int64).reshape(-1, 2)
+        w = np.array(word_spans(text), dtype=np.int64).reshape(-1, 2)
+        in_sent = np.searchsorted(sents[:, 0], w[:, 0], side="right") - 1  # every word lies in a sentence
+        used = np.bincount(in_sent, minlength=len(sents)) > 0  # sentences without a word are no units
+        renumber = np.cumsum(used) - 1 + n_sent
+        starts.append(sents[used, 0])
+        ends.append(sents[used, 1])
+        docs.append(np.full(int(used.sum()), d, dtype=np.int64))
+        w_starts.append(w[:, 0] + shift)
+        w_ends.append(w[:, 1] + shift)
+        w_sents.append(renumber[in_sent])
+        n_sent += int(used.sum())
         shift += len(text) + 1  # +1: a span never reaches into the next document
-    ws_arr, we_arr = np.array(w_start, dtype=np.int64), np.array(w_end, dtype=np.int64)
-    sent_of = np.array(w_sent, dtype=np.int64)
-    n = len(units)
+    cat = lambda parts: np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)  # noqa: E731
+    doc, ws_arr, we_arr, sent_of = cat(docs), cat(w_starts), cat(w_ends), cat(w_sents)
+    units = list(zip(doc.tolist(), cat(starts).tolist(), cat(ends).tolist(), strict=True))
     off = np.array(shifts, dtype=np.int64)
     n_coders = len(sp.coders)
     matrices: dict[Hashable, np.ndarray] = {}
@@ -85,9 +86,8 @@ def sentence_units(documents: Sequence[tuple[str, str]], sp: SpanArrays) -> Sent
     for ci, code in enumerate(sp.codes):
         sel = ok & (sp.code == ci)
         lo, hi, who = sent_of[first[sel]], sent_of[last[sel]] + 1, sp.coder[sel]
-        diff = np.zeros((n_coders, n + 1), dtype=np.int64)
+        diff = np.zeros((n_coders, n_sent + 1), dtype=np.int64)
         np.add.at(diff, (who, lo), 1)
         np.add.at(diff, (who, hi), -1)
-        matrices[code] = (np.cumsum(diff, axis=1)[:, :n] > 0).astype(np.int64)
-    doc = np.array([u[0] for u in units], dtype=np.int64)
+        matrices[code] = (np.cumsum(diff, axis=1)[:, :n_sent] > 0).astype(np.int64)
     return SentenceUnits(units, doc, matrices, len(documents))

@@ -6,7 +6,8 @@ text are clipped (and counted); empty ones are dropped.
 
 Code groups ("per parent"): a code that has children in the codebook is a group; a span of any
 descendant code counts as a span of each group above it, so two coders who chose sibling codes
-for the same passage agree at the group level.
+for the same passage agree at the group level. A coder's overlapping or touching spans of one
+group are one unit there.
 """
 
 from __future__ import annotations
@@ -66,7 +67,11 @@ def span_arrays(
     codes: Sequence[str],
 ) -> SpanArrays:
     """Encode the selection's spans (objects with document, coder, code_key, start, end, or
-    5-tuples in that order)."""
+    5-tuples in that order; SpanArrays of the same coders and codes pass through)."""
+    if isinstance(spans, SpanArrays):
+        if spans.coders != list(coders) or spans.codes != list(codes) or len(spans.lengths) != len(documents):
+            raise ValueError("SpanArrays given for other coders, codes or documents")
+        return spans
     doc_index = {name: i for i, (name, _t) in enumerate(documents)}
     cidx = {c: i for i, c in enumerate(coders)}
     kidx = {k: i for i, k in enumerate(codes)}
@@ -101,7 +106,9 @@ def code_groups(codes: Sequence[str], parents: Mapping[str, str | None]) -> dict
 
 
 def by_group(sp: SpanArrays, groups: Mapping[str, Sequence[str]]) -> SpanArrays:
-    """The spans again with each span's code replaced by each group that contains it."""
+    """The spans again with each span's code replaced by each group that contains it, and a
+    coder's overlapping or touching spans of one group merged into one unit: at the group level a
+    passage coded with two sibling codes is one passage (for F1 as for alpha_U)."""
     names = list(groups)
     kidx = {k: i for i, k in enumerate(sp.codes)}
     pairs = [(kidx[c], g) for g, members in enumerate(groups.values()) for c in members if c in kidx]

@@ -19,7 +19,7 @@ from .resampling import DocumentResamples, Interval, interval_from, put_interval
 from .sentences import RULE, SentenceUnits
 from .span_data import SpanArrays
 from .unitizing import UnitizingResult
-from .unitizing_corpus import UnitArrays, end_to_end, per_document, unit_arrays
+from .unitizing_corpus import UnitArrays, encoded_units, end_to_end, per_document
 from .unitizing_pooled import PooledAlpha
 from .unitizing_resample import DocumentResampler
 from .units import ReliabilityData, cohen_kappa, pairwise
@@ -44,7 +44,9 @@ def _intervals(values: np.ndarray, points: Sequence[float | None], seed: int | N
 
 def _arrays(sp: SpanArrays, merge: bool) -> UnitArrays:
     try:
-        return unit_arrays(sp.lengths.tolist(), len(sp.coders), sp.rows(), merge=merge, categories=sp.codes)
+        return encoded_units(
+            sp.lengths, len(sp.coders), sp.coder, sp.code, sp.doc, sp.start, sp.end, sp.codes, merge=merge
+        )
     except ValueError:
         raise UserError(
             "a coder has overlapping spans of one code, which cannot be separate units; "
@@ -52,12 +54,13 @@ def _arrays(sp: SpanArrays, merge: bool) -> UnitArrays:
         ) from None
 
 
-def _corpus(arrays: UnitArrays, concatenate: bool) -> tuple[Measure, dict[Hashable, Measure]]:
+def _corpus(arrays: UnitArrays, concatenate: bool) -> tuple[Measure, dict[Hashable, Measure], PooledAlpha | None]:
     if concatenate:
         res = end_to_end(arrays)
-        return res.overall, res.per_category
+        return res.overall, res.per_category, None
     try:
-        return PooledAlpha(arrays).result()
+        pooled = PooledAlpha(arrays)
+        return (*pooled.result(), pooled)
     except ValueError:
         raise UserError(
             "a coder has overlapping spans of one code, which cannot be separate units; "
@@ -65,10 +68,11 @@ def _corpus(arrays: UnitArrays, concatenate: bool) -> tuple[Measure, dict[Hashab
         ) from None
 
 
-def _resampled_alpha(arrays: UnitArrays, concatenate: bool, draws: DocumentResamples, tick: Tick) -> np.ndarray:
+def _resampled_alpha(
+    arrays: UnitArrays, concatenate: bool, draws: DocumentResamples, tick: Tick, pooled: PooledAlpha | None = None
+) -> np.ndarray:
     if not concatenate:
-        pooled = PooledAlpha(arrays)
-        return run_batches(draws, pooled.values, tick)
+        return run_batches(draws, (pooled or PooledAlpha(arrays)).values, tick)
     fast = DocumentResampler(arrays)
     n_docs = len(arrays.lengths)
     out = np.full((draws.resamples, 1 + len(arrays.cats)), np.nan)
@@ -102,7 +106,7 @@ def alpha_u_part(
         put_map(part, "per_document", dict.fromkeys(names, why))
         return part
     arrays = _arrays(sp, merge)
-    overall, per = _corpus(arrays, concatenate)
+    overall, per, pooled = _corpus(arrays, concatenate)
     part = {
         "method": "laid end to end in document order" if concatenate else "order-free: each document its own continuum"
     }
@@ -116,14 +120,14 @@ def alpha_u_part(
     group_arrays = None
     if groups is not None:
         group_arrays = _arrays(groups, True)  # sibling codes overlap: a group's units are always merged
-        _g_overall, g_per = _corpus(group_arrays, concatenate)
+        _g_overall, g_per, _g = _corpus(group_arrays, concatenate)
         put_map(
             part, "per_parent", {g: g_per.get(g, undefined("no coder used a code of this group")) for g in groups.codes}
         )
-    docs = per_document(arrays)
+    docs = pooled.per_document() if pooled is not None else per_document(arrays)
     _per_document(part, names, docs, overall, codes)
     if draws is not None:
-        values = _resampled_alpha(arrays, concatenate, draws, tick)
+        values = _resampled_alpha(arrays, concatenate, draws, tick, pooled)
         cis = _intervals(values, [overall.value] + [per_code[c].value for c in codes], draws.seed)
         ci: dict[str, Any] = {}
         put_interval(ci, "overall", cis[0])
@@ -131,7 +135,7 @@ def alpha_u_part(
         for c, iv in zip(codes, cis[1:], strict=True):
             put_interval(ci["per_code"], c, iv)
         if group_arrays is not None and groups is not None:
-            gv = _resampled_alpha(group_arrays, concatenate, draws, tick)
+            gv = _resampled_alpha(group_arrays, concatenate, draws, tick, _g)
             gpoints = [part["per_parent"].get(g) for g in groups.codes]
             ci["per_parent"] = {}
             for g, iv in zip(groups.codes, _intervals(gv[:, 1:], gpoints, draws.seed), strict=True):

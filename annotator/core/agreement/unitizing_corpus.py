@@ -79,6 +79,23 @@ def unit_arrays(
     index = {c: i for i, c in enumerate(cats)}
     arr = np.array([(r, index[c], d, s, e) for r, c, d, s, e in rows], dtype=np.int64)
     rater, cat, seg, b, e = (arr.reshape(-1, 5)[:, i] for i in range(5))
+    return encoded_units(lengths, raters, rater, cat, seg, b, e, cats, merge=merge)
+
+
+def encoded_units(
+    lengths: Sequence[int] | np.ndarray,
+    raters: int,
+    rater: np.ndarray,
+    cat: np.ndarray,
+    seg: np.ndarray,
+    b: np.ndarray,
+    e: np.ndarray,
+    cats: Sequence[Hashable],
+    *,
+    merge: bool = True,
+) -> UnitArrays:
+    """`unit_arrays` for units already encoded as int arrays (cat indexes `cats`)."""
+    cats = list(cats)
     seg_len = np.asarray(lengths, dtype=np.int64).reshape(-1)
     _validate(rater, seg, b, e, raters, seg_len)
     if merge:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .measure import Measure, defined, undefined
-from .unitizing import _check_disjoint, _gaps, _observed
+from .unitizing import UnitizingResult, _check_disjoint, _gaps, _observed
 from .unitizing_corpus import UnitArrays
 
 NO_UNITS = "no units: nobody marked anything, so alpha_U is 0/0"
@@ -128,6 +128,42 @@ class PooledAlpha:
             pos_any += np.where(has, pos, 0.0)
             used |= has
         out[:, 0] = np.where(used, _alpha(sum_o, sum_e, pos_any), np.nan)
+        return out
+
+    def per_document(self) -> list[UnitizingResult]:
+        """Each document on its own continuum (as `unitizing_corpus.per_document`), from the same parts:
+        a document's own terms are the pooled formula with that document's weight alone."""
+        a = self.arrays
+        n_docs = len(self.lengths)
+        if a.raters < 2:
+            why = undefined(f"needs at least two raters (got {a.raters})")
+            return [UnitizingResult(why, {}) for _ in range(n_docs)]
+        big_l, r = self.lengths, float(a.raters)
+        cols = []
+        for p in self.parts:
+            num_e = (p.n_c - 1) * p.s3 + np.einsum("dj,dj->d", p.a, p.f)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                d_o = 2 * p.raw_o / (r * (r - 1) * big_l**2)
+                d_e = (2 / big_l) * num_e / (r * big_l * (r * big_l - 1) - p.sq)
+            cols.append((d_o, d_e, p.n_c, p.positive))
+        out = []
+        for d in range(n_docs):
+            if big_l[d] <= 0:
+                out.append(UnitizingResult(undefined("empty continuum (length 0)"), {}))
+                continue
+            per: dict[Hashable, Measure] = {}
+            sum_o = sum_e = 0.0
+            positive = False
+            for name, (d_o, d_e, n, pos) in zip(a.cats, cols, strict=True):
+                if n[d] == 0:
+                    per[name] = undefined("no coder used this category (code)")
+                    continue
+                sum_o, sum_e, positive = sum_o + float(d_o[d]), sum_e + float(d_e[d]), positive or pos[d] > 0
+                per[name] = _measure(float(d_o[d]), float(d_e[d]), bool(pos[d] > 0), units=int(n[d]))
+            if not any(m.defined for m in per.values()):
+                out.append(UnitizingResult(undefined(NO_UNITS), per))
+            else:
+                out.append(UnitizingResult(_measure(sum_o, sum_e, positive), per))
         return out
 
     def result(self) -> tuple[Measure, dict[Hashable, Measure]]:

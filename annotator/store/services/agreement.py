@@ -110,7 +110,7 @@ def compute(
     try:
         result = span_agreement(
             selection.documents,
-            selection.spans,
+            selection.arrays if selection.arrays is not None else selection.spans,
             selection.coders,
             selection.codes,
             bootstrap=bootstrap,

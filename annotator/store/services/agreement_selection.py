@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, NamedTuple
 
+import numpy as np
 from sqlmodel import Session, select
 
+from annotator.core.agreement.span_data import SpanArrays
 from annotator.core.errors import UserError
 from annotator.store.engine import Project
 from annotator.store.models import Code, Codebook, Coder, Document, Span
@@ -44,12 +47,26 @@ class Selection:
     document_ids: dict[str, int]
     codes: list[str]
     code_names: dict[str, str]
-    spans: list[SpanRow] = field(default_factory=list)
+    arrays: SpanArrays | None = None  # the spans, encoded once for the measures
     parents: dict[str, str | None] = field(default_factory=dict)
     how: str = DONE  # DONE, ALL or "listed"
     excluded: dict[str, list[str]] = field(default_factory=dict)  # left out: document -> coders not done
     not_done: list[tuple[str, str]] = field(default_factory=list)  # counted anyway: (document, coder)
     codebook: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def spans(self) -> list[SpanRow]:
+        """The selection's spans as rows (document, coder, code_key, start, end), built on demand."""
+        a = self.arrays
+        if a is None:
+            return []
+        names = [n for n, _t in self.documents]
+        return [
+            SpanRow(names[d], a.coders[r], a.codes[k], s, e)
+            for r, k, d, s, e in zip(
+                a.coder.tolist(), a.code.tolist(), a.doc.tolist(), a.start.tolist(), a.end.tolist(), strict=True
+            )
+        ]
 
     def warnings(self) -> list[str]:
         """One line per (document, coder) pair counted as coded without being marked done."""
@@ -154,16 +171,17 @@ def load_selection(
         else:
             not_done = [(n, c) for n in chosen for c in missing[n]]
         texts = _texts(s, [ids[n] for n in chosen])
-        spans = _spans(s, coders, coder_ids, chosen, ids, chosen_codes, info)
+        documents = [(n, texts[ids[n]]) for n in chosen]
+        arrays = _spans(s, documents, coders, coder_ids, ids, chosen_codes, info)
         book = s.exec(select(Codebook.title, Codebook.version).order_by(Codebook.id.desc())).first()  # type: ignore[union-attr]
     by_id = {cid: key for key, (cid, _n, _c, _p) in info.items()}
     return Selection(
         list(coders),
-        [(n, texts[ids[n]]) for n in chosen],
+        documents,
         {n: ids[n] for n in chosen},
         chosen_codes,
         {k: info[k][1] for k in chosen_codes},
-        spans,
+        arrays,
         {k: by_id.get(p) for k, (_cid, _n, _c, p) in info.items()},
         choice if isinstance(choice, str) and choice in (DONE, ALL) else "listed",
         excluded,
@@ -182,21 +200,44 @@ def _texts(s: Session, ids: list[int]) -> dict[int, str]:
 
 def _spans(
     s: Session,
+    documents: list[tuple[str, str]],
     coders: list[str],
     coder_ids: dict[str, int],
-    docs: list[str],
     ids: dict[str, int],
     codes: list[str],
     info: dict[str, Any],
-) -> list[SpanRow]:
-    """The selection's spans as plain rows: one query over plain columns, names mapped here."""
-    by_coder = {coder_ids[c]: c for c in coders}
-    by_code = {info[k][0]: k for k in codes}
-    by_doc = {ids[n]: n for n in docs}
-    rows = s.exec(
-        select(Span.document_id, Span.coder_id, Span.code_id, Span.start, Span.end).where(
-            Span.coder_id.in_(list(by_coder)),  # type: ignore[attr-defined]
-            Span.code_id.in_(list(by_code)),  # type: ignore[attr-defined]
+) -> SpanArrays:
+    """The selection's spans: one query over plain columns, ids mapped to indices with arrays
+    (100,000 spans without a Python object each)."""
+    # Plain DB-API rows (tuples of ints), not Row objects: numpy reads them ten times faster.
+    # The ids are ints from our own tables, so inlining them in the SQL is safe.
+    who = ",".join(str(int(coder_ids[c])) for c in coders)
+    which = ",".join(str(int(info[k][0])) for k in codes)
+    cursor = s.connection().connection.cursor()
+    try:
+        cursor.execute(
+            f'SELECT document_id, coder_id, code_id, start, "end" FROM {Span.__tablename__} '
+            f"WHERE coder_id IN ({who}) AND code_id IN ({which})"
         )
-    ).all()
-    return [SpanRow(by_doc[d], by_coder[c], by_code[k], a, b) for d, c, k, a, b in rows if d in by_doc]
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    arr = np.array(rows, dtype=np.int64).reshape(-1, 5)
+
+    def lookup(pairs: list[tuple[int, int]], column: np.ndarray) -> np.ndarray:
+        table = np.full(max([i for i, _ in pairs] + [int(column.max(initial=0))]) + 1, -1, dtype=np.int64)
+        for i, index in pairs:
+            table[i] = index
+        return table[column]
+
+    doc = lookup([(ids[n], i) for i, (n, _t) in enumerate(documents)], arr[:, 0])
+    coder = lookup([(coder_ids[c], i) for i, c in enumerate(coders)], arr[:, 1])
+    code = lookup([(info[k][0], i) for i, k in enumerate(codes)], arr[:, 2])
+    keep = doc >= 0
+    lengths = np.array([len(t) for _n, t in documents], dtype=np.int64)
+    start, end = arr[keep, 3], arr[keep, 4]
+    doc, coder, code = doc[keep], coder[keep], code[keep]
+    cs, ce = np.maximum(start, 0), np.minimum(end, lengths[doc])
+    clipped = int(np.sum((cs != start) | (ce != end)))
+    ok = ce > cs
+    return SpanArrays(coder[ok], code[ok], doc[ok], cs[ok], ce[ok], list(coders), list(codes), lengths, clipped)

@@ -205,7 +205,7 @@ def test_groups_count_any_child_as_the_parent():
     sp = span_arrays(docs, spans, ["A", "B"], ["threat.a", "threat.b", "other"])
     grouped = by_group(sp, code_groups(sp.codes, parents))
     assert grouped.codes == ["threat"]
-    assert len(grouped) == 6
+    assert len(grouped) == 6  # one merged unit per coder and document
     res = span_agreement(docs, spans, ["A", "B"], ["threat.a", "threat.b", "other"], parents=parents)
     assert res["alpha_u"]["per_code"]["threat.a"] < 0  # sibling codes: no agreement per code
     assert res["alpha_u"]["per_parent"] == {"threat": pytest.approx(1.0)}  # but full agreement on the group
