@@ -31,22 +31,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_report_reliability(args: argparse.Namespace) -> int:
-    from annotator.core.atomic import atomic_file, check_writable
+    from annotator.core.atomic import check_writable
+    from annotator.core.reliability import report_format, write_report
 
     out = Path(args.out)
-    fmt = out.suffix.lower().lstrip(".")
-    fmt = {"htm": "html", "markdown": "md"}.get(fmt, fmt)
-    if fmt not in ("html", "md"):
-        raise UserError(f"{out}: give a file name ending in .html or .md")
-    check_writable(out)
+    report_format(out)
+    check_writable(out)  # before the work: a wrong folder is said at once
     if args.bootstrap < 0:
         raise UserError("--bootstrap must be 0 (no intervals) or a positive number of resamples")
     _selection, result = run_selection(args)
-    from annotator.core.reliability import render
-
-    text = render(result, fmt)
-    with atomic_file(out, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
+    write_report(result, out)
     for line in result["warnings"]:
         print(f"annotator: warning: {line}", file=sys.stderr)
     print(f"reliability report written: {out} ({len(result['documents'])} documents, {len(result['coders'])} coders)")

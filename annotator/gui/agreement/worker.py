@@ -22,7 +22,7 @@ from annotator.store.services import agreement as service
 @dataclass(frozen=True)
 class Request:
     coders: list[str]
-    documents: list[str] | None
+    documents: str | list[str]  # service.DONE, service.ALL or names
     codes: list[str] | None
     bootstrap: int = 0
     seed: int = 0
@@ -63,10 +63,8 @@ class AgreementJob(QObject):
         """The work itself (called in the worker thread; callable directly in tests)."""
         r = self.request
         try:
-            selection = service.load_selection(self.project, r.coders, r.documents, r.codes)
-            if self._cancel.is_set():
-                raise Cancelled("cancelled before computing")
-            result = service.compute(selection, bootstrap=r.bootstrap, seed=r.seed, progress=self._report)
+            options = service.Options(r.coders, r.documents, r.codes, r.bootstrap, r.seed)
+            selection, result = service.run(self.project, options, progress=self._report)
             found = disagreements(selection.documents, selection.spans, selection.coders, selection.codes)
         except Cancelled:
             self.cancelled.emit()
