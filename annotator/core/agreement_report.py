@@ -46,10 +46,10 @@ class Disagreement:
         return KINDS[self.kind]
 
 
-def _clusters(per_coder: dict[str, list[tuple[int, int]]]) -> list[tuple[int, int, dict]]:
+def _clusters(per_coder: dict[str, list[tuple[int, int]]]) -> list[tuple[int, int, dict[str, list[tuple[int, int]]]]]:
     """Connected groups of overlapping intervals over all coders: (start, end, coder -> ivs)."""
     items = sorted((s, e, c) for c, ivs in per_coder.items() for s, e in ivs)
-    out: list[tuple[int, int, dict]] = []
+    out: list[tuple[int, int, dict[str, list[tuple[int, int]]]]] = []
     for s, e, c in items:
         if out and s < out[-1][1]:
             start, end, members = out[-1]

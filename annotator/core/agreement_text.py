@@ -192,9 +192,9 @@ def _breakdown_lines(res: dict[str, Any]) -> list[str]:
     for code in res["codes"]:
         cell = br.get(code, {})
         total = sum(cell.values())
-        share = lambda k, t=total, cl=cell: f"{cl.get(k, 0) / t:.0%}" if t else "-"  # noqa: E731
-        rows.append([code, total, cell.get("boundary", 0), share("boundary"), cell.get("label", 0), share("label"),
-                     cell.get("omission", 0), share("omission")])  # fmt: skip
+        share = {k: f"{cell.get(k, 0) / total:.0%}" if total else "-" for k in ("boundary", "label", "omission")}
+        rows.append([code, total, cell.get("boundary", 0), share["boundary"], cell.get("label", 0), share["label"],
+                     cell.get("omission", 0), share["omission"]])  # fmt: skip
     out.append(render_table(["code", "chars", "boundary", "%", "label", "%", "omission", "%"], rows))
     return out
 

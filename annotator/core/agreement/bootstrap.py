@@ -19,6 +19,7 @@ from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .resampling import (
     MIN_RESAMPLED,
@@ -133,11 +134,11 @@ def _num(x: float) -> float | None:
 
 def _concatenated_values(
     arrays: UnitArrays, draws: DocumentResamples, progress: Progress | None
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[NDArray[Any], NDArray[Any]]:
     """(resamples, 1 + C) laid-end-to-end values, and the corpus's own."""
     fast = DocumentResampler(arrays) if (arrays.end > arrays.start).all() else None
 
-    def row(docs: np.ndarray) -> list[float]:
+    def row(docs: NDArray[Any]) -> list[float]:
         if fast is not None:
             overall, per = fast.alpha(docs)
         else:

@@ -13,9 +13,11 @@ passage starts and ends, which code it gets, or whether it is there at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .span_data import SpanArrays
 from .unitizing import _merge_arrays
@@ -23,11 +25,11 @@ from .unitizing import _merge_arrays
 KINDS = ("boundary", "label", "omission")
 
 
-def _coverage(s: np.ndarray, e: np.ndarray):
+def _coverage(s: NDArray[Any], e: NDArray[Any]) -> Callable[[NDArray[Any]], NDArray[Any]]:
     """cover(x): characters of the sorted disjoint intervals (s, e) lying before position x."""
     cum = np.concatenate([[0], np.cumsum(e - s)])
 
-    def cover(x: np.ndarray) -> np.ndarray:
+    def cover(x: NDArray[Any]) -> NDArray[Any]:
         i = np.searchsorted(s, x, side="right") - 1
         ok = i >= 0
         out = np.zeros(len(x), dtype=np.int64)
@@ -75,7 +77,7 @@ def disagreement_breakdown(sp: SpanArrays) -> dict[str, dict[str, int]]:
     return {code: dict(zip(KINDS, (int(x) for x in out[ci]), strict=True)) for ci, code in enumerate(sp.codes)}
 
 
-def _side(a: tuple[Any, ...], other: tuple[Any, ...], out: np.ndarray, n_codes: int) -> None:
+def _side(a: tuple[Any, ...], other: tuple[Any, ...], out: NDArray[Any], n_codes: int) -> None:
     """A's merged spans against B: the characters A coded and B did not, by kind."""
     cb, ce, pb, pe, code, _cover_a, _any_a = a
     cover_b, any_b = other[5], other[6]

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .measure import Measure, defined, undefined
 from .units import as_data
@@ -27,7 +28,7 @@ from .units import as_data
 MEASURES = ("percent_agreement", "gwet_ac1", "brennan_prediger", "fleiss_kappa", "alpha_nominal")
 
 
-def kinds_of(data: Any) -> tuple[np.ndarray, np.ndarray]:
+def kinds_of(data: Any) -> tuple[NDArray[Any], NDArray[Any]]:
     """(nv, counts): the distinct value-count rows of reliability data and how many units have each."""
     nv = as_data(data).value_counts()
     nv = nv[nv.sum(1) > 0]
@@ -37,7 +38,7 @@ def kinds_of(data: Any) -> tuple[np.ndarray, np.ndarray]:
     return kinds.astype(float), counts.astype(float)
 
 
-def kind_values(nv: np.ndarray, w: np.ndarray, categories: int | None = None) -> dict[str, np.ndarray]:
+def kind_values(nv: NDArray[Any], w: NDArray[Any], categories: int | None = None) -> dict[str, NDArray[Any]]:
     """Every measure of MEASURES for each row of kind weights `w` (B, K); NaN where undefined.
 
     `categories`: Q for AC1 and Brennan-Prediger; None = the categories used in each row.
@@ -79,7 +80,7 @@ def kind_values(nv: np.ndarray, w: np.ndarray, categories: int | None = None) ->
     return {k: np.where(np.isfinite(v), v, np.nan) for k, v in out.items()}
 
 
-def _coefficient(pa: np.ndarray, pe: np.ndarray) -> np.ndarray:
+def _coefficient(pa: NDArray[Any], pe: NDArray[Any]) -> NDArray[Any]:
     return np.where(pe < 1 - 1e-15, (pa - pe) / (1 - pe), np.nan)
 
 
@@ -110,7 +111,7 @@ def brennan_prediger(data: Any, categories: int | None = None) -> Measure:
     return _single(data, "brennan_prediger", categories)
 
 
-def binary_kinds(raters: int) -> np.ndarray:
+def binary_kinds(raters: int) -> NDArray[Any]:
     """Kinds of a yes/no unit rated by every one of `raters` coders: row y = (R - y no, y yes)."""
     y = np.arange(raters + 1, dtype=float)
     return np.stack([raters - y, y], axis=1)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .span_data import SpanArrays
 from .spans_f1 import F1Counts, Mode
@@ -29,18 +30,18 @@ class F1Parts:
     """tp per (pair, code); tp summed over pairs per (document, code); spans per (coder, document, code)."""
 
     pairs: list[tuple[int, int]]
-    tp_pair_code: np.ndarray  # (P, C)
-    tp_doc_code: np.ndarray  # (D, C)
-    n: np.ndarray  # (R, D, C)
+    tp_pair_code: NDArray[Any]  # (P, C)
+    tp_doc_code: NDArray[Any]  # (D, C)
+    n: NDArray[Any]  # (R, D, C)
 
-    def per_doc(self) -> tuple[np.ndarray, np.ndarray]:
+    def per_doc(self) -> tuple[NDArray[Any], NDArray[Any]]:
         """(TP, NN) per (document, code): true positives over all pairs, and the sum over pairs of
         both coders' span counts, (R - 1) x spans. F1 = 2 TP / NN for any document weighting."""
         r = self.n.shape[0]
         return self.tp_doc_code, (r - 1) * self.n.sum(0)
 
 
-def _dedup(sp: SpanArrays) -> tuple[np.ndarray, ...]:
+def _dedup(sp: SpanArrays) -> tuple[NDArray[Any], ...]:
     """Unique (coder, doc, code, start, end), sorted by (doc, code, start, end, coder)."""
     if len(sp) == 0:
         e = np.zeros(0, dtype=np.int64)
@@ -70,12 +71,12 @@ def f1_parts(sp: SpanArrays, mode: Mode) -> F1Parts:
                 break
             same_next = (doc[off:] == doc[:-off]) & (code[off:] == code[:-off])
             same_next &= (s[off:] == s[:-off]) & (e[off:] == e[:-off])
-            i = np.flatnonzero(same_next)
-            if len(i) == 0:
+            hit = np.flatnonzero(same_next)
+            if len(hit) == 0:
                 continue
-            p = pid[coder[i], coder[i + off]]
-            tp_pc += np.bincount(p * c + code[i], minlength=len(pairs) * c).reshape(len(pairs), c)
-            tp_dc += np.bincount(doc[i] * c + code[i], minlength=d * c).reshape(d, c)
+            p_of = pid[coder[hit], coder[hit + off]]
+            tp_pc += np.bincount(p_of * c + code[hit], minlength=len(pairs) * c).reshape(len(pairs), c)
+            tp_dc += np.bincount(doc[hit] * c + code[hit], minlength=d * c).reshape(d, c)
     elif mode == "overlap":
         mine = [np.flatnonzero(coder == k) for k in range(r)]
         for p, (i, j) in enumerate(pairs):
@@ -86,7 +87,17 @@ def f1_parts(sp: SpanArrays, mode: Mode) -> F1Parts:
     return F1Parts(pairs, tp_pc, tp_dc, n)
 
 
-def _overlap_pair(side, dd, cc, ss, ee, n_codes, n_docs, tp_code, tp_dc) -> None:
+def _overlap_pair(
+    side: NDArray[Any],
+    dd: NDArray[Any],
+    cc: NDArray[Any],
+    ss: NDArray[Any],
+    ee: NDArray[Any],
+    n_codes: int,
+    n_docs: int,
+    tp_code: NDArray[Any],
+    tp_dc: NDArray[Any],
+) -> None:
     """Adds one pair's maximum overlap matching to tp_code (C,) and tp_dc (D, C); `side` is True for
     the second coder's spans, all sorted by (document, code, start, end)."""
     if len(ss) == 0:
@@ -108,7 +119,15 @@ def _overlap_pair(side, dd, cc, ss, ee, n_codes, n_docs, tp_code, tp_dc) -> None
     tp_dc += np.bincount(key, weights=tp, minlength=n_docs * n_codes).reshape(n_docs, n_codes)
 
 
-def _hard_clusters(hard, cluster, side, ss, ee, first, tp) -> None:
+def _hard_clusters(
+    hard: NDArray[Any],
+    cluster: NDArray[Any],
+    side: NDArray[Any],
+    ss: NDArray[Any],
+    ee: NDArray[Any],
+    first: NDArray[Any],
+    tp: NDArray[Any],
+) -> None:
     """Clusters with two or more spans of each coder. Where neither coder's spans overlap each other
     (the usual case) a two-pointer sweep is a maximum matching: of the two current spans, the one
     ending first can only match the other one, so match them if they overlap, else drop it. All such
@@ -127,7 +146,15 @@ def _hard_clusters(hard, cluster, side, ss, ee, first, tp) -> None:
         _greedy(general, cluster, side, ss, ee, first, tp)
 
 
-def _greedy(which, cluster, side, ss, ee, first, tp) -> None:
+def _greedy(
+    which: NDArray[Any],
+    cluster: NDArray[Any],
+    side: NDArray[Any],
+    ss: NDArray[Any],
+    ee: NDArray[Any],
+    first: NDArray[Any],
+    tp: NDArray[Any],
+) -> None:
     """The greedy maximum matching of `spans_f1.max_overlap_matching` in every cluster of `which`
     at once: clusters padded to a common size (bucketed by size), spans in order of their end; at
     step t each cluster's t-th span, if still free, takes the free span of the other coder that
@@ -175,7 +202,9 @@ def _greedy(which, cluster, side, ss, ee, first, tp) -> None:
             break
 
 
-def _sweep(which, cluster, side, ss, ee, tp) -> None:
+def _sweep(
+    which: NDArray[Any], cluster: NDArray[Any], side: NDArray[Any], ss: NDArray[Any], ee: NDArray[Any], tp: NDArray[Any]
+) -> None:
     """Two-pointer maximum matching in every cluster of `which` at once (spans of a side disjoint)."""
     rows = which[cluster]
     ia_idx = np.flatnonzero(rows & ~side)  # A spans, cluster by cluster, in start order
@@ -224,7 +253,7 @@ def f1_json(parts: F1Parts, sp: SpanArrays, mode: Mode) -> dict[str, Any]:
     }
 
 
-def f1_values(tp: np.ndarray, nn: np.ndarray, w: np.ndarray) -> np.ndarray:
+def f1_values(tp: NDArray[Any], nn: NDArray[Any], w: NDArray[Any]) -> NDArray[Any]:
     """(B, 1 + C): micro F1 then per-code F1 for document weights w (B, D); NaN where no spans."""
     t, m = w @ tp, w @ nn
     with np.errstate(divide="ignore", invalid="ignore"):

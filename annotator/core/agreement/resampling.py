@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 Progress = Callable[[int, int], bool]
 MIN_RESAMPLED = 10
@@ -76,7 +77,7 @@ def put_interval(target: dict[str, Any], key: str, interval: Interval | None, re
 
 
 def interval_from(
-    values: np.ndarray, point: float | None, *, confidence: float = 0.95, seed: int | None = None
+    values: NDArray[Any], point: float | None, *, confidence: float = 0.95, seed: int | None = None
 ) -> Interval:
     """Percentile interval of `values` (NaN = undefined resample, skipped and counted), flagged
     when it does not contain `point` or `point` sits at an edge because resamples degenerate."""
@@ -116,7 +117,7 @@ class DocumentResamples:
         flat = np.bincount(rows * n_docs + draws.ravel(), minlength=resamples * n_docs)
         self.weights = flat.reshape(resamples, n_docs).astype(float)
 
-    def batches(self) -> Iterator[tuple[int, np.ndarray]]:
+    def batches(self) -> Iterator[tuple[int, NDArray[Any]]]:
         """(first resample index, weights of the batch)."""
         for i in range(0, self.resamples, self.batch):
             yield i, self.weights[i : i + self.batch]
@@ -124,9 +125,9 @@ class DocumentResamples:
 
 def run_batches(
     resamples: DocumentResamples,
-    stat: Callable[[np.ndarray], np.ndarray],
+    stat: Callable[[NDArray[Any]], NDArray[Any]],
     progress: Callable[[int], None] | None = None,
-) -> np.ndarray:
+) -> NDArray[Any]:
     """stat(W) -> (batch, k) values for each batch of weights, stacked; progress(done) after each."""
     parts = []
     for i, w in resamples.batches():
@@ -136,7 +137,7 @@ def run_batches(
     return np.concatenate(parts, axis=0) if parts else np.zeros((0, 0))
 
 
-def ratio_or_nan(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+def ratio_or_nan(num: NDArray[Any], den: NDArray[Any]) -> NDArray[Any]:
     """num / den, NaN where den is 0."""
     out = np.full(np.broadcast(num, den).shape, np.nan)
     np.divide(num, den, out=out, where=den != 0)

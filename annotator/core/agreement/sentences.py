@@ -20,8 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..segment import sentences, word_spans, words
 from .span_data import SpanArrays
@@ -34,11 +36,11 @@ class SentenceUnits:
     """Sentences of the selected documents and, per code, who coded which sentence."""
 
     units: list[tuple[int, int, int]]  # (document index, start, end)
-    doc: np.ndarray  # (S,) document index of each sentence
-    matrices: dict[Hashable, np.ndarray]  # code -> coders x sentences 0/1
+    doc: NDArray[Any]  # (S,) document index of each sentence
+    matrices: dict[Hashable, NDArray[Any]]  # code -> coders x sentences 0/1
     n_docs: int
 
-    def per_doc(self, code: Hashable) -> np.ndarray:
+    def per_doc(self, code: Hashable) -> NDArray[Any]:
         """(D, R + 1): how many sentences of each document got 0..R 'yes' votes for `code`."""
         m = self.matrices[code]
         r = m.shape[0]
@@ -52,11 +54,20 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in sentences(text) if next(words(text, a, b), None) is not None]
 
 
+def _cat(parts: list[NDArray[Any]]) -> NDArray[Any]:
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
 def sentence_units(documents: Sequence[tuple[str, str]], sp: SpanArrays) -> SentenceUnits:
     """Split the documents and mark, per code and coder, the sentences a span covers a whole word of."""
-    starts, ends, w_starts, w_ends, w_sents, docs = [], [], [], [], [], []
+    starts: list[NDArray[Any]] = []
+    ends: list[NDArray[Any]] = []
+    w_starts: list[NDArray[Any]] = []
+    w_ends: list[NDArray[Any]] = []
+    w_sents: list[NDArray[Any]] = []
+    docs: list[NDArray[Any]] = []
     shift = n_sent = 0
-    shifts = []
+    shifts: list[int] = []
     for d, (_name, text) in enumerate(documents):
         shifts.append(shift)
         sents = np.array(sentences(text), dtype=np.int64).reshape(-1, 2)
@@ -72,12 +83,11 @@ def sentence_units(documents: Sequence[tuple[str, str]], sp: SpanArrays) -> Sent
         w_sents.append(renumber[in_sent])
         n_sent += int(used.sum())
         shift += len(text) + 1  # +1: a span never reaches into the next document
-    cat = lambda parts: np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)  # noqa: E731
-    doc, ws_arr, we_arr, sent_of = cat(docs), cat(w_starts), cat(w_ends), cat(w_sents)
-    units = list(zip(doc.tolist(), cat(starts).tolist(), cat(ends).tolist(), strict=True))
+    doc, ws_arr, we_arr, sent_of = _cat(docs), _cat(w_starts), _cat(w_ends), _cat(w_sents)
+    units = list(zip(doc.tolist(), _cat(starts).tolist(), _cat(ends).tolist(), strict=True))
     off = np.array(shifts, dtype=np.int64)
     n_coders = len(sp.coders)
-    matrices: dict[Hashable, np.ndarray] = {}
+    matrices: dict[Hashable, NDArray[Any]] = {}
     s = sp.start + (off[sp.doc] if len(sp) else 0)
     e = sp.end + (off[sp.doc] if len(sp) else 0)
     first = np.searchsorted(ws_arr, s, side="left")  # first word starting inside the span

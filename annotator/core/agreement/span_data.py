@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
+from numpy.typing import NDArray
 
 
 class SpanLike(Protocol):
@@ -33,14 +34,14 @@ class SpanLike(Protocol):
 class SpanArrays:
     """Spans as parallel int arrays; `codes[code[i]]` names span i's code, `coders[coder[i]]` its coder."""
 
-    coder: np.ndarray
-    code: np.ndarray
-    doc: np.ndarray
-    start: np.ndarray
-    end: np.ndarray
+    coder: NDArray[Any]
+    code: NDArray[Any]
+    doc: NDArray[Any]
+    start: NDArray[Any]
+    end: NDArray[Any]
     coders: list[str]
     codes: list[str]
-    lengths: np.ndarray
+    lengths: NDArray[Any]
     clipped: int = 0
 
     def __len__(self) -> int:
@@ -54,7 +55,7 @@ class SpanArrays:
             for r, c, d, s, e in zip(self.coder, self.code, self.doc, self.start, self.end, strict=True)
         ]
 
-    def counts(self) -> np.ndarray:
+    def counts(self) -> NDArray[Any]:
         """coders x codes span counts."""
         flat = np.bincount(self.coder * len(self.codes) + self.code, minlength=len(self.coders) * len(self.codes))
         return flat.reshape(len(self.coders), len(self.codes))
@@ -84,11 +85,13 @@ def span_arrays(
         rows.append((r, k, d, int(start), int(end)))
     lengths = np.array([len(t) for _n, t in documents], dtype=np.int64)
     arr = np.array(rows, dtype=np.int64).reshape(-1, 5)
-    r, k, d, s, e = (arr[:, i] for i in range(5))
-    cs, ce = np.maximum(s, 0), np.minimum(e, lengths[d] if len(d) else e)
-    clipped = int(np.sum((cs != s) | (ce != e)))
+    rater, code, doc, start, end = (arr[:, i] for i in range(5))
+    cs, ce = np.maximum(start, 0), np.minimum(end, lengths[doc] if len(doc) else end)
+    clipped = int(np.sum((cs != start) | (ce != end)))
     keep = ce > cs
-    return SpanArrays(r[keep], k[keep], d[keep], cs[keep], ce[keep], list(coders), list(codes), lengths, clipped)
+    return SpanArrays(
+        rater[keep], code[keep], doc[keep], cs[keep], ce[keep], list(coders), list(codes), lengths, clipped
+    )
 
 
 def code_groups(codes: Sequence[str], parents: Mapping[str, str | None]) -> dict[str, list[str]]:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..errors import UserError
 from .chance import binary_kinds, kind_values
@@ -35,7 +36,7 @@ def _nan(v: float | None) -> float:
     return np.nan if v is None else float(v)
 
 
-def _intervals(values: np.ndarray, points: Sequence[float | None], seed: int | None) -> list[Interval]:
+def _intervals(values: NDArray[Any], points: Sequence[float | None], seed: int | None) -> list[Interval]:
     return [interval_from(values[:, k], points[k], seed=seed) for k in range(values.shape[1])]
 
 
@@ -70,7 +71,7 @@ def _corpus(arrays: UnitArrays, concatenate: bool) -> tuple[Measure, dict[Hashab
 
 def _resampled_alpha(
     arrays: UnitArrays, concatenate: bool, draws: DocumentResamples, tick: Tick, pooled: PooledAlpha | None = None
-) -> np.ndarray:
+) -> NDArray[Any]:
     if not concatenate:
         return run_batches(draws, (pooled or PooledAlpha(arrays)).values, tick)
     fast = DocumentResampler(arrays)
@@ -242,11 +243,11 @@ def sentence_part(
         put_map(cell, "cohen_kappa", pairwise(ReliabilityData.from_matrix(matrix), cohen_kappa, sp.coders))
         cell["coded_by"] = {c: int(matrix[i].sum()) for i, c in enumerate(sp.coders)}
         if draws is not None and point is not None:
-            values = run_batches(
-                draws,
-                lambda w, h=hist: np.column_stack([kind_values(kinds, w @ h, 2)[k] for k in SENTENCE_MEASURES]),
-                tick,
-            )
+
+            def stat(w: NDArray[Any], h: NDArray[Any] = hist) -> NDArray[Any]:
+                return np.column_stack([kind_values(kinds, w @ h, 2)[k] for k in SENTENCE_MEASURES])
+
+            values = run_batches(draws, stat, tick)
             for k, iv in zip(
                 SENTENCE_MEASURES, _intervals(values, [cell[k] for k in SENTENCE_MEASURES], draws.seed), strict=True
             ):
@@ -260,7 +261,7 @@ def sentence_part(
     return part
 
 
-def _sentence_measure(point: dict[str, np.ndarray] | None, key: str, r: int, n: int) -> Measure:
+def _sentence_measure(point: dict[str, NDArray[Any]] | None, key: str, r: int, n: int) -> Measure:
     if r < 2:
         return undefined(f"needs at least two coders (got {r})")
     if point is None or n == 0:

@@ -110,7 +110,7 @@ def parse_table(text: str, source: str = "<table>") -> ReliabilityTable:
     width = len(coders) + (1 if has_unit else 0)
     labels: list[str] = []
     cells: list[list[str]] = []
-    lines: list[int] = []
+    unit_lines: list[int] = []
     for line_no, row in zip(line_of[1:], rows[1:], strict=True):
         values = row[1:width] if has_unit else row[:width]
         if not any(c.strip() for c in values) and not any(c.strip() for c in row[width:]):
@@ -125,11 +125,11 @@ def parse_table(text: str, source: str = "<table>") -> ReliabilityTable:
             labels.append(row[0])
             row = row[1:]
         cells.append(row)
-        lines.append(line_no)
+        unit_lines.append(line_no)
     if not cells:
         raise UserError(f"{source}:2: no units; add one row per unit below the header")
     matrix = [[r[j] or None for r in cells] for j in range(len(coders))]
-    return ReliabilityTable(coders, labels if has_unit else None, matrix, lines, source)
+    return ReliabilityTable(coders, labels if has_unit else None, matrix, unit_lines, source)
 
 
 def read_table_csv(path: str | Path) -> ReliabilityTable:

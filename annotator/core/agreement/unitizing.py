@@ -23,8 +23,10 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .measure import Measure, defined, undefined
 
@@ -51,8 +53,8 @@ def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _merge_arrays(
-    seg: np.ndarray, rater: np.ndarray, cat: np.ndarray, b: np.ndarray, e: np.ndarray
-) -> tuple[np.ndarray, ...]:
+    seg: NDArray[Any], rater: NDArray[Any], cat: NDArray[Any], b: NDArray[Any], e: NDArray[Any]
+) -> tuple[NDArray[Any], ...]:
     """Vectorised merge_spans within each (segment, rater, category) group."""
     if len(b) == 0:
         return seg, rater, cat, b, e
@@ -70,13 +72,15 @@ def _merge_arrays(
     return seg[first], rater[first], cat[first], b[first], run_end[last]
 
 
-def _check_disjoint(seg, rater, b, e) -> None:
+def _check_disjoint(seg: NDArray[Any], rater: NDArray[Any], b: NDArray[Any], e: NDArray[Any]) -> None:
     same = (seg[1:] == seg[:-1]) & (rater[1:] == rater[:-1])
     if np.any(same & (b[1:] < e[:-1])):
         raise ValueError("a rater's units of one category overlap; merge them first (merge=True or merge_spans)")
 
 
-def _observed(seg, rater, b, e, n_seg, n_raters) -> np.ndarray:
+def _observed(
+    seg: NDArray[Any], rater: NDArray[Any], b: NDArray[Any], e: NDArray[Any], n_seg: int, n_raters: int
+) -> NDArray[Any]:
     """Raw D_o sums per segment for one category's units, sorted by (rater, segment, begin, length):
     sum over rater pairs of (b1-b2)^2 + (e1-e2)^2 for overlapping units, plus length^2 for a unit
     lying in the other rater's gap."""
@@ -104,7 +108,15 @@ def _observed(seg, rater, b, e, n_seg, n_raters) -> np.ndarray:
     return raw_o
 
 
-def _gaps(seg, rater, b, e, seg_begin, seg_len, n_raters) -> tuple[np.ndarray, np.ndarray]:
+def _gaps(
+    seg: NDArray[Any],
+    rater: NDArray[Any],
+    b: NDArray[Any],
+    e: NDArray[Any],
+    seg_begin: NDArray[Any],
+    seg_len: NDArray[Any],
+    n_raters: int,
+) -> tuple[NDArray[Any], NDArray[Any]]:
     """Every rater's gaps (positive lengths) and their segment: between consecutive units and at
     the segment's ends; a rater without units in a segment has one gap as long as the segment."""
     n_seg = len(seg_len)
@@ -120,7 +132,16 @@ def _gaps(seg, rater, b, e, seg_begin, seg_len, n_raters) -> tuple[np.ndarray, n
     return gap[ok], mseg[1:][ok]
 
 
-def _category_sums(seg, rater, b, e, n_seg, seg_begin, seg_len, n_raters):
+def _category_sums(
+    seg: NDArray[Any],
+    rater: NDArray[Any],
+    b: NDArray[Any],
+    e: NDArray[Any],
+    n_seg: int,
+    seg_begin: NDArray[Any],
+    seg_len: NDArray[Any],
+    n_raters: int,
+) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any]]:
     """Raw D_o sums and D_e numerator parts per segment for one category's units.
 
     Units must be sorted by (rater, segment, begin, length).
@@ -146,14 +167,16 @@ def _category_sums(seg, rater, b, e, n_seg, seg_begin, seg_len, n_raters):
     return raw_o, num_e, sq, n_c
 
 
-def _sweep_end_artifact(seg, b, length, a, c, n_seg) -> np.ndarray:
+def _sweep_end_artifact(
+    seg: NDArray[Any], b: NDArray[Any], length: NDArray[Any], a: NDArray[Any], c: NDArray[Any], n_seg: int
+) -> NDArray[Any]:
     """What DKPro's sweep never adds: it stops once both raters' last units are loaded. When
     both raters' last units start at the same position P, one rater's last is zero-length and the
     other's last is a positive unit U, the sweep steps through the zero-length units at P one per
     iteration; if the zero-length side has more of them at P than U's side, it stops before U is
     compared with the gap after them, so U's length^2 is not added to D_o."""
 
-    def tail(idx):
+    def tail(idx: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
         if len(idx) == 0:
             return idx, np.zeros(0)
         new = np.append(True, seg[idx][1:] != seg[idx][:-1])
@@ -173,7 +196,7 @@ def _sweep_end_artifact(seg, b, length, a, c, n_seg) -> np.ndarray:
     return out + np.bincount(seg[uc[miss_c]], weights=length[uc[miss_c]] ** 2, minlength=n_seg)
 
 
-def _ratio(d_o: float, d_e: float, positive: bool, **info) -> Measure:
+def _ratio(d_o: float, d_e: float, positive: bool, **info: Any) -> Measure:
     """alpha = 1 - D_o/D_e with DKPro's conventions for D_o == D_e."""
     if math.isclose(d_o, d_e, rel_tol=1e-12):
         value = 1.0 if (d_o == 0 and positive) else 0.0
@@ -183,7 +206,17 @@ def _ratio(d_o: float, d_e: float, positive: bool, **info) -> Measure:
     return defined(1 - d_o / d_e, **info)
 
 
-def _grouped(seg, rater, cat, b, e, seg_begin, seg_len, n_raters, categories):
+def _grouped(
+    seg: NDArray[Any],
+    rater: NDArray[Any],
+    cat: NDArray[Any],
+    b: NDArray[Any],
+    e: NDArray[Any],
+    seg_begin: NDArray[Any],
+    seg_len: NDArray[Any],
+    n_raters: int,
+    categories: Sequence[Hashable],
+) -> list[UnitizingResult]:
     """One UnitizingResult per segment. Segments are disjoint continua (documents); offsets are
     absolute within their segment, which starts at seg_begin."""
     n_seg = len(seg_begin)

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .measure import undefined
 from .unitizing import UnitizingResult, _categories, _grouped, _merge_arrays
@@ -36,16 +38,16 @@ class UnitArrays:
     Built once by `unit_arrays`, then reused (the bootstrap resamples documents from it).
     """
 
-    rater: np.ndarray
-    cat: np.ndarray
-    doc: np.ndarray
-    start: np.ndarray
-    end: np.ndarray
+    rater: NDArray[Any]
+    cat: NDArray[Any]
+    doc: NDArray[Any]
+    start: NDArray[Any]
+    end: NDArray[Any]
     cats: list[Hashable]
-    lengths: np.ndarray
+    lengths: NDArray[Any]
     raters: int
 
-    def take_documents(self, docs: np.ndarray) -> UnitArrays:
+    def take_documents(self, docs: NDArray[Any]) -> UnitArrays:
         """The corpus made of documents `docs` (repeats allowed), in that order."""
         bounds = np.searchsorted(self.doc, np.arange(len(self.lengths) + 1))
         counts = bounds[docs + 1] - bounds[docs]
@@ -83,13 +85,13 @@ def unit_arrays(
 
 
 def encoded_units(
-    lengths: Sequence[int] | np.ndarray,
+    lengths: Sequence[int] | NDArray[Any],
     raters: int,
-    rater: np.ndarray,
-    cat: np.ndarray,
-    seg: np.ndarray,
-    b: np.ndarray,
-    e: np.ndarray,
+    rater: NDArray[Any],
+    cat: NDArray[Any],
+    seg: NDArray[Any],
+    b: NDArray[Any],
+    e: NDArray[Any],
     cats: Sequence[Hashable],
     *,
     merge: bool = True,
@@ -161,7 +163,9 @@ def corpus_alpha_u(
     return per_document(arrays, begin)
 
 
-def _validate(rater, seg, b, e, raters, seg_len) -> None:
+def _validate(
+    rater: NDArray[Any], seg: NDArray[Any], b: NDArray[Any], e: NDArray[Any], raters: int, seg_len: NDArray[Any]
+) -> None:
     if len(rater) == 0:
         return
     if rater.min() < 0 or rater.max() >= raters:

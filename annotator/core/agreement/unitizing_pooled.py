@@ -24,8 +24,10 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .measure import Measure, defined, undefined
 from .unitizing import UnitizingResult, _check_disjoint, _gaps, _observed
@@ -38,13 +40,13 @@ NO_UNITS = "no units: nobody marked anything, so alpha_U is 0/0"
 class CategoryParts:
     """Per-document parts of one category; any weighting of documents combines them."""
 
-    raw_o: np.ndarray  # (D,) raw observed sums
-    n_c: np.ndarray  # (D,) units
-    s3: np.ndarray  # (D,) sum (2l^3 - 3l^2 + l)/3
-    sq: np.ndarray  # (D,) sum l(l-1)
-    positive: np.ndarray  # (D,) units of positive length
-    a: np.ndarray  # (D, m) sum of l^2 by distinct length
-    f: np.ndarray  # (D, m) gap sums by distinct length
+    raw_o: NDArray[Any]  # (D,) raw observed sums
+    n_c: NDArray[Any]  # (D,) units
+    s3: NDArray[Any]  # (D,) sum (2l^3 - 3l^2 + l)/3
+    sq: NDArray[Any]  # (D,) sum l(l-1)
+    positive: NDArray[Any]  # (D,) units of positive length
+    a: NDArray[Any]  # (D, m) sum of l^2 by distinct length
+    f: NDArray[Any]  # (D, m) gap sums by distinct length
 
 
 def category_parts(arrays: UnitArrays, ci: int) -> CategoryParts:
@@ -83,7 +85,7 @@ def category_parts(arrays: UnitArrays, ci: int) -> CategoryParts:
     )
 
 
-def _weighted(p: CategoryParts, w: np.ndarray, lengths: np.ndarray, raters: int) -> tuple[np.ndarray, ...]:
+def _weighted(p: CategoryParts, w: NDArray[Any], lengths: NDArray[Any], raters: int) -> tuple[NDArray[Any], ...]:
     """D_o, D_e, units and positive units per row of document weights w (B, D)."""
     big_l = w @ lengths
     r = float(raters)
@@ -95,7 +97,7 @@ def _weighted(p: CategoryParts, w: np.ndarray, lengths: np.ndarray, raters: int)
     return d_o, d_e, n, w @ p.positive
 
 
-def _alpha(d_o: np.ndarray, d_e: np.ndarray, positive: np.ndarray) -> np.ndarray:
+def _alpha(d_o: NDArray[Any], d_e: NDArray[Any], positive: NDArray[Any]) -> NDArray[Any]:
     """1 - D_o/D_e with DKPro's conventions (D_o == D_e: 1 if both 0 with a positive unit, else 0);
     NaN where D_e is 0 and D_o is not."""
     same = np.isclose(d_o, d_e, rtol=1e-12, atol=0.0)
@@ -113,7 +115,7 @@ class PooledAlpha:
         self.lengths = arrays.lengths.astype(float)
         self.parts = [category_parts(arrays, ci) for ci in range(len(arrays.cats))]
 
-    def values(self, w: np.ndarray) -> np.ndarray:
+    def values(self, w: NDArray[Any]) -> NDArray[Any]:
         """(B, 1 + C): overall alpha_U then each category's, NaN where undefined."""
         b = w.shape[0]
         out = np.full((b, 1 + len(self.parts)), np.nan)
