@@ -64,7 +64,8 @@ class AgreementJob(QObject):
         r = self.request
         try:
             options = service.Options(r.coders, r.documents, r.codes, r.bootstrap, r.seed)
-            selection, result = service.run(self.project, options, progress=self._report)
+            command = service.equivalent_command(self.project, options) + "  (from the Agreement window)"
+            selection, result = service.run(self.project, options, progress=self._report, command=command)
             found = disagreements(selection.documents, selection.spans, selection.coders, selection.codes)
         except Cancelled:
             self.cancelled.emit()

@@ -34,6 +34,7 @@ __all__ = [
     "choices",
     "compute",
     "default_codes",
+    "equivalent_command",
     "load_selection",
     "run",
 ]
@@ -146,6 +147,23 @@ def run(
     )
     result["design"] = design(selection, result, options, command)
     return selection, result
+
+
+def equivalent_command(project: Project, options: Options) -> str:
+    """The `annotator agreement` command that gives the same result (for reports made in the window)."""
+    import shlex
+
+    args = ["annotator", "--project", project.display_name, "agreement", "--coders", ",".join(options.coders)]
+    if options.documents != DONE:
+        docs = options.documents
+        args += ["--documents", docs if isinstance(docs, str) else ",".join(docs)]
+    if options.codes is not None:
+        args += ["--codes", ",".join(options.codes)]
+    if options.bootstrap:
+        args += ["--bootstrap", str(options.bootstrap), "--seed", str(options.seed)]
+    args += ["--no-merge"] if not options.merge else []
+    args += ["--concatenate"] if options.concatenate else []
+    return shlex.join(args)
 
 
 def design(selection: Selection, result: dict[str, Any], options: Options, command: str | None) -> dict[str, Any]:

@@ -277,4 +277,5 @@ def test_save_report_writes_the_shown_numbers(dialog, qtbot, tmp_path, monkeypat
     res = dialog.outcome.result
     assert f"| alpha_U, all codes | {res['alpha_u']['overall']:.3f} |" in text
     assert "## Disagreement breakdown" in text
+    assert "agreement --coders anna,ben,cleo" in text  # the equivalent command
     assert "Reliability report written" in dialog.summary.text()
