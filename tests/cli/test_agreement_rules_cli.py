@@ -173,7 +173,8 @@ def test_table_nominal_labels_are_text_and_blank_rows_drop_alike(tmp_path):
     assert res["weighted_kappa_linear"] is None
     assert "ordered values" in res["weighted_kappa_linear_reason"]
     ordinal = ok_json("agreement", "--table", str(path), "--level", "ordinal")
-    assert ordinal["alpha"] == pytest.approx(1.0)  # as numbers they are all 1
+    assert ordinal["percent_agreement"] == pytest.approx(1.0)  # as numbers they are all 1
+    assert "every pairable value is the same" in ordinal["alpha_reason"]
     words = tmp_path / "words.csv"
     words.write_text("A,B\nlow,high\nhigh,high\n", encoding="utf-8")
     why = ok_json("agreement", "--table", str(words), "--level", "interval")["alpha_reason"]
