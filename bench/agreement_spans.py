@@ -45,8 +45,8 @@ def prepare(size: int, folder: Path) -> None:
 
 def available() -> str | None:
     try:
+        from annotator.core.agreement import corpus_alpha  # noqa: F401
         from annotator.core.agreement.spans_f1 import span_f1  # noqa: F401
-        from annotator.core.agreement.unitizing import corpus_alpha  # noqa: F401
     except ImportError as exc:
         return f"annotator.core.agreement (corpus_alpha, span_f1) not importable ({exc})"
     return None
@@ -56,8 +56,8 @@ NO_BASELINE = "no outside baseline for alpha_U + F1 (absolute time and growth ar
 
 
 def ours(size: int, folder: Path):
+    from annotator.core.agreement import corpus_alpha
     from annotator.core.agreement.spans_f1 import span_f1
-    from annotator.core.agreement.unitizing import corpus_alpha
 
     data = json.loads((folder / "spans.json").read_text())
     n_docs = data["n_docs"]

@@ -36,6 +36,8 @@ MODULES = (
     "import_docs",
     "csv_export",
     "agreement_spans",
+    "agreement_project",
+    "agreement_bootstrap",
     "kalpha",
     "spans_import",
     "retrieve",

@@ -1,9 +1,14 @@
-"""`annotator agreement`: span agreement over a project, or the classic measures for a CSV table."""
+"""`annotator agreement`: span agreement over a project, or the classic measures for a CSV table.
+
+The selection options (`add_selection_options`) are shared with `annotator report reliability`,
+which renders the same result this command prints with --json.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -13,29 +18,28 @@ from annotator.core.errors import UserError
 LEVELS = ("nominal", "ordinal", "interval", "ratio")  # == core.agreement.LEVELS (no numpy import here)
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "agreement",
-        help="inter-coder agreement: alpha_U, span F1, sentence units; or a CSV table",
-        description="Agreement between coders on the project's spans (--coders), or the classic "
-        "measures for a reliability table (--table FILE.csv: header row naming the "
-        "coders, one row per unit, empty cell = missing, optional first column 'unit').",
-        epilog="Every selected document counts as coded by every selected coder: a coder without "
-        "spans in it coded nothing there.",
+def add_selection_options(p: argparse.ArgumentParser, *, table: bool) -> None:
+    """--coders, --documents, --codes, --bootstrap, --seed, --no-merge, --concatenate."""
+    if table:
+        what = p.add_mutually_exclusive_group(required=True)
+        what.add_argument("--coders", metavar="A,B[,C...]", help="coders to compare (project spans)")
+        what.add_argument("--table", metavar="FILE.csv", help="a reliability table (no project needed)")
+    else:
+        p.add_argument("--coders", metavar="A,B[,C...]", required=True, help="coders to compare")
+    p.add_argument(
+        "--documents",
+        metavar="D1,D2|all",
+        help="documents (default: those every selected coder marked done; 'all' or names count every "
+        "chosen document as coded by every coder, with a warning per pair not marked done)",
     )
-    what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--coders", metavar="A,B[,C...]", help="coders to compare (project spans)")
-    what.add_argument("--table", metavar="FILE.csv", help="a reliability table (no project needed)")
-    p.add_argument("--documents", metavar="D1,D2|all", help="documents (default: all)")
     p.add_argument("--codes", metavar="K1,K2|all", help="code keys (default: every codable code of the codebook)")
-    p.add_argument("--level", choices=LEVELS, help="--table only: alpha's level (default nominal)")
     p.add_argument(
         "--bootstrap",
         type=int,
         default=0,
         metavar="N",
-        help="N resamples for 95%% confidence intervals of alpha (default 0: none; "
-        "Krippendorff recommends 1000 or more)",
+        help="N resamples of whole documents for 95%% intervals of every measure (default 0: none; "
+        "Krippendorff recommends 1000 or more; none with fewer than 10 documents)",
     )
     p.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
     p.add_argument(
@@ -44,6 +48,28 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="alpha_U on the spans as stored: touching spans of one coder and code stay "
         "separate units (as DKPro/INCEpTION take them); default merges them",
     )
+    p.add_argument(
+        "--concatenate",
+        action="store_true",
+        help="alpha_U on the documents laid end to end in document order, the value DKPro Statistics "
+        "and INCEpTION report (it depends on the order); default: order-free, each document its own continuum",
+    )
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "agreement",
+        help="inter-coder agreement: alpha_U, span F1, sentence units; or a CSV table",
+        description="Agreement between coders on the project's spans (--coders), or the classic "
+        "measures for a reliability table (--table FILE.csv: header row naming the "
+        "coders, one row per unit, empty cell = missing, optional first column 'unit').",
+        epilog="Only what was coded counts: by default the documents every selected coder marked done "
+        "(Ctrl+D in the window, 'annotator documents done', 'spans import --mark-done'); the others are "
+        "listed as left out. With --documents all (or names) a coder without spans in a chosen document "
+        "coded nothing there.",
+    )
+    add_selection_options(p, table=True)
+    p.add_argument("--level", choices=LEVELS, help="--table only: alpha's level (default nominal)")
     p.add_argument(
         "--disagreements",
         type=int,
@@ -65,6 +91,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
             ("--documents", args.documents),
             ("--codes", args.codes),
             ("--no-merge", args.no_merge or None),
+            ("--concatenate", args.concatenate or None),
             ("--disagreements", args.disagreements or None),
         ):
             if value is not None:
@@ -75,7 +102,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     return _spans(args)
 
 
-def _progress(enabled: bool) -> Callable[[int, int], bool] | None:
+def progress_printer(enabled: bool) -> Callable[[int, int], bool] | None:
     if not enabled:
         return None
     last = [-1]
@@ -90,45 +117,77 @@ def _progress(enabled: bool) -> Callable[[int, int], bool] | None:
     return report
 
 
-def _print_json(obj: Any) -> None:
+def print_json(obj: Any) -> None:
     print(json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False))
 
 
 def _table(args: argparse.Namespace) -> int:
-    from annotator.core.agreement import read_table_csv, table_report
-    from annotator.core.agreement_report import format_table_report
+    from annotator.core.agreement import read_table_csv, table_agreement
+    from annotator.core.agreement_text import format_table_report
 
-    res = table_report(
-        read_table_csv(args.table),
+    table = read_table_csv(args.table)
+    res = table_agreement(
+        table,
         args.level or "nominal",
         bootstrap=args.bootstrap,
         seed=args.seed,
-        progress=_progress(args.bootstrap > 0 and sys.stderr.isatty()),
+        progress=progress_printer(args.bootstrap > 0 and sys.stderr.isatty()),
     )
     if args.json:
-        _print_json(res)
+        print_json(res)
     else:
         print(format_table_report(res, str(args.table)))
     return 0
 
 
-def _spans(args: argparse.Namespace) -> int:
-    from annotator.cli.common import project_from, split_list
-    from annotator.core.agreement_report import disagreements, format_span_report
-    from annotator.store.services import agreement as service
+def options_from(args: argparse.Namespace) -> Any:
+    """The service's Options from the shared selection flags."""
+    from annotator.cli.common import split_list
+    from annotator.store.services.agreement import ALL, DONE, Options
 
     coders = split_list(args.coders)
     if coders is None:
         raise UserError("--coders needs the names of the coders to compare, e.g. --coders anna,ben")
-    with project_from(args) as project:
-        selection = service.load_selection(project, coders, split_list(args.documents), split_list(args.codes))
-    res = service.compute(
-        selection,
-        bootstrap=args.bootstrap,
-        seed=args.seed,
+    if args.documents is None:
+        documents: Any = DONE
+    else:
+        listed = split_list(args.documents)
+        documents = ALL if listed is None else listed
+    return Options(
+        coders,
+        documents,
+        split_list(args.codes),
+        args.bootstrap,
+        args.seed,
         merge=not args.no_merge,
-        progress=_progress(args.bootstrap > 0 and sys.stderr.isatty()),
+        concatenate=args.concatenate,
     )
+
+
+def command_line() -> str:
+    """The command as typed, for the report's design section."""
+    return shlex.join(["annotator", *sys.argv[1:]])
+
+
+def run_selection(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
+    """Open the project and run the agreement service for the selection flags."""
+    from annotator.cli.common import project_from
+    from annotator.store.services import agreement as service
+
+    with project_from(args) as project:
+        return service.run(
+            project,
+            options_from(args),
+            progress=progress_printer(args.bootstrap > 0 and sys.stderr.isatty()),
+            command=command_line(),
+        )
+
+
+def _spans(args: argparse.Namespace) -> int:
+    from annotator.core.agreement_report import disagreements
+    from annotator.core.agreement_text import format_span_report
+
+    selection, res = run_selection(args)
     found = []
     if args.disagreements:
         found = disagreements(selection.documents, selection.spans, selection.coders, selection.codes)[
@@ -148,8 +207,10 @@ def _spans(args: argparse.Namespace) -> int:
                 }
                 for d in found
             ]
-        _print_json(res)
+        print_json(res)
         return 0
+    for line in res["warnings"]:
+        print(f"annotator: warning: {line}", file=sys.stderr)
     print(format_span_report(res))
     if args.disagreements:
         texts = dict(selection.documents)

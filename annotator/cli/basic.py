@@ -80,11 +80,26 @@ def cmd_spans_import(args: argparse.Namespace) -> int:
     on_terminal = sys.stderr.isatty()
     with project_from(args) as project:
         try:
-            report = span_import.import_spans_csv(project, args.file, progress=_rows_read if on_terminal else None)
+            report = span_import.import_spans_csv(
+                project, args.file, progress=_rows_read if on_terminal else None, mark_done=args.mark_done
+            )
         finally:
             if on_terminal:
                 print(file=sys.stderr)  # end the progress line
     print(report.summary())
+    return 0
+
+
+def cmd_documents_done(args: argparse.Namespace) -> int:
+    from annotator.cli.common import split_list
+    from annotator.store.services import status
+
+    with project_from(args) as project:
+        new, already = status.mark_done(project, args.coder, split_list(args.documents))
+    print(
+        f"marked {len(new)} document(s) done for {args.coder.strip()}"
+        + (f" ({len(already)} already done)" if already else "")
+    )
     return 0
 
 
@@ -187,12 +202,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p = sp.add_parser("import", help="import spans from CSV (document, coder, code, start, end[, memo, text])")
     p.add_argument("file")
+    p.add_argument(
+        "--mark-done",
+        action="store_true",
+        help="also mark every (document, coder) pair in the file done (what agreement counts as coded)",
+    )
     p.set_defaults(func=cmd_spans_import)
 
-    dl = sub.add_parser("documents", help="list documents").add_subparsers(
-        dest="documents_cmd", required=True, metavar="{list}"
+    dl = sub.add_parser("documents", help="list documents, or mark them done for a coder").add_subparsers(
+        dest="documents_cmd", required=True, metavar="{list,done}"
     )
     dl.add_parser("list", help="list documents with length and span counts").set_defaults(func=cmd_documents_list)
+    p = dl.add_parser(
+        "done",
+        help="mark documents done for a coder (agreement counts only documents every coder marked done)",
+        description="Mark documents done for a coder who codes outside the window. Agreement, by default, "
+        "compares coders on the documents every one of them marked done.",
+    )
+    p.add_argument("--coder", required=True, help="the coder (an existing one; see 'annotator coders list')")
+    p.add_argument("--documents", required=True, metavar="D1,D2|all", help="document names, or all")
+    p.set_defaults(func=cmd_documents_done)
 
     cl = sub.add_parser("coders", help="list coders").add_subparsers(dest="coders_cmd", required=True, metavar="{list}")
     cl.add_parser("list", help="list coders and their span counts").set_defaults(func=cmd_coders_list)

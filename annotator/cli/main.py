@@ -10,12 +10,12 @@ import argparse
 import sys
 
 from annotator import __version__
-from annotator.cli import agreement, basic, exchange
+from annotator.cli import agreement, basic, exchange, report
 from annotator.core.crash_log import log_crash
 from annotator.core.errors import UserError
 from annotator.core.secrets import redact, remember_secrets_in
 
-COMMAND_MODULES = (basic, agreement, exchange)  # each with register(subparsers)
+COMMAND_MODULES = (basic, agreement, report, exchange)  # each with register(subparsers)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -91,7 +91,9 @@ def _reported(res_by_level: dict[str, dict], key: str, case: dict):
     nominal = res_by_level["nominal"]
     if key.startswith("krippendorff_alpha_"):
         return res_by_level[key.removeprefix("krippendorff_alpha_")]["alpha"]
-    simple = {"percent_agreement", "cohen_kappa", "scott_pi", "bennett_s", "fleiss_kappa", "weighted_kappa_linear"}
+    if key == "weighted_kappa_linear":  # linear weights need ordered values: numbers parsed at ordinal
+        return res_by_level["ordinal"][key]
+    simple = {"percent_agreement", "cohen_kappa", "scott_pi", "bennett_s", "fleiss_kappa"}
     if key in simple:
         return nominal[key]
     paths = {
@@ -121,6 +123,8 @@ def test_every_coding_case_through_table(shared_dir, tmp_path):
             for k in case["expected"]
             if k.removeprefix("krippendorff_alpha_") in ("ordinal", "interval", "ratio")
         }
+        if "weighted_kappa_linear" in case["expected"]:
+            levels.add("ordinal")
         for lvl in levels:
             jobs[(case["id"], lvl)] = ("agreement", "--table", str(path), "--level", lvl)
     with ThreadPoolExecutor(PARALLEL) as pool:  # independent CLI runs: save wall time
@@ -129,8 +133,8 @@ def test_every_coding_case_through_table(shared_dir, tmp_path):
     for case in doc["cases"]:
         coders, rows = _case_rows(case)
         res = {lvl: v for (cid, lvl), v in out.items() if cid == case["id"]}
-        coded = [r for r in rows if any(v is not None for v in r)]  # blank lines are no units
-        assert res["nominal"]["units"] in (len(rows), len(coded))
+        coded = [r for r in rows if any(v is not None for v in r)]  # blank rows are no units, with or without `unit`
+        assert res["nominal"]["units"] == len(coded)
         tol = case["tolerance"]
         for key, expected in case["expected"].items():
             if key in NOT_REPORTED:
@@ -154,7 +158,7 @@ def test_table_text_output_and_not_applicable_measures(tmp_path):
     out = ok("agreement", "--table", str(path), "--level", "ordinal")
     assert "Krippendorff's alpha (ordinal)" in out
     assert "Percent agreement" in out
-    assert "nan" not in out.lower()
+    assert "nan" not in out.lower().replace("brennan", "")
     res = ok_json("agreement", "--table", str(path))
     assert set(res) >= {"percent_agreement", "cohen_kappa", "scott_pi", "fleiss_kappa", "alpha"}
     assert res["cohen_kappa"] is None
@@ -162,10 +166,19 @@ def test_table_text_output_and_not_applicable_measures(tmp_path):
     assert res["fleiss_kappa"] is None
     assert "missing" in res["fleiss_kappa_reason"]
     assert res["alpha"] is not None
-    boot = ok_json("agreement", "--table", str(path), "--bootstrap", "200", "--seed", "3")
-    again = ok_json("agreement", "--table", str(path), "--bootstrap", "200", "--seed", "3")
+    few = ok_json("agreement", "--table", str(path), "--bootstrap", "200")
+    assert few["alpha_ci"] is None
+    assert few["alpha_ci_reason"] == "too few units (4) for a bootstrap interval"
+    assert few["gwet_ac1_ci_reason"] == "too few units (4) for a bootstrap interval"
+    big = tmp_path / "big.csv"
+    _write_table(big, ["A", "B", "C"], [[i % 3, i % 3, (i + (i % 4 == 0)) % 3] for i in range(40)], False)
+    boot = ok_json("agreement", "--table", str(big), "--bootstrap", "200", "--seed", "3")
+    again = ok_json("agreement", "--table", str(big), "--bootstrap", "200", "--seed", "3")
     assert boot["alpha_ci"] == again["alpha_ci"]
     assert boot["alpha_ci"]["resamples"] == 200
+    for key in ("gwet_ac1", "brennan_prediger", "percent_agreement"):
+        assert boot[f"{key}_ci"]["low"] <= boot[key] <= boot[f"{key}_ci"]["high"], key
+    assert boot["ci_method"].startswith("percentile bootstrap over units")
 
 
 def test_table_errors_are_one_line(tmp_path):
@@ -184,8 +197,9 @@ def test_table_errors_are_one_line(tmp_path):
 # --------------------------------------------------------------------------- unitizing cases (spans)
 
 
-def _project(tmp: Path, codes: list[str], docs: dict[str, str], rows: list[tuple]) -> Path:
-    """A project built through the CLI: documents, a codebook with `codes`, spans imported."""
+def _project(tmp: Path, codes: list[str], docs: dict[str, str], rows: list[tuple], mark_done: bool = False) -> Path:
+    """A project built through the CLI: documents, a codebook with `codes`, spans imported (and
+    with mark_done every (document, coder) pair of the spans marked done)."""
     tmp.mkdir(parents=True, exist_ok=True)
     db = tmp / "p.db"
     for name, text in docs.items():
@@ -196,7 +210,7 @@ def _project(tmp: Path, codes: list[str], docs: dict[str, str], rows: list[tuple
     ok("--project", str(db), "codebook", "load", str(tmp / "book.yaml"))
     if rows:
         _write_spans(tmp / "spans.csv", rows)
-        ok("--project", str(db), "spans", "import", str(tmp / "spans.csv"))
+        ok("--project", str(db), "spans", "import", str(tmp / "spans.csv"), *(["--mark-done"] if mark_done else []))
     return db
 
 
@@ -306,7 +320,7 @@ TEXT2 = "Another text about terrorism. And about migration too.\n"
 
 
 def _two_docs(tmp: Path, rows: list[tuple], codes: tuple[str, ...] = ("terror", "migration", "unused")) -> Path:
-    return _project(tmp, list(codes), {"d1.txt": TEXT1, "d2.txt": TEXT2}, rows)
+    return _project(tmp, list(codes), {"d1.txt": TEXT1, "d2.txt": TEXT2}, rows, mark_done=True)
 
 
 def test_identical_coders_give_one_and_disjoint_coders_below_zero(tmp_path):
@@ -344,18 +358,18 @@ def test_identical_coders_give_one_and_disjoint_coders_below_zero(tmp_path):
 
 def test_degenerate_selections_say_why(tmp_path):
     rows = [("d1.txt", "anna", "terror", 8, 17), ("d2.txt", "ben", "terror", 19, 28)]
-    db = str(_two_docs(tmp_path / "p", rows))
-    one = ok_json("--project", db, "agreement", "--coders", "anna")
+    db = str(_two_docs(tmp_path / "p", rows))  # anna marked d1 done, ben d2: measured on --documents all
+    one = ok_json("--project", db, "agreement", "--coders", "anna", "--documents", "all")
     assert one["alpha_u"]["overall"] is None
     assert "two coders" in one["alpha_u"]["overall_reason"]
     assert one["f1_exact"]["micro"]["f1"] is None
     assert one["f1_exact"]["micro"]["f1_reason"]
-    both = ok_json("--project", db, "agreement", "--coders", "anna,ben")
+    both = ok_json("--project", db, "agreement", "--coders", "anna,ben", "--documents", "all")
     assert set(both["codes"]) == {"terror", "migration", "unused"}  # codebook order, all codable
     assert both["alpha_u"]["per_code"]["unused"] is None
     assert "no coder used" in both["alpha_u"]["per_code_reason"]["unused"]
     assert both["alpha_u"]["overall"] is not None
-    empty = ok_json("--project", db, "agreement", "--coders", "anna,ben", "--codes", "migration")
+    empty = ok_json("--project", db, "agreement", "--coders", "anna,ben", "--codes", "migration", "--documents", "all")
     assert empty["alpha_u"]["overall"] is None
     assert empty["alpha_u"]["overall_reason"]
     assert empty["counts"]["spans"] == 0
@@ -364,7 +378,7 @@ def test_degenerate_selections_say_why(tmp_path):
         ["--coders", "anna,ben"],
         ["--coders", "anna,ben", "--codes", "unused", "--bootstrap", "50"],
     ):
-        out = ok("--project", db, "agreement", *args)
+        out = ok("--project", db, "agreement", *args, "--documents", "all")
         assert "nan" not in out.lower().replace("anna", "")
         assert "Unitizing alpha" in out
         assert "Span F1" in out
@@ -383,8 +397,11 @@ def test_json_layout_bootstrap_and_selection(tmp_path):
     db = str(_two_docs(tmp_path / "p", rows))
     args = ["--project", db, "agreement", "--coders", "anna,ben", "--bootstrap", "100", "--seed", "7"]
     res = ok_json(*args)
-    assert res["alpha_u"]["ci"]["overall"]["resamples"] == 100
-    assert res["alpha_u"]["ci"] == ok_json(*args)["alpha_u"]["ci"]  # seeded
+    assert res["alpha_u"]["ci"] is None  # two documents: no interval, and why
+    assert res["alpha_u"]["ci_reason"] == "too few documents (2) for a bootstrap interval"
+    assert res["ci_method"].startswith("percentile bootstrap over documents")
+    assert res["selection"]["documents"] == "done"
+    assert res["warnings"] == []
     assert set(res["alpha_u"]["per_document"]) == {"d1.txt", "d2.txt"}
     assert res["f1_exact"]["pairs"]["anna|ben"]["micro"]["tp"] == 1
     assert res["f1_overlap"]["pairs"]["anna|ben"]["per_code"]["migration"]["tp"] == 1

@@ -96,6 +96,12 @@ def test_span_report_shows_every_part_and_reasons_not_nan():
     spans = [span("d1", "a", "t", 8, 17), span("d1", "b", "t", 8, 17), span("d2", "a", "t", 19, 28)]
     res = span_agreement(DOCS, spans, ["a", "b"], ["t", "unused"], bootstrap=20)
     text = format_span_report(res)
+    assert "no intervals: too few documents (2) for a bootstrap interval" in text
+    many = [(f"d{i}", t) for i in range(10) for _n, t in DOCS[:1]]
+    res10 = span_agreement(
+        many, [span(f"d{i}", c, "t", 8, 17) for i in range(10) for c in "ab"], ["a", "b"], ["t"], bootstrap=20
+    )
+    assert "95% CI" in format_span_report(res10)
     for part in (
         "Unitizing alpha",
         "alpha_U per document",
@@ -104,8 +110,9 @@ def test_span_report_shows_every_part_and_reasons_not_nan():
         "Counts",
         "ALL CODES",
         "no coder used",
-        "95% CI",
         "a / b",
+        "Disagreement breakdown",
+        "Checks",
     ):
         assert part in text, part
     assert "nan" not in text.lower()

@@ -298,12 +298,18 @@ def test_agreement_selection(filled):
     ch = agreement.choices(filled)
     assert ch.coders == [("anna", 4), ("ben", 4)]
     assert [n for _i, n in ch.documents] == list(TEXTS)
-    sel = agreement.load_selection(filled, ["anna", "ben"])
+    with pytest.raises(UserError, match="--documents all"):  # nobody marked anything done yet
+        agreement.load_selection(filled, ["anna", "ben"])
+    for coder in ("anna", "ben"):
+        status.mark_done(filled, coder, None)
+    sel = agreement.load_selection(filled, ["anna", "ben"])  # the done documents, read on PostgreSQL
     assert [n for n, _t in sel.documents] == list(TEXTS)
+    assert sel.excluded == {}
     assert dict(sel.documents)["cyr.txt"] == docs["cyr.txt"][1]
     assert len(sel.spans) == 8
     result = agreement.compute(sel)
     assert result["merged"] is True
+    assert result["counts"]["spans"] == 8
     one = agreement.load_selection(filled, ["anna", "ben"], documents=["crlf.txt"], codes=["threat.organised_crime"])
     assert [s.document for s in one.spans] == ["crlf.txt", "crlf.txt"]
     with pytest.raises(UserError, match="unknown coder"):

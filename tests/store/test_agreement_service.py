@@ -71,7 +71,7 @@ def test_choices(project):
 
 
 def test_selection_in_document_order_with_texts_and_filtered_spans(project):
-    sel = service.load_selection(project, ["ben", "anna"])
+    sel = service.load_selection(project, ["ben", "anna"], service.ALL)
     assert sel.coders == ["ben", "anna"]
     assert [n for n, _t in sel.documents] == ["b_first.txt", "a_second.txt"]
     assert dict(sel.documents) == TEXTS
@@ -116,9 +116,10 @@ def test_empty_project_says_what_to_do(tmp_path):
 
 
 def test_compute_is_span_agreement_on_the_selection(project):
-    sel = service.load_selection(project, ["anna", "ben"])
+    sel = service.load_selection(project, ["anna", "ben"], service.ALL)
     res = service.compute(sel, bootstrap=30, seed=5)
-    direct = span_agreement(sel.documents, sel.spans, sel.coders, sel.codes, bootstrap=30, seed=5)
+    direct = span_agreement(sel.documents, sel.spans, sel.coders, sel.codes, bootstrap=30, seed=5, parents=sel.parents)
+    assert res["alpha_u"]["per_parent"] == {"threat": direct["alpha_u"]["per_parent"]["threat"]}
     assert res["alpha_u"] == direct["alpha_u"]
     assert res["f1_overlap"] == direct["f1_overlap"]
     assert res["merged"] is True
@@ -131,7 +132,52 @@ def test_compute_is_span_agreement_on_the_selection(project):
 def test_no_merge_refuses_overlapping_spans_of_one_coder(project):
     doc = service.choices(project).documents[0][0]
     add_span(project, document_id=doc, acting_coder="anna", code_key="terror", start=10, end=20)
-    sel = service.load_selection(project, ["anna", "ben"])
+    sel = service.load_selection(project, ["anna", "ben"], service.ALL)
     assert service.compute(sel)["alpha_u"]["overall"] is not None  # merged by default
     with pytest.raises(UserError, match="--no-merge"):
         service.compute(sel, merge=False)
+
+
+def test_default_selection_is_what_every_coder_marked_done(project):
+    from annotator.store.services.status import mark_done
+
+    with pytest.raises(UserError, match="--documents all") as err:
+        service.load_selection(project, ["anna", "ben"])
+    assert "no document is marked done by every selected coder (anna, ben)" in str(err.value)
+    assert mark_done(project, "anna", None) == (["b_first.txt", "a_second.txt"], [])
+    assert mark_done(project, "ben", ["b_first.txt"]) == (["b_first.txt"], [])
+    assert mark_done(project, "ben", ["b_first.txt"]) == ([], ["b_first.txt"])
+    sel = service.load_selection(project, ["anna", "ben"])
+    assert [n for n, _t in sel.documents] == ["b_first.txt"]
+    assert sel.excluded == {"a_second.txt": ["ben"]}
+    assert sel.warnings() == []
+    assert {s.document for s in sel.spans} == {"b_first.txt"}
+    every = service.load_selection(project, ["anna", "ben"], service.ALL)
+    assert every.not_done == [("a_second.txt", "ben")]
+    assert every.warnings() == [
+        "a_second.txt: ben has not marked it done; counted as coded (no span there means nothing there)"
+    ]
+    res = service.compute(sel)
+    assert res["selection"]["excluded"] == {"a_second.txt": ["ben"]}
+    assert res["selection"]["excluded_count"] == 1
+    assert res["warnings"] == []
+    with pytest.raises(UserError, match="no coder named 'zed'"):
+        mark_done(project, "zed", None)
+    with pytest.raises(UserError, match="unknown document"):
+        mark_done(project, "anna", ["nope.txt"])
+
+
+def test_run_gives_the_design_a_report_needs(project):
+    from annotator.store.services.status import mark_done
+
+    for coder in ("anna", "ben"):
+        mark_done(project, coder, None)
+    _sel, res = service.run(project, service.Options(["anna", "ben"], bootstrap=20), command="annotator x")
+    d = res["design"]
+    assert d["coders"] == ["anna", "ben"]
+    assert d["documents"] == 2
+    assert d["codebook"] == {"title": "Service test", "version": ""}
+    assert d["command"] == "annotator x"
+    assert d["annotator_version"]
+    assert "each document its own continuum" in d["units"]["alpha_u"]
+    assert "whole word" in d["units"]["sentences"]

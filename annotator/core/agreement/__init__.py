@@ -1,30 +1,32 @@
 """Inter-coder agreement: pure computations (numpy, no Qt, no database).
 
-Entry points for the CLI and the GUI:
-- `span_agreement(documents, spans, coders, codes, *, bootstrap=0, seed=0, progress=None)`:
-  alpha_U, span F1 and sentence-unit measures for a selection, as one JSON-ready dict;
+Entry points for the CLI, the GUI and the reliability report:
+- `span_agreement(documents, spans, coders, codes, *, bootstrap=0, seed=0, progress=None, ...)`:
+  alpha_U, span F1, sentence-unit measures, disagreement breakdown and checks, one JSON-ready dict;
 - `table_agreement(matrix_or_table, level)` and `read_table_csv(path)`: reliability tables.
 
 Building blocks: `units` (percent agreement, Cohen/Scott/Bennett/Fleiss/weighted kappa,
-Krippendorff's alpha at any level), `unitizing` (alpha_U), `spans_f1`, `sentences`,
-`bootstrap`. Every measure is a `Measure` (value or None + reason); JSON uses `<key>_reason`.
+Krippendorff's alpha at any level), `chance` (Gwet's AC1, Brennan-Prediger), `unitizing*`
+(alpha_U: one continuum, a corpus, order-free pooling, resampling), `spans_f1`/`f1_fast`,
+`sentences`, `breakdown`, `checks`, `resampling`/`bootstrap` (intervals). Every measure is a
+`Measure` (value or None + reason); JSON uses `<key>_reason`.
 """
 
-from .bootstrap import Cancelled, Interval, bootstrap_alpha, bootstrap_alpha_u
+from .bootstrap import bootstrap_alpha, bootstrap_alpha_u
+from .chance import brennan_prediger, gwet_ac1
 from .measure import Measure
-from .sentences import coded_matrix, sentence_units, split_sentences
+from .resampling import MIN_RESAMPLED, Cancelled, Interval
+from .sentences import sentence_units, split_sentences
 from .spans import span_agreement
 from .spans_f1 import F1Counts, max_overlap_matching, pair_counts, span_f1
-from .table import ReliabilityTable, parse_table, read_table_csv, table_agreement, table_report
-from .unitizing import (
+from .table import ReliabilityTable, parse_table, read_table_csv, table_agreement
+from .unitizing import UnitizingResult, alpha_u, merge_spans
+from .unitizing_corpus import (
     CorpusUnitizingResult,
     UnitArrays,
-    UnitizingResult,
-    alpha_u,
     corpus_alpha,
     corpus_alpha_u,
     end_to_end,
-    merge_spans,
     per_document,
     unit_arrays,
 )
@@ -47,6 +49,7 @@ from .units import (
 
 __all__ = [
     "LEVELS",
+    "MIN_RESAMPLED",
     "Cancelled",
     "CorpusUnitizingResult",
     "F1Counts",
@@ -60,7 +63,7 @@ __all__ = [
     "bennett_s",
     "bootstrap_alpha",
     "bootstrap_alpha_u",
-    "coded_matrix",
+    "brennan_prediger",
     "cohen_kappa",
     "coincidences",
     "corpus_alpha",
@@ -68,6 +71,7 @@ __all__ = [
     "end_to_end",
     "fleiss_kappa",
     "fleiss_kappa_counts",
+    "gwet_ac1",
     "krippendorff_alpha",
     "max_overlap_matching",
     "merge_spans",
@@ -85,7 +89,6 @@ __all__ = [
     "subject_counts",
     "subject_ratings_counts",
     "table_agreement",
-    "table_report",
     "unit_arrays",
     "weighted_kappa",
 ]

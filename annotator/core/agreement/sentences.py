@@ -1,124 +1,103 @@
-"""Sentences as coding units: split texts, then turn spans into yes/no reliability data.
+"""Sentences as coding units: each sentence is a unit, each code a yes/no variable.
 
-Splitting is rule-based and deliberately simple (no language model): every line break ends a
-sentence (paragraphs, headings and list items are units of their own), and inside a line a
-sentence ends after `.`, `!`, `?` or `…` (plus closing quotes/brackets) followed by whitespace,
-unless the `.` ends a known abbreviation ("Mr.", "e.g.", "Dr." ...), a single-letter initial
-("J. Smith") or the next word starts in lower case. Offsets are code points, end exclusive,
-trimmed of surrounding whitespace; blank lines give no sentence.
+Sentences come from `annotator.core.segment` (paragraphs at blank lines, single line breaks
+joined, abbreviations of English, Russian and German known). A sentence without any word
+(a lone dash, a row of dots) cannot be coded and is no unit.
 
-A sentence counts as coded with code c by coder X when any span of X with code c overlaps it
-by at least one character.
+**When a sentence counts as coded** with code c by coder X: when a span of X with code c covers at
+least one whole word of the sentence. A span that runs a character or two into the next sentence
+(a common slip of the mouse) therefore does not code that sentence; a span covering one complete
+word of it does.
+
+Every selected document counts as coded by every selected coder (the selection decides which
+documents those are), so a sentence without a span is a "no", never missing. Per code, units
+with the same number of "yes" votes are interchangeable; a document is summarised by how many of
+its sentences got 0, 1, ..., R "yes" votes (`per_doc`), which is all the chance-corrected
+coefficients need (see `chance`), for the corpus and for any document resample.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
-_ABBREV_TEXT = """
-mr mrs ms dr prof st sr jr vs etc e.g i.e cf vol pp fig sec ch ed eds
-inc ltd corp dept gen col lt sgt capt gov sen rep pres rev hon approx ca al
-jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u a.m p.m
-z.b bzw usw vgl ggf d.h u.a s.o hr fr nr abs
-"""
-ABBREVIATIONS = frozenset(_ABBREV_TEXT.split())
+from ..segment import sentences, word_spans, words
+from .span_data import SpanArrays
 
-_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
+RULE = "a sentence counts as coded when a span of the code covers at least one whole word of it"
+
+
+@dataclass(frozen=True)
+class SentenceUnits:
+    """Sentences of the selected documents and, per code, who coded which sentence."""
+
+    units: list[tuple[int, int, int]]  # (document index, start, end)
+    doc: NDArray[Any]  # (S,) document index of each sentence
+    matrices: dict[Hashable, NDArray[Any]]  # code -> coders x sentences 0/1
+    n_docs: int
+
+    def per_doc(self, code: Hashable) -> NDArray[Any]:
+        """(D, R + 1): how many sentences of each document got 0..R 'yes' votes for `code`."""
+        m = self.matrices[code]
+        r = m.shape[0]
+        yes = m.sum(0)
+        flat = np.bincount(self.doc * (r + 1) + yes, minlength=self.n_docs * (r + 1))
+        return flat.reshape(self.n_docs, r + 1).astype(float)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) code-point offsets of the sentences of `text`, in order."""
-    out: list[tuple[int, int]] = []
-    pos = 0
-    for line in text.split("\n"):
-        _split_line(line, pos, out)
-        pos += len(line) + 1
-    return out
+    """Sentences of `text` that contain a word: (start, end) code-point offsets."""
+    return [(a, b) for a, b in sentences(text) if next(words(text, a, b), None) is not None]
 
 
-def _split_line(line: str, offset: int, out: list[tuple[int, int]]) -> None:
-    start = 0
-    for m in _END.finditer(line):
-        if not _is_boundary(line, m):
-            continue
-        _add(line, start, m.end(), offset, out)
-        start = m.end()
-    _add(line, start, len(line), offset, out)
+def _cat(parts: list[NDArray[Any]]) -> NDArray[Any]:
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
-def _is_boundary(line: str, m: re.Match[str]) -> bool:
-    punct = m.group(0)
-    nxt = m.end()
-    while nxt < len(line) and line[nxt].isspace():
-        nxt += 1
-    if line[nxt : nxt + 1].islower():
-        return False
-    if punct.rstrip("\"'”’»)]") != ".":
-        return True
-    k = m.start()  # the word before the full stop, scanning back (linear, lines may be long)
-    while k > 0 and (line[k - 1].isalnum() or line[k - 1] in "._"):
-        k -= 1
-    w = line[k : m.start()].strip(".").lower()
-    if not w:
-        return True
-    return not (w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()))
-
-
-def _add(line: str, s: int, e: int, offset: int, out: list[tuple[int, int]]) -> None:
-    piece = line[s:e]
-    stripped = piece.strip()
-    if stripped:
-        lead = len(piece) - len(piece.lstrip())
-        out.append((offset + s + lead, offset + s + lead + len(stripped)))
-
-
-def coded_matrix(
-    sentences: Sequence[tuple[int, int]], spans_by_coder: Sequence[Iterable[tuple[int, int]]]
-) -> np.ndarray:
-    """coders x sentences 0/1 matrix: 1 where a span of that coder overlaps the sentence."""
-    s = np.array([a for a, _ in sentences], dtype=np.int64)
-    e = np.array([b for _, b in sentences], dtype=np.int64)
-    out = np.zeros((len(spans_by_coder), len(sentences)), dtype=np.int64)
-    for i, spans in enumerate(spans_by_coder):
-        arr = np.array([(a, b) for a, b in spans if b > a], dtype=np.int64).reshape(-1, 2)
-        if len(arr) == 0 or len(s) == 0:
-            continue
-        arr = arr[np.argsort(arr[:, 0], kind="stable")]
-        reach = np.maximum.accumulate(arr[:, 1])  # furthest end among spans starting so far
-        k = np.searchsorted(arr[:, 0], e, side="left")  # spans starting before the sentence ends
-        hit = k > 0
-        hit[hit] = reach[k[hit] - 1] > s[hit]
-        out[i] = hit
-    return out
-
-
-def sentence_units(
-    documents: Sequence[tuple[Hashable, str]],
-    spans: Iterable[tuple[Hashable, str, Hashable, int, int]],
-    coders: Sequence[str],
-    codes: Sequence[Hashable],
-) -> tuple[list[tuple[Hashable, int, int]], dict[Hashable, np.ndarray]]:
-    """Sentences of all documents and, per code, a coders x sentences 0/1 matrix.
-
-    `spans` are (document, coder, code, start, end). Every document counts as coded by every
-    coder, so a sentence without a span is a 0, never missing.
-    """
-    shift: dict[Hashable, int] = {}
-    units: list[tuple[Hashable, int, int]] = []
-    glob: list[tuple[int, int]] = []
-    total = 0
-    for name, text in documents:
-        shift[name] = total
-        for a, b in split_sentences(text):
-            units.append((name, a, b))
-            glob.append((a + total, b + total))
-        total += len(text) + 1  # +1: a sentence never touches the next document
-    cidx = {c: i for i, c in enumerate(coders)}
-    by: dict[Hashable, list[list[tuple[int, int]]]] = {k: [[] for _ in coders] for k in codes}
-    for doc, coder, code, a, b in spans:
-        if doc in shift and coder in cidx and code in by:
-            by[code][cidx[coder]].append((a + shift[doc], b + shift[doc]))
-    return units, {k: coded_matrix(glob, by[k]) for k in codes}
+def sentence_units(documents: Sequence[tuple[str, str]], sp: SpanArrays) -> SentenceUnits:
+    """Split the documents and mark, per code and coder, the sentences a span covers a whole word of."""
+    starts: list[NDArray[Any]] = []
+    ends: list[NDArray[Any]] = []
+    w_starts: list[NDArray[Any]] = []
+    w_ends: list[NDArray[Any]] = []
+    w_sents: list[NDArray[Any]] = []
+    docs: list[NDArray[Any]] = []
+    shift = n_sent = 0
+    shifts: list[int] = []
+    for d, (_name, text) in enumerate(documents):
+        shifts.append(shift)
+        sents = np.array(sentences(text), dtype=np.int64).reshape(-1, 2)
+        w = np.array(word_spans(text), dtype=np.int64).reshape(-1, 2)
+        in_sent = np.searchsorted(sents[:, 0], w[:, 0], side="right") - 1  # every word lies in a sentence
+        used = np.bincount(in_sent, minlength=len(sents)) > 0  # sentences without a word are no units
+        renumber = np.cumsum(used) - 1 + n_sent
+        starts.append(sents[used, 0])
+        ends.append(sents[used, 1])
+        docs.append(np.full(int(used.sum()), d, dtype=np.int64))
+        w_starts.append(w[:, 0] + shift)
+        w_ends.append(w[:, 1] + shift)
+        w_sents.append(renumber[in_sent])
+        n_sent += int(used.sum())
+        shift += len(text) + 1  # +1: a span never reaches into the next document
+    doc, ws_arr, we_arr, sent_of = _cat(docs), _cat(w_starts), _cat(w_ends), _cat(w_sents)
+    units = list(zip(doc.tolist(), _cat(starts).tolist(), _cat(ends).tolist(), strict=True))
+    off = np.array(shifts, dtype=np.int64)
+    n_coders = len(sp.coders)
+    matrices: dict[Hashable, NDArray[Any]] = {}
+    s = sp.start + (off[sp.doc] if len(sp) else 0)
+    e = sp.end + (off[sp.doc] if len(sp) else 0)
+    first = np.searchsorted(ws_arr, s, side="left")  # first word starting inside the span
+    last = np.searchsorted(we_arr, e, side="right") - 1  # last word ending inside the span
+    ok = (first <= last) & (first < len(ws_arr))
+    for ci, code in enumerate(sp.codes):
+        sel = ok & (sp.code == ci)
+        lo, hi, who = sent_of[first[sel]], sent_of[last[sel]] + 1, sp.coder[sel]
+        diff = np.zeros((n_coders, n_sent + 1), dtype=np.int64)
+        np.add.at(diff, (who, lo), 1)
+        np.add.at(diff, (who, hi), -1)
+        matrices[code] = (np.cumsum(diff, axis=1)[:, :n_sent] > 0).astype(np.int64)
+    return SentenceUnits(units, doc, matrices, len(documents))

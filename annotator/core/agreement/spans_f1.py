@@ -107,7 +107,11 @@ def pair_counts(
     return _pair_counts(_group(spans_a), _group(spans_b), mode)
 
 
-def _pair_counts(ga, gb, mode: Mode) -> dict[Hashable, F1Counts]:
+def _pair_counts(
+    ga: dict[tuple[Hashable, Hashable], list[tuple[int, int]]],
+    gb: dict[tuple[Hashable, Hashable], list[tuple[int, int]]],
+    mode: Mode,
+) -> dict[Hashable, F1Counts]:
     per_code: dict[Hashable, F1Counts] = defaultdict(F1Counts)
     for key in set(ga) | set(gb):
         a, b = ga.get(key, []), gb.get(key, [])

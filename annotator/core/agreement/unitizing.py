@@ -23,8 +23,10 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .measure import Measure, defined, undefined
 
@@ -51,8 +53,8 @@ def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _merge_arrays(
-    seg: np.ndarray, rater: np.ndarray, cat: np.ndarray, b: np.ndarray, e: np.ndarray
-) -> tuple[np.ndarray, ...]:
+    seg: NDArray[Any], rater: NDArray[Any], cat: NDArray[Any], b: NDArray[Any], e: NDArray[Any]
+) -> tuple[NDArray[Any], ...]:
     """Vectorised merge_spans within each (segment, rater, category) group."""
     if len(b) == 0:
         return seg, rater, cat, b, e
@@ -70,17 +72,18 @@ def _merge_arrays(
     return seg[first], rater[first], cat[first], b[first], run_end[last]
 
 
-def _check_disjoint(seg, rater, b, e) -> None:
+def _check_disjoint(seg: NDArray[Any], rater: NDArray[Any], b: NDArray[Any], e: NDArray[Any]) -> None:
     same = (seg[1:] == seg[:-1]) & (rater[1:] == rater[:-1])
     if np.any(same & (b[1:] < e[:-1])):
         raise ValueError("a rater's units of one category overlap; merge them first (merge=True or merge_spans)")
 
 
-def _category_sums(seg, rater, b, e, n_seg, seg_begin, seg_len, n_raters):
-    """Raw D_o sums and D_e numerator parts per segment for one category's units.
-
-    Units must be sorted by (rater, segment, begin, length).
-    """
+def _observed(
+    seg: NDArray[Any], rater: NDArray[Any], b: NDArray[Any], e: NDArray[Any], n_seg: int, n_raters: int
+) -> NDArray[Any]:
+    """Raw D_o sums per segment for one category's units, sorted by (rater, segment, begin, length):
+    sum over rater pairs of (b1-b2)^2 + (e1-e2)^2 for overlapping units, plus length^2 for a unit
+    lying in the other rater's gap."""
     length = (e - b).astype(float)
     raw_o = np.zeros(n_seg)
     by_rater = [np.flatnonzero(rater == r) for r in range(n_raters)]
@@ -102,7 +105,21 @@ def _category_sums(seg, rater, b, e, n_seg, seg_begin, seg_len, n_raters):
             raw_o += np.bincount(seg[alone_c], weights=length[alone_c] ** 2, minlength=n_seg)
             if (length[a] == 0).any() or (length[c] == 0).any():
                 raw_o -= _sweep_end_artifact(seg, b, length, a, c, n_seg)
-    # gaps of every rater, per segment: between consecutive units and at the segment's ends
+    return raw_o
+
+
+def _gaps(
+    seg: NDArray[Any],
+    rater: NDArray[Any],
+    b: NDArray[Any],
+    e: NDArray[Any],
+    seg_begin: NDArray[Any],
+    seg_len: NDArray[Any],
+    n_raters: int,
+) -> tuple[NDArray[Any], NDArray[Any]]:
+    """Every rater's gaps (positive lengths) and their segment: between consecutive units and at
+    the segment's ends; a rater without units in a segment has one gap as long as the segment."""
+    n_seg = len(seg_len)
     marks_b = np.concatenate([b, np.repeat(seg_begin, n_raters), np.repeat(seg_begin + seg_len, n_raters)])
     marks_e = np.concatenate([e, np.repeat(seg_begin, n_raters), np.repeat(seg_begin + seg_len, n_raters)])
     kind = np.concatenate([np.ones(len(b)), np.zeros(n_seg * n_raters), np.full(n_seg * n_raters, 2)])
@@ -112,7 +129,26 @@ def _category_sums(seg, rater, b, e, n_seg, seg_begin, seg_len, n_raters):
     mb, me, mseg, mrat = marks_b[order], marks_e[order], mseg[order], mrat[order]
     gap = mb[1:] - me[:-1]
     ok = (mseg[1:] == mseg[:-1]) & (mrat[1:] == mrat[:-1]) & (gap > 0)
-    gap, gseg = gap[ok], mseg[1:][ok]
+    return gap[ok], mseg[1:][ok]
+
+
+def _category_sums(
+    seg: NDArray[Any],
+    rater: NDArray[Any],
+    b: NDArray[Any],
+    e: NDArray[Any],
+    n_seg: int,
+    seg_begin: NDArray[Any],
+    seg_len: NDArray[Any],
+    n_raters: int,
+) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any], NDArray[Any]]:
+    """Raw D_o sums and D_e numerator parts per segment for one category's units.
+
+    Units must be sorted by (rater, segment, begin, length).
+    """
+    length = (e - b).astype(float)
+    raw_o = _observed(seg, rater, b, e, n_seg, n_raters)
+    gap, gseg = _gaps(seg, rater, b, e, seg_begin, seg_len, n_raters)
     # sum over units of l^2 * sum_{gaps g >= l in the same segment} (g - l + 1)
     big = int(max(seg_len.max(), 0)) + 2
     gkey = gseg.astype(np.int64) * big + gap
@@ -131,14 +167,16 @@ def _category_sums(seg, rater, b, e, n_seg, seg_begin, seg_len, n_raters):
     return raw_o, num_e, sq, n_c
 
 
-def _sweep_end_artifact(seg, b, length, a, c, n_seg) -> np.ndarray:
+def _sweep_end_artifact(
+    seg: NDArray[Any], b: NDArray[Any], length: NDArray[Any], a: NDArray[Any], c: NDArray[Any], n_seg: int
+) -> NDArray[Any]:
     """What DKPro's sweep never adds: it stops once both raters' last units are loaded. When
     both raters' last units start at the same position P, one rater's last is zero-length and the
     other's last is a positive unit U, the sweep steps through the zero-length units at P one per
     iteration; if the zero-length side has more of them at P than U's side, it stops before U is
     compared with the gap after them, so U's length^2 is not added to D_o."""
 
-    def tail(idx):
+    def tail(idx: NDArray[Any]) -> tuple[NDArray[Any], NDArray[Any]]:
         if len(idx) == 0:
             return idx, np.zeros(0)
         new = np.append(True, seg[idx][1:] != seg[idx][:-1])
@@ -158,7 +196,7 @@ def _sweep_end_artifact(seg, b, length, a, c, n_seg) -> np.ndarray:
     return out + np.bincount(seg[uc[miss_c]], weights=length[uc[miss_c]] ** 2, minlength=n_seg)
 
 
-def _ratio(d_o: float, d_e: float, positive: bool, **info) -> Measure:
+def _ratio(d_o: float, d_e: float, positive: bool, **info: Any) -> Measure:
     """alpha = 1 - D_o/D_e with DKPro's conventions for D_o == D_e."""
     if math.isclose(d_o, d_e, rel_tol=1e-12):
         value = 1.0 if (d_o == 0 and positive) else 0.0
@@ -168,7 +206,17 @@ def _ratio(d_o: float, d_e: float, positive: bool, **info) -> Measure:
     return defined(1 - d_o / d_e, **info)
 
 
-def _grouped(seg, rater, cat, b, e, seg_begin, seg_len, n_raters, categories):
+def _grouped(
+    seg: NDArray[Any],
+    rater: NDArray[Any],
+    cat: NDArray[Any],
+    b: NDArray[Any],
+    e: NDArray[Any],
+    seg_begin: NDArray[Any],
+    seg_len: NDArray[Any],
+    n_raters: int,
+    categories: Sequence[Hashable],
+) -> list[UnitizingResult]:
     """One UnitizingResult per segment. Segments are disjoint continua (documents); offsets are
     absolute within their segment, which starts at seg_begin."""
     n_seg = len(seg_begin)
@@ -236,166 +284,9 @@ def alpha_u(
     touching units stay separate); merge=True first merges overlapping or touching units.
     Categories listed in `categories` but never used are reported as undefined.
     """
+    from .unitizing_corpus import corpus_alpha_u
+
     rows = [(int(r), c, 0, int(b) - continuum_begin, int(b) - continuum_begin + int(n)) for r, c, b, n in units]
     return corpus_alpha_u([continuum_length], raters, rows, merge=merge, categories=categories, begin=continuum_begin)[
         0
     ]
-
-
-@dataclass(frozen=True)
-class CorpusUnitizingResult:
-    """Documents laid end to end (`corpus`: overall and per category) and each on its own."""
-
-    corpus: UnitizingResult
-    per_document: list[UnitizingResult]
-    total_length: int
-
-
-@dataclass(frozen=True)
-class UnitArrays:
-    """Units of several documents as int arrays, sorted by document; `cats` names category ids.
-
-    Built once by `unit_arrays`, then reused (the bootstrap resamples documents from it).
-    """
-
-    rater: np.ndarray
-    cat: np.ndarray
-    doc: np.ndarray
-    start: np.ndarray
-    end: np.ndarray
-    cats: list[Hashable]
-    lengths: np.ndarray
-    raters: int
-
-    def take_documents(self, docs: np.ndarray) -> UnitArrays:
-        """The corpus made of documents `docs` (repeats allowed), in that order."""
-        bounds = np.searchsorted(self.doc, np.arange(len(self.lengths) + 1))
-        counts = bounds[docs + 1] - bounds[docs]
-        first = np.repeat(bounds[docs] - np.cumsum(counts) + counts, counts)
-        idx = first + np.arange(counts.sum())
-        new_doc = np.repeat(np.arange(len(docs)), counts)
-        return UnitArrays(
-            self.rater[idx],
-            self.cat[idx],
-            new_doc,
-            self.start[idx],
-            self.end[idx],
-            self.cats,
-            self.lengths[docs],
-            self.raters,
-        )
-
-
-def unit_arrays(
-    lengths: Sequence[int],
-    raters: int,
-    units: Iterable[tuple[int, Hashable, int, int, int]],
-    *,
-    merge: bool = True,
-    categories: Sequence[Hashable] | None = None,
-) -> UnitArrays:
-    """Validate and encode (rater, category, document index, start, end) units; merge=True merges
-    a rater's overlapping or touching same-category units within each document."""
-    rows = list(units)
-    cats = _categories((r[1] for r in rows), categories)
-    index = {c: i for i, c in enumerate(cats)}
-    arr = np.array([(r, index[c], d, s, e) for r, c, d, s, e in rows], dtype=np.int64)
-    rater, cat, seg, b, e = (arr.reshape(-1, 5)[:, i] for i in range(5))
-    seg_len = np.asarray(lengths, dtype=np.int64).reshape(-1)
-    _validate(rater, seg, b, e, raters, seg_len)
-    if merge:
-        seg, rater, cat, b, e = _merge_arrays(seg, rater, cat, b, e)
-    order = np.argsort(seg, kind="stable")
-    return UnitArrays(rater[order], cat[order], seg[order], b[order], e[order], cats, seg_len, raters)
-
-
-def per_document(arrays: UnitArrays, begin: int = 0) -> list[UnitizingResult]:
-    """alpha_U of each document on its own continuum [begin, begin + length)."""
-    a = arrays
-    if a.raters < 2:
-        return [UnitizingResult(undefined(f"needs at least two raters (got {a.raters})"), {}) for _ in a.lengths]
-    seg_begin = np.full(len(a.lengths), begin, dtype=np.int64)
-    res = _grouped(
-        a.doc, a.rater, a.cat, a.start + begin, a.end + begin, seg_begin, np.maximum(a.lengths, 1), a.raters, a.cats
-    )
-    return [
-        UnitizingResult(undefined("empty continuum (length 0)"), {}) if a.lengths[i] <= 0 else r
-        for i, r in enumerate(res)
-    ]
-
-
-def end_to_end(arrays: UnitArrays) -> UnitizingResult:
-    """alpha_U of the documents laid end to end in their order (offsets shifted by the
-    cumulative length of the documents before)."""
-    a = arrays
-    if a.raters < 2:
-        return UnitizingResult(undefined(f"needs at least two raters (got {a.raters})"), {})
-    shift = np.concatenate([[0], np.cumsum(a.lengths)])
-    total = int(shift[-1])
-    if total <= 0:
-        return UnitizingResult(undefined("empty continuum (no characters)"), {})
-    zero = np.zeros(len(a.start), dtype=np.int64)
-    return _grouped(
-        zero,
-        a.rater,
-        a.cat,
-        a.start + shift[a.doc],
-        a.end + shift[a.doc],
-        np.zeros(1, dtype=np.int64),
-        np.array([total]),
-        a.raters,
-        a.cats,
-    )[0]
-
-
-def corpus_alpha_u(
-    lengths: Sequence[int],
-    raters: int,
-    units: Iterable[tuple[int, Hashable, int, int, int]],
-    *,
-    merge: bool = True,
-    categories: Sequence[Hashable] | None = None,
-    begin: int = 0,
-) -> list[UnitizingResult]:
-    """alpha_U for each of several continua (documents) of the given lengths, computed together.
-
-    `units` are (rater, category, document index, start, end), offsets relative to the start of
-    their document. Returns one UnitizingResult per document (`corpus_alpha` adds the corpus).
-    """
-    arrays = unit_arrays(lengths, raters, units, merge=merge, categories=categories)
-    return per_document(arrays, begin)
-
-
-def _validate(rater, seg, b, e, raters, seg_len) -> None:
-    if len(rater) == 0:
-        return
-    if rater.min() < 0 or rater.max() >= raters:
-        raise ValueError(f"rater index outside 0..{raters - 1}")
-    if seg.min() < 0 or seg.max() >= len(seg_len):
-        raise ValueError("document index out of range")
-    bad = (b < 0) | (e < b) | (e > seg_len[seg])
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise ValueError(
-            f"unit {int(b[i])}..{int(e[i])} of rater {int(rater[i])} lies outside "
-            f"its continuum of length {int(seg_len[seg[i]])} or has negative length"
-        )
-
-
-def corpus_alpha(
-    lengths: Sequence[int],
-    raters: int,
-    units: Iterable[tuple[int, Hashable, int, int, int]],
-    *,
-    merge: bool = True,
-    categories: Sequence[Hashable] | None = None,
-) -> CorpusUnitizingResult:
-    """Documents laid end to end in the given order (offsets shifted by cumulative length) give
-    the overall values; each document also gets its own values.
-
-    `units` are (rater, category, document index, start, end) with document-local offsets.
-    With merge=True a rater's overlapping/touching same-category units are merged within each
-    document first (never across a document boundary).
-    """
-    arrays = unit_arrays(lengths, raters, units, merge=merge, categories=categories)
-    return CorpusUnitizingResult(end_to_end(arrays), per_document(arrays), int(np.sum(arrays.lengths)))

@@ -18,11 +18,14 @@ Exactly equal to `end_to_end(arrays.take_documents(sorted draws))` for units of 
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .measure import Measure, undefined
-from .unitizing import UnitArrays, _category_sums, _ratio
+from .unitizing import _category_sums, _ratio
+from .unitizing_corpus import UnitArrays
 
 
 class _Category:
@@ -67,7 +70,7 @@ class _Category:
         end = np.searchsorted(gkey, (np.arange(n_docs) + 1) * big)[:, None]
         self.F = (cs[end] - cs[pos]) - (self.lengths_u[None, :] - 1) * (end - pos)
 
-    def boundary_term(self, seq: np.ndarray, doc_len: np.ndarray, hw: np.ndarray) -> float:
+    def boundary_term(self, seq: NDArray[Any], doc_len: NDArray[Any], hw: NDArray[Any]) -> float:
         """Gap term of the gaps that run across document boundaries in the drawn sequence."""
         s = np.concatenate([[0], np.cumsum(doc_len[seq])])
         total = s[-1]
@@ -97,7 +100,7 @@ class DocumentResampler:
         self.arrays = arrays
         self.parts = [_Category(arrays, ci) for ci in range(len(arrays.cats))]
 
-    def alpha(self, draws: np.ndarray) -> tuple[Measure, dict[Hashable, Measure]]:
+    def alpha(self, draws: NDArray[Any]) -> tuple[Measure, dict[Hashable, Measure]]:
         a = self.arrays
         seq = np.sort(draws)
         w = np.bincount(seq, minlength=len(a.lengths)).astype(float)

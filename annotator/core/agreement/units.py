@@ -21,6 +21,7 @@ from numbers import Real
 from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .measure import Measure, defined, undefined
 
@@ -36,7 +37,7 @@ class ReliabilityData:
     `domain` is sorted when all values are numbers (so ordinal/interval/ratio can use it).
     """
 
-    codes: np.ndarray
+    codes: NDArray[Any]
     domain: tuple[Any, ...]
     numeric: bool
 
@@ -76,7 +77,7 @@ class ReliabilityData:
         numeric = all(isinstance(c, Real) for c in categories)
         return cls(np.vstack([i, j]), tuple(categories), numeric)
 
-    def value_counts(self) -> np.ndarray:
+    def value_counts(self) -> NDArray[Any]:
         """units x values matrix: how many coders gave value v to unit u."""
         v = len(self.domain)
         units = np.broadcast_to(np.arange(self.n_units), self.codes.shape)
@@ -89,7 +90,7 @@ def _missing(v: Any) -> bool:
     return v is None or (isinstance(v, float) and v != v)
 
 
-def _encode_numeric(arr: np.ndarray) -> ReliabilityData:
+def _encode_numeric(arr: NDArray[Any]) -> ReliabilityData:
     if arr.ndim != 2:
         raise ValueError("reliability data must be a 2-D coders x units matrix")
     mask = ~np.isnan(arr)
@@ -124,7 +125,7 @@ def as_data(data: Any) -> ReliabilityData:
 # --------------------------------------------------------------------------- pairwise, 2 coders
 
 
-def _two_coder_table(data: ReliabilityData) -> np.ndarray | Measure:
+def _two_coder_table(data: ReliabilityData) -> NDArray[Any] | Measure:
     if data.n_coders != 2:
         return undefined(f"needs exactly two coders (got {data.n_coders})")
     a, b = data.codes
@@ -224,16 +225,16 @@ def bennett_s(data: Any, n_categories: int | None = None) -> Measure:
     return defined((pa.value - 1 / k) / (1 - 1 / k), p_o=pa.value, p_e=1 / k, categories=k)
 
 
-def subject_counts(data: Any) -> np.ndarray:
+def subject_counts(data: Any) -> NDArray[Any]:
     """Subject x category counts from reliability data (for Fleiss' kappa)."""
     return as_data(data).value_counts()
 
 
 def subject_ratings_counts(
     ratings: Sequence[Sequence[Hashable]], categories: Sequence[Hashable] | None = None
-) -> tuple[np.ndarray, list]:
+) -> tuple[NDArray[Any], list[Hashable]]:
     """Counts table from 'subject ratings' rows (categories each subject got; raters unnamed)."""
-    cats = list(categories) if categories is not None else sorted({v for r in ratings for v in r})
+    cats: list[Hashable] = list(categories) if categories is not None else sorted({v for r in ratings for v in r})  # type: ignore[type-var]
     index = {c: i for i, c in enumerate(cats)}
     counts = np.zeros((len(ratings), len(cats)), dtype=np.int64)
     for i, row in enumerate(ratings):
@@ -286,7 +287,7 @@ def fleiss_kappa_counts(counts: Any, categories: Sequence[Hashable] | None = Non
 # --------------------------------------------------------------------------- Krippendorff's alpha
 
 
-def _delta(domain: tuple[Any, ...], n_c: np.ndarray, level: str | Distance) -> np.ndarray:
+def _delta(domain: tuple[Any, ...], n_c: NDArray[Any], level: str | Distance) -> NDArray[Any]:
     if callable(level):
         return np.array([[float(level(a, b)) for b in domain] for a in domain])
     k = len(domain)
@@ -294,21 +295,21 @@ def _delta(domain: tuple[Any, ...], n_c: np.ndarray, level: str | Distance) -> n
         return 1.0 - np.eye(k)
     vals = np.asarray(domain, dtype=float)
     if level == "interval":
-        return (vals[:, None] - vals[None, :]) ** 2
+        return np.asarray((vals[:, None] - vals[None, :]) ** 2)
     if level == "ratio":
         s = vals[:, None] + vals[None, :]
         diff = vals[:, None] - vals[None, :]
-        return np.divide(diff, s, out=np.zeros_like(diff), where=s != 0) ** 2
+        return np.asarray(np.divide(diff, s, out=np.zeros_like(diff), where=s != 0) ** 2)
     if level == "ordinal":
         cs = np.concatenate([[0.0], np.cumsum(n_c)])
         lo = np.minimum.outer(np.arange(k), np.arange(k))
         hi = np.maximum.outer(np.arange(k), np.arange(k))
         between = cs[hi + 1] - cs[lo]
-        return (between - (n_c[:, None] + n_c[None, :]) / 2) ** 2
+        return np.asarray((between - (n_c[:, None] + n_c[None, :]) / 2) ** 2)
     raise ValueError(f"unknown level {level!r}: use one of {', '.join(LEVELS)} or a function")
 
 
-def coincidences(data: Any) -> tuple[np.ndarray, np.ndarray]:
+def coincidences(data: Any) -> tuple[NDArray[Any], NDArray[Any]]:
     """Coincidence matrix o (values x values) over pairable units, and its marginals n_c."""
     nv = as_data(data).value_counts().astype(float)
     m = nv.sum(1)

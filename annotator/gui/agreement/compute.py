@@ -20,7 +20,7 @@ from annotator.store.services import agreement as service
 @dataclass(frozen=True)
 class Request:
     coders: list[str]
-    documents: list[str] | None
+    documents: str | list[str]  # service.DONE, service.ALL or names
     codes: list[str] | None
     bootstrap: int = 0
     seed: int = 0
@@ -37,10 +37,11 @@ def compute(project: Project, request: Request, ctx: JobContext) -> Outcome:
     """Load the selection, compute every measure and list the disagreements (in the worker thread)."""
     r = request
     ctx.stage("Computing agreement…")
-    selection = service.load_selection(project, r.coders, r.documents, r.codes)
+    options = service.Options(r.coders, r.documents, r.codes, r.bootstrap, r.seed)
+    command = service.equivalent_command(project, options) + "  (from the Agreement window)"
     ctx.check()
     try:
-        result = service.compute(selection, bootstrap=r.bootstrap, seed=r.seed, progress=ctx.progress)
+        selection, result = service.run(project, options, progress=ctx.progress, command=command)
     except AgreementCancelled:
         raise Cancelled from None
     found = disagreements(selection.documents, selection.spans, selection.coders, selection.codes)

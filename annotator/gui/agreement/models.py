@@ -1,4 +1,5 @@
-"""Table models of the agreement view: alpha per code, the coder-pair matrix, disagreements.
+"""Table models of the agreement view: alpha per code, the coder-pair matrix, per document, the
+disagreement breakdown, disagreements.
 
 Undefined values show as an em dash with the reason as tooltip (and in the Note column), never NaN.
 """
@@ -88,13 +89,15 @@ class AlphaModel(_Table):
     headers = ("Code", "alpha_U", "95% CI", "F1 exact", "F1 overlap", "Sentence alpha", "Spans", "Note")
 
     def set_result(self, res: dict[str, Any], code_name: Callable[[str], str] = str) -> None:
-        au, ci = res["alpha_u"], res["alpha_u"].get("ci", {})
+        au, ci = res["alpha_u"], res["alpha_u"].get("ci") or {}
+        why_no_ci = au.get("ci_reason", "")
+        na = "n/a" if why_no_ci else ""
         ex, ov = res["f1_exact"], res["f1_overlap"]
         rows = [
             [
                 ("All codes", "", "alpha_U of all codes together; F1 micro-averaged"),
                 _measure(au["overall"], au.get("overall_reason", "")),
-                (fmt_ci(ci.get("overall")), 0, (ci.get("overall") or {}).get("reason", "")),
+                (fmt_ci(ci.get("overall")) or na, 0, (ci.get("overall") or {}).get("flag") or why_no_ci),
                 _measure(ex["micro"]["f1"], ex["micro"].get("f1_reason", "")),
                 _measure(ov["micro"]["f1"], ov["micro"].get("f1_reason", "")),
                 (DASH, -9.0, "sentence alpha is given per code"),
@@ -104,14 +107,14 @@ class AlphaModel(_Table):
         ]
         for code in res["codes"]:
             reason = au.get("per_code_reason", {}).get(code, "")
-            cci = ci.get("per_code", {}).get(code)
+            cci = (ci.get("per_code") or {}).get(code)
             sent = res["sentences"]["per_code"][code]
             n = res["counts"]["spans_per_code"].get(code, 0)
             rows.append(
                 [
                     (code_name(code), code_name(code).lower(), code),
                     _measure(au["per_code"].get(code), reason),
-                    (fmt_ci(cci), 0, (cci or {}).get("reason", "")),
+                    (fmt_ci(cci) or na, 0, (cci or {}).get("flag") or why_no_ci),
                     _measure(ex["per_code"][code]["f1"], ex["per_code"][code].get("f1_reason", "")),
                     _measure(ov["per_code"][code]["f1"], ov["per_code"][code].get("f1_reason", "")),
                     _measure(sent["alpha_nominal"], sent.get("alpha_nominal_reason", "")),
@@ -129,10 +132,44 @@ class DocumentAlphaModel(_Table):
 
     def set_result(self, res: dict[str, Any]) -> None:
         au = res["alpha_u"]
+        unstable = au.get("per_document_unstable", {})
         rows = []
         for name in res["documents"]:
-            reason = au.get("per_document_reason", {}).get(name, "")
-            rows.append([(name, name.lower(), ""), _measure(au["per_document"].get(name), reason), (reason, "", "")])
+            reason = unstable.get(name) or au.get("per_document_reason", {}).get(name, "")
+            value = _measure(au["per_document"].get(name), reason)
+            if name in unstable:  # never a bare number where the value explodes
+                value = (f"{value[0]} (unstable)", value[1], reason)
+            rows.append([(name, name.lower(), ""), value, (reason, "", "")])
+        self.set_cells(rows)
+
+
+class BreakdownModel(_Table):
+    """Per code: disagreeing characters from boundaries, labels and omissions (summed over pairs)."""
+
+    headers = ("Code", "Characters", "Boundary", "%", "Label", "%", "Omission", "%")
+    TIPS = (
+        "",
+        "characters coded by one coder of a pair and not the other, summed over coder pairs",
+        "both coded the passage with this code; the edges differ",
+        "",
+        "same place, a different code",
+        "",
+        "one coded it, the other coded nothing there",
+        "",
+    )
+
+    def set_result(self, res: dict[str, Any], code_name: Callable[[str], str] = str) -> None:
+        rows = []
+        for code in res["codes"]:
+            cell = res.get("disagreement_breakdown", {}).get(code, {})
+            total = sum(cell.values())
+            row = [(code_name(code), code_name(code).lower(), code), (str(total), total, self.TIPS[1])]
+            for k, kind in enumerate(("boundary", "label", "omission")):
+                n = cell.get(kind, 0)
+                share = n / total if total else None
+                row.append((str(n), n, self.TIPS[2 + 2 * k]))
+                row.append((DASH if share is None else f"{share:.0%}", -1.0 if share is None else share, ""))
+            rows.append(row)
         self.set_cells(rows)
 
 

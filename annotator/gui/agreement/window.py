@@ -1,9 +1,11 @@
 """Tools > Agreement...: the supervisor's view of inter-coder agreement.
 
 Choose coders, documents and codes; the computation (alpha_U, span F1, sentence units, bootstrap
-CIs, disagreements) runs in a worker thread behind a cancellable progress dialog. Results: alpha_U
-overall and per code with CIs, the coder-pair matrix, per-document alpha_U, and the disagreement
-list, whose selected entry shows the passage once per coder, side by side.
+CIs, disagreements) runs in a worker thread behind a cancellable progress dialog. By default only
+the documents every selected coder marked done count (`choosing`); the others are listed as left
+out. Results: alpha_U overall and per code with CIs, the coder-pair matrix, per-document alpha_U,
+the disagreement breakdown, and the disagreement list, whose selected entry shows the passage once
+per coder, side by side. "Save report…" writes the reliability report of the shown result.
 """
 
 from __future__ import annotations
@@ -33,10 +35,12 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.agreement_report import KINDS, Disagreement, fmt_ci
+from annotator.gui.agreement.choosing import done_only_switch, save_report, show_selection
 from annotator.gui.agreement.compute import Outcome, Request, compute
 from annotator.gui.agreement.models import (
     ITEM_ROLE,
     AlphaModel,
+    BreakdownModel,
     DisagreementModel,
     DisagreementProxy,
     DocumentAlphaModel,
@@ -124,6 +128,7 @@ class AgreementDialog(QDialog):
         self.outcome: Outcome | None = None
         self.texts: dict[str, str] = {}
         self.alpha_model, self.doc_model = AlphaModel(), DocumentAlphaModel()
+        self.breakdown_model = BreakdownModel()
         self.pair_model, self.dis_model = PairMatrixModel(), DisagreementModel()
         self.dis_proxy = DisagreementProxy()
         self.dis_proxy.setSourceModel(self.dis_model)
@@ -145,6 +150,10 @@ class AgreementDialog(QDialog):
             box, lst = _checklist(title)
             setattr(self, f"{title.lower()}_list", lst)
             col.addWidget(box, 1)
+            if title == "Documents":
+                self.done_only, self.left_out = done_only_switch(lst)
+                col.addWidget(self.done_only)
+                col.addWidget(self.left_out)
         form = QFormLayout()
         self.bootstrap = QSpinBox()
         self.bootstrap.setRange(0, 100000)
@@ -170,7 +179,7 @@ class AgreementDialog(QDialog):
         overview = QWidget()
         ov = QVBoxLayout(overview)
         self.alpha_view = _table(self.alpha_model)
-        ov.addWidget(QLabel("<b>alpha_U per code</b> (documents laid end to end), span F1 and sentence alpha"))
+        ov.addWidget(QLabel("<b>alpha_U per code</b> (order-free, pooled over documents), span F1 and sentence alpha"))
         ov.addWidget(self.alpha_view, 3)
         row = QHBoxLayout()
         row.addWidget(QLabel("<b>Coder pairs</b>"))
@@ -186,10 +195,21 @@ class AgreementDialog(QDialog):
         self.doc_view = _table(self.doc_model)
         self.tabs.addTab(self.doc_view, "Per document")
         self.tabs.addTab(self._build_disagreements(), "Disagreements")
+        self.breakdown_view = _table(self.breakdown_model)
+        self.breakdown_view.horizontalHeader().setStretchLastSection(False)
+        self.tabs.addTab(self.breakdown_view, "Breakdown")
+        self.report_button = QPushButton("Save report\u2026")
+        self.report_button.setObjectName("saveReport")
+        self.report_button.setToolTip("Write the reliability report of these results (HTML or Markdown)")
+        self.report_button.setEnabled(False)
+        self.report_button.clicked.connect(lambda: save_report(self))
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.summary)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.report_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
         return box
 
@@ -267,12 +287,15 @@ class AgreementDialog(QDialog):
         coders, docs, codes = (checked(self.coders_list), checked(self.documents_list), checked(self.codes_list))
         if not coders:
             return "Tick at least one coder (two or more to compare)."
-        if not docs:
+        if not docs and not self.done_only.isChecked():
             return "Tick at least one document."
         if not codes:
             return "Tick at least one code."
-        all_docs = len(docs) == self.documents_list.count()
-        return Request(coders, None if all_docs else docs, codes, self.bootstrap.value(), self.seed.value())
+        if self.done_only.isChecked():
+            documents: str | list[str] = service.DONE
+        else:
+            documents = service.ALL if len(docs) == self.documents_list.count() else docs
+        return Request(coders, documents, codes, self.bootstrap.value(), self.seed.value())
 
     # -- running ----------------------------------------------------------------------------------
     @property
@@ -284,13 +307,13 @@ class AgreementDialog(QDialog):
             return self.job
         req = self.request()
         if isinstance(req, str):
-            self._say(req, error=True)
+            self.say(req, error=True)
             return None
         project = self.main.controller.project
         job = Job("Computing agreement\u2026", lambda ctx: compute(project, req, ctx), self)
         self.job = job
         self.run_button.setEnabled(False)
-        self._say("Computing\u2026")
+        self.say("Computing\u2026")
         self.runner.start(job, self._on_done)
         return job
 
@@ -300,11 +323,11 @@ class AgreementDialog(QDialog):
         if job.outcome == "ok":
             self.show_outcome(job.result)
         elif job.outcome == "error":
-            self._say(job.error or "failed", error=True)
+            self.say(job.error or "failed", error=True)
         else:
-            self._say("Cancelled; the previous results (if any) are still shown.")
+            self.say("Cancelled; the previous results (if any) are still shown.")
 
-    def _say(self, text: str, error: bool = False) -> None:
+    def say(self, text: str, error: bool = False) -> None:
         self.summary.setStyleSheet("color: #b00020;" if error else "")
         self.summary.setText(text)
 
@@ -322,14 +345,17 @@ class AgreementDialog(QDialog):
         self.texts = dict(sel.documents)
         c, au = res["counts"], res["alpha_u"]
         overall = "undefined" if au["overall"] is None else f"{au['overall']:.3f}"
-        ci = fmt_ci(au.get("ci", {}).get("overall"))
+        ci = fmt_ci((au.get("ci") or {}).get("overall"))
+        chosen = show_selection(self.documents_list, self.left_out, res)
         why = f" ({au['overall_reason']})" if au["overall"] is None else ""
-        self._say(
+        self.say(
             f"<b>alpha_U = {overall}</b> {ci}{why} &nbsp;·&nbsp; {len(sel.coders)} coders, "
             f"{c['documents']} documents, {c['characters']:,} characters, {c['spans']:,} "
             f"spans, {c['sentences']:,} sentences, {len(outcome.disagreements):,} "
-            "disagreements"
+            "disagreements" + (f" &nbsp;·&nbsp; {chosen}" if chosen else "")
         )
+        self.breakdown_model.set_result(res, self.code_name)
+        self.report_button.setEnabled(True)
         self.alpha_model.set_result(res, self.code_name)
         self.doc_model.set_result(res)
         self.pair_measure.blockSignals(True)
@@ -341,7 +367,7 @@ class AgreementDialog(QDialog):
         self.dis_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.panes.set_coders(list(sel.coders), self.main.controller.coder_color)
         self.jump_button.setEnabled(False)
-        for view in (self.alpha_view, self.doc_view, self.dis_view):
+        for view in (self.alpha_view, self.doc_view, self.dis_view, self.breakdown_view):
             view.resizeColumnsToContents()
 
     def _show_pairs(self, index: int) -> None:

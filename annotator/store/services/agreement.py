@@ -1,23 +1,43 @@
-"""Agreement over a project: load the selection (coders, documents, codes) and run the pure measures.
+"""Agreement over a project: one service for the command line, the window and the reliability report.
 
-The CLI and the agreement view both call `load_selection` then `compute`; names are validated here
-so both say the same thing about a typo ("unknown coder(s) X; known: A, B").
+`run(project, options)` loads the selection (`agreement_selection`: by default the documents every
+selected coder marked done) and computes every measure; the result is the JSON-ready dict
+`annotator agreement --json` prints, which the reliability report renders. Names are validated
+there, so every front end says the same thing about a typo ("unknown coder(s) X; known: A, B").
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import select
 
+from annotator import __version__
 from annotator.core.agreement import span_agreement
-from annotator.core.agreement.bootstrap import Progress
+from annotator.core.agreement.resampling import Progress
 from annotator.core.errors import UserError
-from annotator.core.spans import SpanRecord
+from annotator.core.segment import SPLITTER
 from annotator.store.engine import Project
 from annotator.store.models import Code, Coder, Document, Span
+from annotator.store.services.agreement_selection import ALL, DONE, DocumentChoice, Selection, SpanRow, load_selection
+
+__all__ = [
+    "ALL",
+    "DONE",
+    "Choices",
+    "Options",
+    "Selection",
+    "SpanRow",
+    "choices",
+    "compute",
+    "default_codes",
+    "equivalent_command",
+    "load_selection",
+    "run",
+]
 
 
 @dataclass(frozen=True)
@@ -30,15 +50,17 @@ class Choices:
 
 
 @dataclass(frozen=True)
-class Selection:
-    """Everything the pure measures need, loaded in one read transaction."""
+class Options:
+    """One agreement request, as `annotator agreement --coders ...` and the window make it."""
 
     coders: list[str]
-    documents: list[tuple[str, str]]  # (name, text) in document order
-    document_ids: dict[str, int]
-    codes: list[str]
-    code_names: dict[str, str]
-    spans: list[SpanRecord] = field(default_factory=list)
+    documents: DocumentChoice = DONE
+    codes: list[str] | None = None
+    bootstrap: int = 0
+    seed: int = 0
+    merge: bool = True
+    concatenate: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def choices(project: Project) -> Choices:
@@ -64,108 +86,108 @@ def choices(project: Project) -> Choices:
     )
 
 
-def _unknown(kind: str, names: list[str], known: list[str], hint: str) -> UserError:
-    shown = ", ".join(known[:20]) + (" ..." if len(known) > 20 else "")
-    return UserError(f"unknown {kind}(s) {', '.join(names)}; known: {shown or 'none'} ({hint})")
-
-
-def _resolve(given: list[str] | None, known: list[str], kind: str, hint: str) -> list[str]:
-    if given is None:
-        return list(known)
-    given = list(dict.fromkeys(given))
-    missing = [g for g in given if g not in set(known)]
-    if missing:
-        raise _unknown(kind, missing, known, hint)
-    return given
-
-
 def default_codes(ch: Choices) -> list[str]:
     """Codable codes of the codebook, plus any grouping code that was nevertheless used."""
     return [k for k, _n, codable, used in ch.codes if codable or used]
 
 
-def load_selection(
-    project: Project, coders: list[str], documents: list[str] | None = None, codes: list[str] | None = None
-) -> Selection:
-    """Validate the names and load texts and spans; None means every document / default codes."""
-    ch = choices(project)
-    if not coders:
-        raise UserError("name the coders to compare, e.g. --coders anna,ben")
-    doc_names = [n for _, n in ch.documents]
-    if not doc_names:
-        raise UserError("the project has no documents; import some with 'annotator import FILE...'")
-    names = {k: n for k, n, _c, _u in ch.codes}
-    problems: list[str] = []
-
-    def resolve(given: list[str] | None, known: list[str], kind: str, hint: str) -> list[str]:
-        try:
-            return _resolve(given, known, kind, hint)
-        except UserError as exc:
-            problems.append(str(exc))
-            return []
-
-    coders = resolve(coders, [n for n, _ in ch.coders], "coder", "see 'annotator coders list'")
-    chosen_docs = resolve(documents, doc_names, "document", "see 'annotator documents list'")
-    if codes is None:
-        chosen_codes = default_codes(ch)
-    else:
-        chosen_codes = resolve(codes, list(names), "code", "see the codebook")
-        grouping = [k for k, _n, codable, used in ch.codes if k in chosen_codes and not codable and not used]
-        if grouping:
-            problems.append(
-                f"code(s) {', '.join(grouping)} are groupings (codable: false) and "
-                "cannot carry spans; name their children instead"
-            )
-    if problems:
-        raise UserError("\n".join(problems))
-    if not chosen_codes:
-        raise UserError("the project has no codes; load a codebook with 'annotator codebook load'")
-    order = {n: i for i, n in enumerate(doc_names)}
-    chosen_docs.sort(key=order.__getitem__)
-    ids = {n: i for i, n in ch.documents}
-    with project.read() as s:
-        wanted = [ids[n] for n in chosen_docs]
-        texts: dict[int, str] = {}
-        for i in range(0, len(wanted), 500):
-            texts.update(s.exec(select(Document.id, Document.text).where(Document.id.in_(wanted[i : i + 500]))).all())
-    from annotator.store.services.spans import list_spans
-
-    all_docs = documents is None
-    spans = list_spans(project, coders=coders, document_ids=None if all_docs else wanted, code_keys=chosen_codes)
-    return Selection(
-        coders,
-        [(n, texts[ids[n]]) for n in chosen_docs],
-        {n: ids[n] for n in chosen_docs},
-        chosen_codes,
-        {k: names.get(k, k) for k in chosen_codes},
-        spans,
-    )
-
-
 def compute(
-    selection: Selection, *, bootstrap: int = 0, seed: int = 0, progress: Progress | None = None, merge: bool = True
+    selection: Selection,
+    *,
+    bootstrap: int = 0,
+    seed: int = 0,
+    progress: Progress | None = None,
+    merge: bool = True,
+    concatenate: bool = False,
 ) -> dict[str, Any]:
-    """span_agreement over the selection; merge=False keeps touching spans apart (DKPro's data).
+    """span_agreement over the selection, plus how it was chosen (`selection`, `warnings`).
 
-    Raises core.agreement.Cancelled when `progress` returns False.
+    merge=False keeps touching spans apart (DKPro's data); concatenate=True lays the documents end
+    to end in document order (the value DKPro/INCEpTION report). Raises Cancelled when `progress`
+    returns False.
     """
     if bootstrap < 0:
         raise UserError("--bootstrap must be 0 (no intervals) or a positive number of resamples")
     try:
         result = span_agreement(
             selection.documents,
-            selection.spans,
+            selection.arrays if selection.arrays is not None else selection.spans,
             selection.coders,
             selection.codes,
             bootstrap=bootstrap,
             seed=seed,
             progress=progress,
             merge=merge,
+            concatenate=concatenate,
+            parents=selection.parents,
         )
     except UserError as exc:
         if merge:
             raise
         raise UserError(str(exc).replace("(merge=True)", "(drop --no-merge)")) from None
-    result["merged"] = merge
     result["code_names"] = dict(selection.code_names)
+    result["selection"] = selection.to_json()
+    result["warnings"] = selection.warnings()
     return result
+
+
+def run(
+    project: Project, options: Options, *, progress: Progress | None = None, command: str | None = None
+) -> tuple[Selection, dict[str, Any]]:
+    """Load the selection and compute every measure; the result carries its `design` (who, what,
+    how chosen, codebook, units, date, version, command) so a report needs nothing else."""
+    selection = load_selection(project, options.coders, options.documents, options.codes)
+    result = compute(
+        selection,
+        bootstrap=options.bootstrap,
+        seed=options.seed,
+        progress=progress,
+        merge=options.merge,
+        concatenate=options.concatenate,
+    )
+    result["design"] = design(selection, result, options, command)
+    return selection, result
+
+
+def equivalent_command(project: Project, options: Options) -> str:
+    """The `annotator agreement` command that gives the same result (for reports made in the window)."""
+    import shlex
+
+    args = ["annotator", "--project", project.display_name, "agreement", "--coders", ",".join(options.coders)]
+    if options.documents != DONE:
+        docs = options.documents
+        args += ["--documents", docs if isinstance(docs, str) else ",".join(docs)]
+    if options.codes is not None:
+        args += ["--codes", ",".join(options.codes)]
+    if options.bootstrap:
+        args += ["--bootstrap", str(options.bootstrap), "--seed", str(options.seed)]
+    args += ["--no-merge"] if not options.merge else []
+    args += ["--concatenate"] if options.concatenate else []
+    return shlex.join(args)
+
+
+def design(selection: Selection, result: dict[str, Any], options: Options, command: str | None) -> dict[str, Any]:
+    """The study design as a report states it."""
+    opts = asdict(options)
+    opts["documents"] = options.documents if isinstance(options.documents, str) else list(options.documents)
+    return {
+        "coders": list(selection.coders),
+        "documents": len(selection.documents),
+        "documents_chosen": result["selection"]["description"],
+        "documents_excluded": result["selection"]["excluded"],
+        "codebook": dict(selection.codebook),
+        "units": {
+            "alpha_u": "characters; "
+            + (
+                "documents laid end to end in document order"
+                if options.concatenate
+                else "each document its own continuum, pooled"
+            )
+            + ("; touching spans of a coder and code merged" if options.merge else "; spans as stored"),
+            "sentences": f"{result['sentences']['units']} sentences ({SPLITTER}); {result['sentences']['rule']}",
+        },
+        "date": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "annotator_version": __version__,
+        "command": command,
+        "options": opts,
+    }

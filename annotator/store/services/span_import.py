@@ -31,7 +31,7 @@ from annotator.store.bulk import bulk_insert
 from annotator.store.engine import Project
 from annotator.store.models import Code, Coder, Document, Span, SpanUid, utcnow
 from annotator.store.services.coders import coder_id
-from annotator.store.services.status import mark_in_progress
+from annotator.store.services.status import mark_in_progress, set_done
 
 BATCH = 5_000
 SHOWN_PROBLEMS = 20
@@ -42,8 +42,15 @@ _INSERT_COLUMNS = ("uid", "document_id", "coder_id", "code_id", "start", "end", 
 class SpanImportReport:
     added: int = 0
     skipped: int = 0  # identity and memo equal a span already there
+    marked_done: int | None = None  # (document, coder) pairs marked done, with mark_done=True
 
     def summary(self) -> str:
+        line = self._added_line()
+        if self.marked_done is not None:
+            line += f"\nmarked {self.marked_done} (document, coder) pair(s) done"
+        return line
+
+    def _added_line(self) -> str:
         return f"imported {self.added} spans" + (f" ({self.skipped} already present, skipped)" if self.skipped else "")
 
 
@@ -190,8 +197,12 @@ def import_span_rows(
     *,
     progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH,
+    mark_done: bool = False,
 ) -> SpanImportReport:
     """Check every row against the project and insert the new ones in one transaction, or none.
+
+    mark_done=True also marks every (document, coder) pair of the file done, in the same transaction
+    (for coders who code outside the window: `spans import --mark-done`).
 
     `rows` may be a stream (`iter_span_rows`); it is consumed inside the transaction, so a file that
     turns out malformed halfway leaves the project as it was. `progress(rows_read)` after each batch.
@@ -199,6 +210,7 @@ def import_span_rows(
     problems = _Problems(source)
     report = SpanImportReport()
     touched: set[tuple[int, int]] = set()
+    pairs: set[tuple[int, int]] = set()  # every (document, coder) of the file
     read = 0
     with project.write() as s:
         known = _Project(s)
@@ -215,6 +227,7 @@ def import_span_rows(
                     problems.add(result)
                 else:
                     checked.append((r, canonical_uid(r.uid) if r.uid else None, result))
+                    pairs.add((result.document, result.coder))
             ledger = SpanLedger()
             for span in _stored_matches(conn, staging, [(uid, key) for _r, uid, key in checked]):
                 ledger.add(span)
@@ -240,6 +253,10 @@ def import_span_rows(
             raise problems.error()
         staging.drop(conn)
         mark_in_progress(s, touched)
+        if mark_done:
+            for doc_id, coder in sorted(pairs):
+                set_done(s, doc_id, coder)
+            report.marked_done = len(pairs)
     return report
 
 
@@ -257,7 +274,7 @@ def _conflict(where: str, match: Match, r: SpanRow, other: KnownSpan, known: _Pr
 
 
 def import_spans_csv(
-    project: Project, path: str | Path, *, progress: Callable[[int], None] | None = None
+    project: Project, path: str | Path, *, progress: Callable[[int], None] | None = None, mark_done: bool = False
 ) -> SpanImportReport:
-    """`annotator spans import FILE`: stream the CSV into the project, all or nothing."""
-    return import_span_rows(project, iter_span_rows(path), str(path), progress=progress)
+    """`annotator spans import FILE [--mark-done]`: stream the CSV into the project, all or nothing."""
+    return import_span_rows(project, iter_span_rows(path), str(path), progress=progress, mark_done=mark_done)

@@ -1,4 +1,4 @@
-"""Per-coder document status (not started / in progress / done) and project counts."""
+"""Per-coder document status (not started / in progress / done), what counts as coded, project counts."""
 
 from __future__ import annotations
 
@@ -52,6 +52,72 @@ def mark_in_progress(session: Session, pairs: Iterable[tuple[int, int]]) -> None
         DocumentStatus(document_id=doc, coder_id=coder, status=DocumentStatusValue.IN_PROGRESS.value, updated_at=now)
         for doc, coder in sorted(wanted)
     )
+
+
+def counts_as_done(session: Session, coder_ids: Iterable[int], document_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """The (document id, coder id) pairs that count as coded, inside an open transaction.
+
+    This is the one place that decides which documents a coder has coded, for agreement (the
+    default selection is the documents every selected coder counts as done on) and whatever else
+    needs to know. Today a coder counts as done on a document when the coder marked it done (in
+    the window, with `annotator documents done`, or `spans import --mark-done`).
+
+    Coder kinds plug in here, as a branch on the coder's kind before the status lookup:
+    - a gold layer (adjudication, issue 14) counts as done on a document whose adjudication has no
+      open item;
+    - a machine-made coder (autocode, issue 16) counts as done on every document.
+    """
+    coders, docs = set(coder_ids), set(document_ids)
+    if not coders or not docs:
+        return set()
+    rows = session.exec(
+        select(DocumentStatus.document_id, DocumentStatus.coder_id).where(
+            DocumentStatus.status == DocumentStatusValue.DONE.value,
+            DocumentStatus.coder_id.in_(coders),  # type: ignore[attr-defined]
+        )
+    ).all()
+    return {(int(d), int(c)) for d, c in rows if d in docs}
+
+
+def set_done(session: Session, document_id: int, coder_id_: int) -> bool:
+    """Mark one document done for one coder inside an open transaction; False if it already was."""
+    row = session.exec(
+        select(DocumentStatus).where(DocumentStatus.document_id == document_id, DocumentStatus.coder_id == coder_id_)
+    ).first()
+    if row is not None and row.status == DocumentStatusValue.DONE.value:
+        return False
+    if row is None:
+        row = DocumentStatus(document_id=document_id, coder_id=coder_id_)
+    row.status, row.updated_at = DocumentStatusValue.DONE.value, utcnow()
+    session.add(row)
+    return True
+
+
+def mark_done(project: Project, coder: str, documents: list[str] | None) -> tuple[list[str], list[str]]:
+    """`annotator documents done`: mark documents (None = all) done for an existing coder, in one
+    transaction. Returns (newly marked, already done) document names; unknown names change nothing."""
+    with project.write() as s:
+        cid = s.exec(select(Coder.id).where(Coder.name == coder.strip())).first()
+        if cid is None:
+            known = ", ".join(s.exec(select(Coder.name).order_by(Coder.name)).all()) or "none yet"
+            raise UserError(f"no coder named '{coder}' in this project; known: {known} (see 'annotator coders list')")
+        rows = s.exec(select(Document.id, Document.name).order_by(Document.position, Document.id)).all()
+        by_name = {n: i for i, n in rows}
+        if documents is None:
+            chosen = [n for _i, n in rows]
+        else:
+            chosen = list(dict.fromkeys(documents))
+            unknown = [n for n in chosen if n not in by_name]
+            if unknown:
+                raise UserError(
+                    f"unknown document(s) {', '.join(unknown)}; nothing marked (see 'annotator documents list')"
+                )
+        if not chosen:
+            raise UserError("the project has no documents; import some with 'annotator import FILE...'")
+        new, already = [], []
+        for name in chosen:
+            (new if set_done(s, by_name[name], int(cid)) else already).append(name)
+        return new, already
 
 
 def statuses(project: Project, coder: str) -> dict[int, str]:

@@ -13,6 +13,7 @@ from annotator.core.agreement import (
     krippendorff_alpha,
     unit_arrays,
 )
+from annotator.core.agreement.unitizing_pooled import PooledAlpha
 from annotator.core.agreement.unitizing_resample import DocumentResampler
 
 
@@ -66,17 +67,27 @@ def _corpus(seed=1, docs=12):
 
 def test_alpha_u_bootstrap_resamples_documents():
     arrays = _corpus()
-    est = end_to_end(arrays).overall.value
+    est = PooledAlpha(arrays).result()[0].value
     overall, per = bootstrap_alpha_u(arrays, resamples=200, seed=3)
     assert overall.low <= est <= overall.high
     assert set(per) == {"x", "y"}
     assert bootstrap_alpha_u(arrays, resamples=200, seed=3)[0] == overall
-    one = unit_arrays([100], 2, [(0, "x", 0, 0, 10), (1, "x", 0, 0, 10)])
-    single, _ = bootstrap_alpha_u(one, resamples=10)
-    assert single.low is None
-    assert "two documents" in single.reason
+    laid = end_to_end(arrays).overall.value
+    concatenated, _ = bootstrap_alpha_u(arrays, resamples=200, seed=3, concatenate=True)
+    assert concatenated.low <= laid <= concatenated.high
+    assert concatenated != overall
     with pytest.raises(Cancelled):
         bootstrap_alpha_u(arrays, resamples=100, progress=lambda d, t: False)
+
+
+@pytest.mark.parametrize("docs", [1, 2, 9])
+def test_fewer_than_ten_documents_give_no_interval(docs):
+    arrays = _corpus(docs=docs)
+    overall, per = bootstrap_alpha_u(arrays, resamples=50)
+    assert overall.low is None
+    assert overall.reason == f"too few documents ({docs}) for a bootstrap interval"
+    assert all(v.reason == overall.reason for v in per.values())
+    assert bootstrap_alpha_u(_corpus(docs=10), resamples=50)[0].low is not None
 
 
 def test_fast_document_resampler_equals_laying_documents_end_to_end():

@@ -106,12 +106,26 @@ def test_code_nobody_used_and_clipping():
     assert out["f1_exact"]["per_code"]["irony"]["f1"] is None
 
 
+def _many_docs(n=12):
+    docs = [(f"d{i}", TEXT) for i in range(n)]
+    spans = []
+    for d, _t in docs:
+        spans += [_span(d, c, k, s + (3 if c == "B" and d != "d0" else 0), e) for c in "AB"
+                  for k, s, e in (("blame", 0, 25), ("praise", 26, 54), ("blame", 85, 112))]  # fmt: skip
+    return docs, spans
+
+
 def test_bootstrap_and_cancellation():
-    spans = _coded("A") + _coded("B", shift=3)
-    out = span_agreement(DOCS, spans, ["A", "B"], ["blame", "praise"], bootstrap=30, seed=1)
-    again = span_agreement(DOCS, spans, ["A", "B"], ["blame", "praise"], bootstrap=30, seed=1)
+    docs, spans = _many_docs()
+    out = span_agreement(docs, spans, ["A", "B"], ["blame", "praise"], bootstrap=30, seed=1)
+    again = span_agreement(docs, spans, ["A", "B"], ["blame", "praise"], bootstrap=30, seed=1)
     assert out["alpha_u"]["ci"] == again["alpha_u"]["ci"]
-    assert "alpha_nominal_ci" in out["sentences"]["per_code"]["blame"]
+    assert out["alpha_u"]["ci"]["overall"]["resamples"] == 30
+    assert out["ci_method"].startswith("percentile bootstrap over documents")
+    cell = out["sentences"]["per_code"]["blame"]
+    for key in ("alpha_nominal_ci", "gwet_ac1_ci", "brennan_prediger_ci", "percent_agreement_ci"):
+        assert key in cell, key
+    assert out["f1_overlap"]["ci"]["micro"]["low"] <= out["f1_overlap"]["micro"]["f1"]
     seen = []
 
     def stop_early(done, total):
@@ -119,8 +133,21 @@ def test_bootstrap_and_cancellation():
         return done < 10
 
     with pytest.raises(Cancelled):
-        span_agreement(DOCS, spans, ["A", "B"], ["blame"], bootstrap=100, progress=stop_early)
+        span_agreement(docs, spans, ["A", "B"], ["blame"], bootstrap=100, progress=stop_early)
     assert seen[-1][0] >= 10
+
+
+def test_fewer_than_ten_documents_give_null_intervals_with_the_reason():
+    spans = _coded("A") + _coded("B", shift=3)
+    out = span_agreement(DOCS, spans, ["A", "B"], ["blame"], bootstrap=30)
+    why = "too few documents (2) for a bootstrap interval"
+    assert out["alpha_u"]["ci"] is None
+    assert out["alpha_u"]["ci_reason"] == why
+    assert out["f1_exact"]["ci_reason"] == why
+    assert out["sentences"]["per_code"]["blame"]["gwet_ac1_ci"] is None
+    assert out["sentences"]["per_code"]["blame"]["gwet_ac1_ci_reason"] == why
+    assert any(c["id"] == "few_documents" for c in out["checks"])
+    json.dumps(out, allow_nan=False)
 
 
 def test_overlap_matching_is_maximum():

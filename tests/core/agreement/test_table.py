@@ -21,7 +21,9 @@ def test_reads_unit_column_missing_cells_and_numbers(tmp_path):
     t = read_table_csv(path)
     assert t.coders == ["anna", "boris"]
     assert t.units == ["u1", "u2", "u3"]
-    assert t.matrix == [[1, None, 4], [2, 3, None]]
+    assert t.matrix == [["1", None, "4"], ["2", "3", None]]
+    assert t.numbers() == ([[1, None, 4], [2, 3, None]], None)
+    assert t.lines == [2, 3, 4]
 
 
 def test_labels_stay_labels_when_any_cell_is_not_a_number(tmp_path):

@@ -14,6 +14,7 @@ from annotator.gui.agreement.models import ITEM_ROLE, AlphaModel, PairMatrixMode
 from annotator.gui.common.actions import ActionId
 from annotator.store.services import agreement as service
 from annotator.store.services.spans import add_span
+from annotator.store.services.status import mark_done, set_status
 from tests.gui.conftest import TEXT, add_document
 
 TEXT2 = "Another speech about terrorism and migration.\nThe West is to blame, say certain states.\n"
@@ -43,6 +44,8 @@ def coded(project):
     ]
     for doc, coder, code, s, e in rows:
         add_span(project, document_id=doc, acting_coder=coder, code_key=code, start=s, end=e)
+    for coder in CODERS:  # only what was coded counts: every coder finished both documents
+        mark_done(project, coder, None)
     return {"speech": d1, "second": d2}
 
 
@@ -83,12 +86,13 @@ def test_menu_opens_with_sensible_choices(dialog):
 def test_numbers_shown_match_span_agreement(dialog, project, qtbot, qtmodeltester):
     run(dialog, qtbot)
     sel = service.load_selection(project, CODERS)
-    ref = span_agreement(sel.documents, sel.spans, sel.coders, sel.codes, bootstrap=200, seed=4)
+    ref = span_agreement(sel.documents, sel.spans, sel.coders, sel.codes, bootstrap=200, seed=4, parents=sel.parents)
     m = dialog.alpha_model
     assert m.text(0, 0) == "All codes"
     assert m.text(0, 1) == f"{ref['alpha_u']['overall']:.3f}"
-    ci = ref["alpha_u"]["ci"]["overall"]
-    assert m.text(0, 2) == f"[{ci['low']:.3f}, {ci['high']:.3f}]"
+    assert ref["alpha_u"]["ci"] is None  # two documents: no interval, and the tooltip says why
+    assert m.text(0, 2) == "n/a"
+    assert m.data(m.index(0, 2), Qt.ItemDataRole.ToolTipRole) == "too few documents (2) for a bootstrap interval"
     assert m.text(0, 3) == f"{ref['f1_exact']['micro']['f1']:.3f}"
     assert m.text(0, 4) == f"{ref['f1_overlap']['micro']['f1']:.3f}"
     for row, code in enumerate(sel.codes, start=1):
@@ -117,7 +121,17 @@ def test_numbers_shown_match_span_agreement(dialog, project, qtbot, qtmodelteste
     assert docs.text(0, 0) == "speech"
     assert docs.text(0, 1) == f"{ref['alpha_u']['per_document']['speech']:.3f}"
     assert "alpha_U =" in dialog.summary.text()
-    for model in (dialog.alpha_model, dialog.doc_model, dialog.pair_model, dialog.dis_model, dialog.dis_proxy):
+    breakdown = dialog.breakdown_model
+    row = sel.codes.index("threat.migration")
+    cell = ref["disagreement_breakdown"]["threat.migration"]
+    assert [breakdown.text(row, k) for k in (1, 2, 4, 6)] == [
+        str(sum(cell.values())),
+        str(cell["boundary"]),
+        str(cell["label"]),
+        str(cell["omission"]),
+    ]
+    models = (dialog.alpha_model, dialog.doc_model, dialog.pair_model, dialog.dis_model, dialog.dis_proxy, breakdown)
+    for model in models:
         qtmodeltester.check(model)
 
 
@@ -164,7 +178,13 @@ def test_disagreements_sorted_side_by_side_and_jump(dialog, project, coded, qtbo
     assert set(ctl.visible_coders()) == set(CODERS)
 
 
-def test_cancel_keeps_the_window_usable(dialog, qtbot):
+def test_cancel_keeps_the_window_usable(dialog, project, qtbot):
+    for i in range(10):  # intervals need ten documents: then 100,000 resamples take a while
+        doc = add_document(project, f"extra{i}", TEXT2 + f" {i}")
+        add_span(project, document_id=doc, acting_coder="anna", code_key="threat.terrorism", start=21, end=30)
+    for coder in CODERS:
+        mark_done(project, coder, None)
+    dialog.refresh_choices()
     dialog.bootstrap.setValue(100000)
     job = dialog.run()
     qtbot.waitUntil(lambda: dialog.progress is not None and dialog.progress.maximum() > 0, timeout=20000)
@@ -213,3 +233,50 @@ def test_render_to_png(dialog, qtbot, tmp_path):
     dialog.tabs.setCurrentIndex(2)
     dialog.dis_view.selectRow(0)
     assert dialog.grab().save(str(out / "agreement_disagreements.png"))
+    dialog.tabs.setCurrentIndex(3)
+    assert dialog.grab().save(str(out / "agreement_breakdown.png"))
+
+
+def test_only_documents_every_coder_finished_and_the_switch(dialog, project, coded, qtbot):
+    set_status(project, coded["second"], "ben", "in_progress")
+    assert dialog.done_only.isChecked()
+    assert not dialog.documents_list.isEnabled()
+    run(dialog, qtbot)
+    assert dialog.outcome.result["documents"] == ["speech"]
+    assert "1 document(s) left out" in dialog.summary.text()
+    assert "second: not marked done by ben" in dialog.left_out.text()
+    second = dialog.documents_list.item(1)
+    assert second.toolTip() == "left out: not marked done by ben"
+    qtbot.mouseClick(dialog.done_only, Qt.MouseButton.LeftButton)  # off: every ticked document counts
+    assert dialog.documents_list.isEnabled()
+    run(dialog, qtbot)
+    assert dialog.outcome.result["documents"] == ["speech", "second"]
+    assert "1 (document, coder) pair(s) not marked done" in dialog.summary.text()
+    assert "second: ben has not marked it done" in dialog.left_out.text()
+    for coder in CODERS:
+        set_status(project, coded["second"], coder, "in_progress")
+        set_status(project, coded["speech"], coder, "in_progress")
+    qtbot.mouseClick(dialog.done_only, Qt.MouseButton.LeftButton)
+    dialog.outcome = None
+    dialog.run()
+    qtbot.waitUntil(lambda: dialog.job is None, timeout=60000)
+    assert dialog.outcome is None
+    assert "--documents all" in dialog.summary.text()  # the same one line as the command line
+
+
+def test_save_report_writes_the_shown_numbers(dialog, qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    assert not dialog.report_button.isEnabled()
+    run(dialog, qtbot)
+    assert dialog.report_button.isEnabled()
+    target = tmp_path / "reliability.md"
+    # the one stand-in: the user's choice in the file dialog
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "Markdown (*.md)"))
+    qtbot.mouseClick(dialog.report_button, Qt.MouseButton.LeftButton)
+    text = target.read_text("utf-8")
+    res = dialog.outcome.result
+    assert f"| alpha_U, all codes | {res['alpha_u']['overall']:.3f} |" in text
+    assert "## Disagreement breakdown" in text
+    assert "agreement --coders anna,ben,cleo" in text  # the equivalent command
+    assert "Reliability report written" in dialog.summary.text()
