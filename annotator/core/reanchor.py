@@ -5,11 +5,17 @@ gold spans are all handled alike. Offsets are mapped through the character align
 (`annotator.core.text_diff.align`), and every span lands in exactly one of three lists, so none can
 disappear silently:
 
-* **moved** - the passage is unchanged: its characters survive the diff as one equal run, or, where the
-  diff was ambiguous, aligning the passage as one equal run costs no more edits than the diff's own
-  alignment of the surrounding text (an insertion or deletion of repeated text, such as "the " before
-  "the threat", can sit on either side of a span's edge). The new offsets hold exactly the old text;
-  this is checked, not assumed.
+* **moved** - the passage is unchanged, and the new offsets hold exactly its old text (checked, not
+  assumed). Unchanged means one of:
+  - its characters survive the diff as one equal run;
+  - the diff was ambiguous and aligning the passage as one equal run costs no more edits than the
+    diff's own alignment of the text around it (an insertion or deletion of repeated text, such as
+    "the " before "the threat", can sit on either side of a span's edge);
+  - none of its characters survive, but its exact text occurs exactly once in the old text and exactly
+    once in the new text: the passage was moved elsewhere (a reordered paragraph comes out of a diff
+    as deleted and inserted). Each such search reads both texts; once RELOCATE_BUDGET characters have
+    been read, the remaining spans are not searched (a revision that rewrote everything has nothing
+    to relocate).
 * **changed** - some characters of the passage survive but not as one run: text inside it was edited.
   Its start and end are mapped through the diff. An edge on a surviving character moves with it. An
   edge in deleted text moves inwards to the nearest surviving character of the passage, except that
@@ -37,6 +43,8 @@ SLIDE_MARGIN = 64
 # An ambiguity window is only examined up to this many characters per side.
 MAX_WINDOW = 4_096
 MAX_OCCURRENCES = 32
+# Characters that relocating spans without survivors may read in all (see the module docstring).
+RELOCATE_BUDGET = 200_000_000
 
 
 @dataclass(frozen=True)
@@ -125,14 +133,27 @@ def reanchor(
     if (al.old_length, al.new_length) != (len(old), len(new)):
         raise ValueError("the alignment was computed for other texts")
     out: Reanchoring[K] = Reanchoring()
+    unplaced: list[tuple[K, int, int]] = []
     for span_id, start, end in spans:
         if not 0 <= start < end <= len(old):
             raise ValueError(f"span {span_id!r}: ({start}, {end}) is not a span of a {len(old)}-character text")
-        _place(old, new, al, span_id, start, end, out)
+        if not _place(old, new, al, span_id, start, end, out):
+            unplaced.append((span_id, start, end))
+    budget = RELOCATE_BUDGET
+    for span_id, start, end in unplaced:
+        found = None
+        if budget >= len(old) + len(new):
+            budget -= len(old) + len(new)
+            found = _relocate(old[start:end], old, new)
+        if found is None:
+            out.lost.append(LostSpan(span_id, start, end, old[start:end]))
+        else:
+            out.moved.append(MovedSpan(span_id, start, end, found, found + end - start))
     return out
 
 
-def _place(old: str, new: str, al: Alignment, span_id: K, start: int, end: int, out: Reanchoring[K]) -> None:
+def _place(old: str, new: str, al: Alignment, span_id: K, start: int, end: int, out: Reanchoring[K]) -> bool:
+    """Record the span as moved or changed; False when none of its characters survive."""
     new_start = al.equal_run(start, end)
     if new_start is None and al.survivors(start, end):
         new_start = _equally_cheap_whole(old, new, al, start, end)
@@ -141,12 +162,26 @@ def _place(old: str, new: str, al: Alignment, span_id: K, start: int, end: int, 
         if new[new_start:new_end] != old[start:end]:  # the alignment's contract; never trust it blindly
             raise AssertionError(f"span {span_id!r}: moved text differs")
         out.moved.append(MovedSpan(span_id, start, end, new_start, new_end))
-        return
+        return True
     if not al.survivors(start, end):
-        out.lost.append(LostSpan(span_id, start, end, old[start:end]))
-        return
+        return False
     new_start, new_end = al.map_start(start), al.map_end(end)
     out.changed.append(ChangedSpan(span_id, start, end, new_start, new_end, old[start:end], new[new_start:new_end]))
+    return True
+
+
+def _relocate(passage: str, old: str, new: str) -> int | None:
+    """Start of the passage in `new` when it occurs exactly once in each text, else None."""
+    if _only(old, passage) is None:
+        return None
+    return _only(new, passage)
+
+
+def _only(text: str, passage: str) -> int | None:
+    at = text.find(passage)
+    if at < 0 or text.find(passage, at + 1) >= 0:
+        return None
+    return at
 
 
 def _equally_cheap_whole(old: str, new: str, al: Alignment, start: int, end: int) -> int | None:

@@ -19,7 +19,11 @@ text, so neither can be run on a whole document. `align` therefore narrows the p
    rewritten phrase are not evidence that a passage survived. The anchors of step 2 matter here: a
    longest common subsequence alone would rather scatter a short new text over the letters of a long
    deleted one than match it where it really survived.
-4. A region too large for step 3 (no unique line, run of words or run of characters shared, and more
+4. A pure insertion or deletion between two equal blocks can often sit in several places ("gamma delta"
+   minus " delta" is also "gamm" + "a" minus "a delt"); each is slid to where its edges fall on the
+   strongest boundaries (line break, then whitespace, then punctuation), so a deleted word is deleted
+   whole and a span on it is lost rather than kept on a stray letter.
+5. A region too large for step 3 (no unique line, run of words or run of characters shared, and more
    than about 20,000 characters a side) is taken as rewritten: its characters count as deleted and
    inserted.
 
@@ -34,7 +38,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from rapidfuzz.distance import Indel
 
@@ -174,7 +178,9 @@ def align(old: str, new: str) -> Alignment:
         a_lo, a_hi, b_lo, b_hi = stack.pop()
         _align_region(old, new, a_lo, a_hi, b_lo, b_hi, blocks, stack)
     blocks.sort()
-    return Alignment(len(old), len(new), tuple(_merge_adjacent(blocks)))
+    return Alignment(
+        len(old), len(new), tuple(_merge_adjacent(_slide_to_boundaries(old, new, _merge_adjacent(blocks))))
+    )
 
 
 def _align_region(
@@ -356,6 +362,52 @@ def _common_suffix(old: str, new: str, a_lo: int, a_hi: int, b_lo: int, b_hi: in
                 hi = mid - 1
         return lo
     return good
+
+
+SLIDE_LIMIT = 64  # how far an insertion or deletion is slid at most, each way
+
+
+def _slide_to_boundaries(old: str, new: str, blocks: list[Block]) -> list[Block]:
+    """Move each pure insertion or deletion between two blocks to its best-scoring equivalent place.
+
+    Sliding by d moves the gap along text that equals it (the left block grows by d, the right one
+    starts d later), so every block still holds equal text; a block slid down to nothing is dropped.
+    """
+    out = [list(b) for b in blocks]
+    for left, right in pairwise(out):
+        gap_old = right[0] - left[0] - left[2]
+        gap_new = right[1] - left[1] - left[2]
+        if (gap_old == 0) == (gap_new == 0):
+            continue  # a replacement, or no gap: nothing to slide
+        text, g0, g1 = (old, left[0] + left[2], right[0]) if gap_old else (new, left[1] + left[2], right[1])
+        back = 0
+        while back < min(SLIDE_LIMIT, left[2]) and text[g0 - 1 - back] == text[g1 - 1 - back]:
+            back += 1
+        ahead = 0
+        while ahead < min(SLIDE_LIMIT, right[2]) and text[g0 + ahead] == text[g1 + ahead]:
+            ahead += 1
+        if not back and not ahead:
+            continue
+        best = max(range(-back, ahead + 1), key=lambda d: (_boundary(text, g0 + d) + _boundary(text, g1 + d), -abs(d)))
+        left[2] += best
+        right[0] += best
+        right[1] += best
+        right[2] -= best
+    return [(i, j, n) for i, j, n in out if n]
+
+
+def _boundary(text: str, x: int) -> int:
+    """How natural a place offset x is for an edit to begin or end (diff-match-patch's scores, simplified)."""
+    if x <= 0 or x >= len(text):
+        return 6
+    before, after = text[x - 1], text[x]
+    if before == "\n" or after == "\n":
+        return 4
+    if before.isspace() or after.isspace():
+        return 2
+    if not before.isalnum() or not after.isalnum():
+        return 1
+    return 0
 
 
 def _merge_adjacent(blocks: list[Block]) -> list[Block]:
