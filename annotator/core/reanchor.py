@@ -8,9 +8,12 @@ disappear silently:
 * **moved** - the passage is unchanged, and the new offsets hold exactly its old text (checked, not
   assumed). Unchanged means one of:
   - its characters survive the diff as one equal run;
-  - the diff was ambiguous and aligning the passage as one equal run costs no more edits than the
-    diff's own alignment of the text around it (an insertion or deletion of repeated text, such as
-    "the " before "the threat", can sit on either side of a span's edge);
+  - the diff split it, but near its old place (within SLIDE_MARGIN + its length on each side) the new
+    text holds the passage whole, and either it occurs exactly once in both neighbourhoods or aligning
+    it whole costs no more edits than the diff's own alignment there. A diff is ambiguous about
+    repeated text: an insertion of "the " before "the threat" can sit on either side of the span's
+    edge, and in "threat threat" the cheapest diff may pair the letters of a passage with the other
+    copy of the word;
   - none of its characters survive, but its exact text occurs exactly once in the old text and exactly
     once in the new text: the passage was moved elsewhere (a reordered paragraph comes out of a diff
     as deleted and inserted). Each such search reads both texts; once RELOCATE_BUDGET characters have
@@ -156,7 +159,7 @@ def _place(old: str, new: str, al: Alignment, span_id: K, start: int, end: int, 
     """Record the span as moved or changed; False when none of its characters survive."""
     new_start = al.equal_run(start, end)
     if new_start is None and al.survivors(start, end):
-        new_start = _equally_cheap_whole(old, new, al, start, end)
+        new_start = _kept_whole(old, new, al, start, end)
     if new_start is not None:
         new_end = new_start + end - start
         if new[new_start:new_end] != old[start:end]:  # the alignment's contract; never trust it blindly
@@ -184,8 +187,9 @@ def _only(text: str, passage: str) -> int | None:
     return at
 
 
-def _equally_cheap_whole(old: str, new: str, al: Alignment, start: int, end: int) -> int | None:
-    """Where old[start:end] can be kept as one equal run at no more edits than the diff's own alignment.
+def _kept_whole(old: str, new: str, al: Alignment, start: int, end: int) -> int | None:
+    """Where old[start:end] can be kept as one equal run although the diff split it (see the module
+    docstring), or None.
 
     The window reaches SLIDE_MARGIN + the span's length beyond each edge, widened to aligned offsets, so
     any alignment inside it fits the rest of the diff. Each occurrence of the passage in the new window
@@ -197,11 +201,16 @@ def _equally_cheap_whole(old: str, new: str, al: Alignment, start: int, end: int
     a1, b1 = al.aligned_after(min(len(old), end + reach))
     if a1 - a0 > MAX_WINDOW or b1 - b0 > MAX_WINDOW:
         return None
+    found = new.find(passage, b0, b1)
+    if found < 0:
+        return None
+    once_new = new.find(passage, found + 1, b1) < 0
+    if once_new and old.find(passage, a0, a1) == start and old.find(passage, start + 1, a1) < 0:
+        return found  # once in each neighbourhood: the same passage
     # Indel cost of the diff's alignment inside the window: everything not matched is deleted or inserted.
     ours = (a1 - a0) + (b1 - b0) - 2 * al.survivors(a0, a1)
     target = al.map_start(start)
     best: tuple[int, int, int] | None = None
-    found = new.find(passage, b0, b1)
     tries = 0
     while found >= 0 and tries < MAX_OCCURRENCES:
         cost = Indel.distance(old[a0:start], new[b0:found]) + Indel.distance(old[end:a1], new[found + end - start : b1])

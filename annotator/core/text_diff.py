@@ -14,11 +14,11 @@ text, so neither can be run on a whole document. `align` therefore narrows the p
    side (language-independent, and the step that finds a short passage that survived next to a large
    edit).
 3. A region without any anchor (or too small to have one) is diffed character by character with
-   rapidfuzz's `Indel` (an exact longest common subsequence). Equal runs no longer than the edits on
-   both their sides are then dropped (diff-match-patch's "semantic cleanup"): a few letters shared by a
-   rewritten phrase are not evidence that a passage survived. The anchors of step 2 matter here: a
-   longest common subsequence alone would rather scatter a short new text over the letters of a long
-   deleted one than match it where it really survived.
+   rapidfuzz's `Indel` (an exact longest common subsequence). Equal runs amid replaced text that are no
+   longer than the edits on both their sides are then dropped (diff-match-patch's "semantic cleanup"):
+   a few letters shared by a rewritten phrase are not evidence that a passage survived. The anchors of
+   step 2 matter here: a longest common subsequence alone would rather scatter a short new text over
+   the letters of a long deleted one than match it where it really survived.
 4. A pure insertion or deletion between two equal blocks can often sit in several places ("gamma delta"
    minus " delta" is also "gamm" + "a" minus "a delt"); each is slid to where its edges fall on the
    strongest boundaries (line break, then whitespace, then punctuation), so a deleted word is deleted
@@ -303,9 +303,11 @@ def _char_blocks(a: str, b: str, a_lo: int, b_lo: int) -> list[Block]:
 
 
 def _semantic_cleanup(runs: list[Block], len_a: int, len_b: int) -> list[Block]:
-    """Drop equal runs no longer than the larger edit on each of their sides, until none is left.
+    """Drop equal runs amid replaced text that are no longer than the larger edit on each of their sides.
 
-    Each drop merges the edits around the run, so the neighbours are judged again on the next pass.
+    Only a run with deleted and inserted text around it is judged: text that was merely inserted
+    around, or deleted around, a run does not make the run a coincidence. Each drop merges the edits
+    around the run, so the neighbours are judged again on the next pass, until nothing changes.
     """
     changed = True
     while changed:
@@ -314,9 +316,10 @@ def _semantic_cleanup(runs: list[Block], len_a: int, len_b: int) -> list[Block]:
         for k, (i, j, n) in enumerate(runs):
             prev_a, prev_b = (kept[-1][0] + kept[-1][2], kept[-1][1] + kept[-1][2]) if kept else (0, 0)
             next_a, next_b, _ = runs[k + 1] if k + 1 < len(runs) else (len_a, len_b, 0)
-            before = max(i - prev_a, j - prev_b)
-            after = max(next_a - i - n, next_b - j - n)
-            if n <= before and n <= after:
+            del_before, ins_before = i - prev_a, j - prev_b
+            del_after, ins_after = next_a - i - n, next_b - j - n
+            replaced = del_before + del_after > 0 and ins_before + ins_after > 0
+            if replaced and n <= max(del_before, ins_before) and n <= max(del_after, ins_after):
                 changed = True
                 continue
             kept.append((i, j, n))
