@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-MODULES = ("open_doc", "apply_code", "import_docs", "csv_export", "agreement_spans", "kalpha")
+MODULES = ("open_doc", "apply_code", "import_docs", "csv_export", "agreement_spans", "kalpha", "reanchor")
 
 
 @dataclass

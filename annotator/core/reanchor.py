@@ -8,7 +8,7 @@ disappear silently:
 * **moved** - the passage is unchanged, and the new offsets hold exactly its old text (checked, not
   assumed). Unchanged means one of:
   - its characters survive the diff as one equal run;
-  - the diff split it, but near its old place (within SLIDE_MARGIN + its length on each side) the new
+  - the diff split it, but near its old place (within AMBIGUITY_MARGIN + its length on each side) the new
     text holds the passage whole, and either it occurs exactly once in both neighbourhoods or aligning
     it whole costs no more edits than the diff's own alignment there. A diff is ambiguous about
     repeated text: an insertion of "the " before "the threat" can sit on either side of the span's
@@ -42,7 +42,7 @@ from annotator.core.text_diff import Alignment, align
 K = TypeVar("K", bound=Hashable)
 
 # How far beyond a changed span's edges an equally cheap alignment keeping it whole is looked for.
-SLIDE_MARGIN = 64
+AMBIGUITY_MARGIN = 64
 # An ambiguity window is only examined up to this many characters per side.
 MAX_WINDOW = 4_096
 MAX_OCCURRENCES = 32
@@ -135,28 +135,33 @@ def reanchor(
     al = alignment if alignment is not None else align(old, new)
     if (al.old_length, al.new_length) != (len(old), len(new)):
         raise ValueError("the alignment was computed for other texts")
-    out: Reanchoring[K] = Reanchoring()
-    unplaced: list[tuple[K, int, int]] = []
+    records: list[MovedSpan[K] | ChangedSpan[K] | LostSpan[K]] = []
+    budget = RELOCATE_BUDGET
     for span_id, start, end in spans:
         if not 0 <= start < end <= len(old):
             raise ValueError(f"span {span_id!r}: ({start}, {end}) is not a span of a {len(old)}-character text")
-        if not _place(old, new, al, span_id, start, end, out):
-            unplaced.append((span_id, start, end))
-    budget = RELOCATE_BUDGET
-    for span_id, start, end in unplaced:
-        found = None
-        if budget >= len(old) + len(new):
+        record = _place(old, new, al, span_id, start, end)
+        if isinstance(record, LostSpan) and budget >= len(old) + len(new):
             budget -= len(old) + len(new)
-            found = _relocate(old[start:end], old, new)
-        if found is None:
-            out.lost.append(LostSpan(span_id, start, end, old[start:end]))
+            found = _relocate(record.old_text, old, new)
+            if found is not None:
+                record = MovedSpan(span_id, start, end, found, found + end - start)
+        records.append(record)
+    out: Reanchoring[K] = Reanchoring()
+    for record in records:
+        if isinstance(record, MovedSpan):
+            out.moved.append(record)
+        elif isinstance(record, ChangedSpan):
+            out.changed.append(record)
         else:
-            out.moved.append(MovedSpan(span_id, start, end, found, found + end - start))
+            out.lost.append(record)
     return out
 
 
-def _place(old: str, new: str, al: Alignment, span_id: K, start: int, end: int, out: Reanchoring[K]) -> bool:
-    """Record the span as moved or changed; False when none of its characters survive."""
+def _place(
+    old: str, new: str, al: Alignment, span_id: K, start: int, end: int
+) -> MovedSpan[K] | ChangedSpan[K] | LostSpan[K]:
+    """The span's outcome through the diff (relocation aside)."""
     new_start = al.equal_run(start, end)
     if new_start is None and al.survivors(start, end):
         new_start = _kept_whole(old, new, al, start, end)
@@ -164,13 +169,11 @@ def _place(old: str, new: str, al: Alignment, span_id: K, start: int, end: int, 
         new_end = new_start + end - start
         if new[new_start:new_end] != old[start:end]:  # the alignment's contract; never trust it blindly
             raise AssertionError(f"span {span_id!r}: moved text differs")
-        out.moved.append(MovedSpan(span_id, start, end, new_start, new_end))
-        return True
+        return MovedSpan(span_id, start, end, new_start, new_end)
     if not al.survivors(start, end):
-        return False
+        return LostSpan(span_id, start, end, old[start:end])
     new_start, new_end = al.map_start(start), al.map_end(end)
-    out.changed.append(ChangedSpan(span_id, start, end, new_start, new_end, old[start:end], new[new_start:new_end]))
-    return True
+    return ChangedSpan(span_id, start, end, new_start, new_end, old[start:end], new[new_start:new_end])
 
 
 def _relocate(passage: str, old: str, new: str) -> int | None:
@@ -191,12 +194,12 @@ def _kept_whole(old: str, new: str, al: Alignment, start: int, end: int) -> int 
     """Where old[start:end] can be kept as one equal run although the diff split it (see the module
     docstring), or None.
 
-    The window reaches SLIDE_MARGIN + the span's length beyond each edge, widened to aligned offsets, so
+    The window reaches AMBIGUITY_MARGIN + the span's length beyond each edge, widened to aligned offsets, so
     any alignment inside it fits the rest of the diff. Each occurrence of the passage in the new window
     is tried; the cheapest wins (the one nearest the mapped start on a tie).
     """
     passage = old[start:end]
-    reach = SLIDE_MARGIN + end - start
+    reach = AMBIGUITY_MARGIN + end - start
     a0, b0 = al.aligned_before(max(0, start - reach))
     a1, b1 = al.aligned_after(min(len(old), end + reach))
     if a1 - a0 > MAX_WINDOW or b1 - b0 > MAX_WINDOW:

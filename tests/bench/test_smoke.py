@@ -30,6 +30,7 @@ def test_smoke_run_prints_table(tmp_path: Path) -> None:
         "CSV export",
         "alpha_U + F1",
         "Krippendorff's alpha (table)",
+        "re-anchor spans",
     ):
         assert f"| {name} |" in out, f"no row for {name}"
     assert "FAILED" not in out

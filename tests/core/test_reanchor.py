@@ -121,7 +121,9 @@ def test_a_moved_paragraph_takes_its_spans_along_when_their_text_is_unique() -> 
     old = first + second + "End.\n"
     new = second + first + "End.\n"
     names = old.index("names")
-    result = reanchor(old, new, [("unique", 26, 35), ("common", names, names + 5)])
+    end = old.index("End.")
+    result = reanchor(old, new, [("unique", 26, 35), ("common", names, names + 5), ("end", end, end + 4)])
+    assert [m.id for m in result.moved] == ["unique", "end"]  # input order, relocated or not
     moved = {m.id: m for m in result.moved}
     assert "unique" in moved
     assert new[moved["unique"].start : moved["unique"].end] == "terrorism"
