@@ -193,6 +193,8 @@ def _align_region(
     blocks: list[Block],
     stack: list[tuple[int, int, int, int]],
 ) -> None:
+    """Align old[a_lo:a_hi] with new[b_lo:b_hi]: equal ends, then anchors (regions between them are
+    queued on `stack`) or a character diff; steps 1-3 and 5 of the module docstring."""
     p = _common_prefix(old, new, a_lo, a_hi, b_lo, b_hi)
     if p:
         blocks.append((a_lo, b_lo, p))
