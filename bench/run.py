@@ -42,6 +42,7 @@ MODULES = (
     "spans_import",
     "retrieve",
     "search",
+    "reanchor",
 )
 BUDGET_SECONDS = {"full": 600.0, "smoke": 60.0}  # the whole suite, data preparation included
 OVER_BUDGET = 3  # exit status of a run that worked but took longer than its budget

@@ -36,6 +36,7 @@ def test_smoke_run_prints_table(tmp_path: Path) -> None:
         "Krippendorff's alpha (table)",
         "retrieve A and B",
         "search KWIC (in memory)",
+        "re-anchor spans",
     ):
         assert f"| {name} |" in out, f"no row for {name}"
     assert "FAILED" not in out
