@@ -35,6 +35,7 @@ class CodingController(QObject):
     selectedSpanChanged = Signal(object)  # span id or None
     codebookChanged = Signal()
     coderChanged = Signal(str)
+    viewChanged = Signal()  # blind coding / supervisor view or its coders changed: indicators follow
     documentsChanged = Signal()  # list/status/counts changed: re-read them
     spanCountChanged = Signal(int, str, int)  # document id, coder, +1/-1: adjust without a query
 
@@ -62,7 +63,7 @@ class CodingController(QObject):
         view.tooltip_for = self.tooltip
         view.stripes.code_name = self.code_name
         view.stripes.coder_color = self.coder_color
-        view.spanClicked.connect(lambda sid: self.select_span(sid, scroll=False))
+        view.spanClicked.connect(lambda sid: self.choose_span(sid, scroll=False))
         self.reload_codebook()
 
     # -- helpers ----------------------------------------------------------------------------------
@@ -105,8 +106,7 @@ class CodingController(QObject):
         if self.last_code not in self.codes:
             self.last_code = None
         self.codebookChanged.emit()
-        if self.doc_id is not None:
-            self.open_document(self.doc_id)
+        self.refresh_spans()  # new colours and names; the text, its scroll position and selection stay
 
     def open_document(self, doc_id: int | None) -> None:
         """Show a document with the spans of the visible coders (one query, one highlight pass)."""
@@ -123,6 +123,18 @@ class CodingController(QObject):
         self.spans_model.set_spans(table, self.text)
         self.selectedSpanChanged.emit(None)
         self.documentOpened.emit(doc_id)
+
+    def refresh_spans(self) -> None:
+        """Read the shown document's spans again without reloading its text: scroll position, selected
+        text and the selected span (if still shown) stay as they are."""
+        if self.doc_id is None:
+            return
+        table = document_spans(self.project, self.doc_id, self.visible_coders())
+        selected = self.view.selected_span_id
+        self.spans = LiveSpans(table)
+        self.view.set_spans(table)
+        self.spans_model.set_spans(table, self.text)
+        self.select_span(selected if selected is not None and self.spans.get(selected) else None, scroll=False)
 
     def set_project(self, project: Project) -> None:
         """Switch to another project: nothing of the old one (undo history included) carries over."""
@@ -149,7 +161,8 @@ class CodingController(QObject):
         """None = blind coding (own spans only); a list = supervisor view of those coders."""
         self.shown_coders = None if coders is None else list(dict.fromkeys(coders))
         self.view.stripes.show_coders = self.supervisor
-        self.open_document(self.doc_id)
+        self.refresh_spans()
+        self.viewChanged.emit()
 
     # -- selection --------------------------------------------------------------------------------
     def selected_span(self) -> SpanRecord | None:
@@ -159,6 +172,20 @@ class CodingController(QObject):
     def select_span(self, span_id: int | None, *, scroll: bool = True) -> None:
         self.view.select_span(span_id, scroll=scroll)
         self.selectedSpanChanged.emit(span_id)
+
+    def choose_span(self, span_id: int | None, *, scroll: bool = False) -> None:
+        """The coder clicked a span (bar, table row, passage): it is the target of the next key.
+
+        A text selection left over from coding would otherwise win over the click (a code key codes the
+        selection first), so it is cleared here.
+        """
+        self.view.clear_text_selection()
+        self.select_span(span_id, scroll=scroll)
+        record = self.spans.get(span_id) if span_id is not None else None
+        if record is not None:
+            whose = "" if record.coder == self.coder else f" by {record.coder}"
+            keys = "press a code's key to recode it, Del to delete it" if not whose else "read only"
+            self.message.emit(f"Selected the {self.code_name(record.code_key)} span{whose}: {keys}")
 
     def _own(self, record: SpanRecord | None) -> SpanRecord | None:
         if record is None:
@@ -218,7 +245,11 @@ class CodingController(QObject):
             self.message.emit("Choose a codable code")
             return None
         self.last_code = code_key
-        return self._update(record, f"recode as '{code.name}'", code_key=code_key)
+        old = self.code_name(record.code_key)
+        after = self._update(record, f"recode as '{code.name}'", code_key=code_key)
+        if after is not None:
+            self.message.emit(f"Recoded the span from {old} to {code.name} (Ctrl+Z undoes it)")
+        return after
 
     def _update(self, record: SpanRecord, text: str, *, nudge: bool = False, **changes: object) -> SpanRecord | None:
         try:

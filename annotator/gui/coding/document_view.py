@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QFont,
     QKeyEvent,
     QKeySequence,
+    QMouseEvent,
     QPaintEvent,
     QPen,
     QResizeEvent,
@@ -30,7 +31,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextFormat,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from annotator.core.span_table import SpanTable
 from annotator.core.spans import SpanRecord
@@ -49,7 +50,7 @@ _WHOLE_TEXT_KEYS = (
 class DocumentView(QPlainTextEdit):
     """Shows one document and the spans the controller gives it; never talks to the store."""
 
-    spanClicked = Signal(int)
+    spanClicked = Signal(object)  # span id (bar or passage clicked), or None (uncoded text clicked)
     contextMenuWanted = Signal(QPoint, list)  # global position, span ids under the mouse
     FIRST_CHUNK = 32_000  # characters shown at once (about ten screens); the rest follows in the background
     CHUNK = 128_000  # characters appended per timer tick: small enough for the event loop to stay responsive
@@ -81,11 +82,12 @@ class DocumentView(QPlainTextEdit):
         self.tooltip_for: Callable[[list[Entry]], str] = lambda entries: "\n".join(e.code_key for e in entries)
         self.highlighter = SpanHighlighter(self.document(), self.index)
         self.stripes = StripesMargin(self)
-        self.stripes.spanClicked.connect(self.spanClicked)
+        self.stripes.spanClicked.connect(self.spanClicked.emit)
         self.stripes.tooltip_for = lambda entries: self.tooltip_for(entries)
         self.updateRequest.connect(self._on_update_request)
         self.setViewportMargins(self.stripes.margin_width, 0, 0, 0)
         self.verticalScrollBar().valueChanged.connect(self.reveal_visible)
+        self._press: QPoint | None = None  # where the left button went down (a click, not a drag)
 
     # -- loading and changing spans ---------------------------------------------------------------
     def entry(self, record: SpanRecord) -> Entry:
@@ -226,6 +228,13 @@ class DocumentView(QPlainTextEdit):
 
     def set_colors(self, colors: dict[str, str]) -> None:
         self.colors = dict(colors)
+
+    def clear_text_selection(self) -> None:
+        """Drop the selected text (the caret stays where it is)."""
+        cursor = self.textCursor()
+        if cursor.hasSelection():
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
 
     # -- selection in stored offsets --------------------------------------------------------------
     def selection_range(self) -> tuple[int, int] | None:
@@ -392,6 +401,31 @@ class DocumentView(QPlainTextEdit):
                 QToolTip.hideText()
             return True
         return super().viewportEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._press = event.position().toPoint() if event.button() == Qt.MouseButton.LeftButton else None
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """A click (not a drag) on a coded passage selects its shortest span; again cycles through the rest."""
+        super().mouseReleaseEvent(event)
+        press, self._press = self._press, None
+        pos = event.position().toPoint()
+        if (
+            press is None
+            or event.button() != Qt.MouseButton.LeftButton
+            or (pos - press).manhattanLength() >= QApplication.startDragDistance()
+            or self.textCursor().hasSelection()
+        ):
+            return
+        entries = sorted(self.entries_at_point(pos), key=lambda e: (e.end - e.start, e.start, e.span_id))
+        ids = [e.span_id for e in entries]
+        if not ids:
+            self.spanClicked.emit(None)
+        elif self.selected_span_id in ids:
+            self.spanClicked.emit(ids[(ids.index(self.selected_span_id) + 1) % len(ids)])
+        else:
+            self.spanClicked.emit(ids[0])
 
     def _context_menu(self, pos: QPoint) -> None:
         ids = [e.span_id for e in self.entries_at_point(pos)]

@@ -185,11 +185,17 @@ class MainWindow(QMainWindow):
         ctl.documentsChanged.connect(self.refresh_counts)
         ctl.spanCountChanged.connect(self._on_span_count)
         ctl.coderChanged.connect(lambda _name: self._update_coder_label())
+        ctl.viewChanged.connect(self._update_coder_label)  # whoever switched the view (Ctrl+1/2, Agreement)
+        # A status message describes the screen at the time: it goes when the selection, the selected
+        # span or the document changes (messages about that change are shown after it).
+        self.view.selectionChanged.connect(self.statusBar().clearMessage)
+        ctl.selectedSpanChanged.connect(lambda _sid: self.statusBar().clearMessage())
+        ctl.documentOpened.connect(lambda _doc: self.statusBar().clearMessage())
         self.view.contextMenuWanted.connect(lambda pos, ids: menus.context_menu(self, ids).popup(pos))
         self.view.selectionChanged.connect(self._update_doc_label)
         self.documents_panel.documentChosen.connect(ctl.open_document)
         self.codebook_panel.codeActivated.connect(ctl.code_selection)
-        self.spans_panel.spanChosen.connect(lambda sid: ctl.select_span(sid, scroll=True))
+        self.spans_panel.spanChosen.connect(lambda sid: ctl.choose_span(sid, scroll=True))
         self.spans_panel.spanActivated.connect(self.jump_to_span)
 
     def _on_span_count(self, doc_id: int, coder: str, delta: int) -> None:
@@ -204,11 +210,13 @@ class MainWindow(QMainWindow):
     def _rebuild_code_actions(self) -> None:
         for action in self.code_actions.values():
             self.view.removeAction(action)
+            self.spans_panel.table.removeAction(action)
             action.deleteLater()
         self.code_actions = code_actions(self, self.controller.book)
         for key, action in self.code_actions.items():
             action.triggered.connect(lambda _=False, k=key: self.controller.code_selection(k))
         self.view.addActions(list(self.code_actions.values()))
+        self.spans_panel.table.addActions(list(self.code_actions.values()))  # a clicked row recodes by key too
         menus.fill_code_menu(self)
 
     def _on_document_opened(self, doc_id: int | None) -> None:
@@ -243,7 +251,6 @@ class MainWindow(QMainWindow):
     def set_view_coders(self, coders: list[str] | None) -> None:
         """None = blind coding (own spans only); a list = supervisor view of those coders."""
         self.controller.show_coders(coders)
-        self._update_coder_label()
 
     # -- documents and project --------------------------------------------------------------------
     def refresh_documents(self) -> None:
@@ -260,6 +267,8 @@ class MainWindow(QMainWindow):
         self.documents_model.update_counts(
             status_service.statuses(ctl.project, ctl.coder), status_service.span_counts(ctl.project, ctl.coder)
         )
+        if ctl.doc_id is not None:  # undo and redo change the status too: the Done button follows the store
+            self.action(ActionId.MARK_DONE).setChecked(self.documents_model.status_of(ctl.doc_id) == "done")
         self._update_doc_label()
 
     def open_first_document(self) -> None:
@@ -290,10 +299,8 @@ class MainWindow(QMainWindow):
         self.open_first_document()
 
     def jump_to_span(self, span_id: int) -> None:
-        self.controller.select_span(span_id, scroll=True)
-        record = self.controller.spans.get(span_id)
-        if record is not None:
-            self.view.select_range(record.start, record.end)
+        """Scroll to the span and give the text the focus; the span (outlined) is the target of the next key."""
+        self.controller.choose_span(span_id, scroll=True)
         self.view.setFocus()
 
     def switch_coder(self) -> None:
