@@ -128,9 +128,9 @@ def _bounds_to_selection(w: MainWindow) -> QAction:
     return a
 
 
-def _nudge(w: MainWindow, text: str, keys: str, edge: str, delta: int) -> QAction:
+def _nudge(w: MainWindow, text: str, keys: str, edge: str, delta: int, unit: str = "grapheme") -> QAction:
     a = make_action(w, text, keys, "", widget_only=True)
-    a.triggered.connect(lambda: w.controller.nudge(edge, delta))
+    a.triggered.connect(lambda: w.controller.nudge(edge, delta, unit))
     return a
 
 
@@ -152,6 +152,26 @@ def _end_earlier(w: MainWindow) -> QAction:
 @FACTORIES.register(ActionId.END_LATER)
 def _end_later(w: MainWindow) -> QAction:
     return _nudge(w, "End one character later", "Alt+Shift+Right", "end", 1)
+
+
+@FACTORIES.register(ActionId.START_EARLIER_WORD)
+def _start_earlier_word(w: MainWindow) -> QAction:
+    return _nudge(w, "Start one word earlier", "Ctrl+Alt+Left", "start", -1, "word")
+
+
+@FACTORIES.register(ActionId.START_LATER_WORD)
+def _start_later_word(w: MainWindow) -> QAction:
+    return _nudge(w, "Start one word later", "Ctrl+Alt+Right", "start", 1, "word")
+
+
+@FACTORIES.register(ActionId.END_EARLIER_WORD)
+def _end_earlier_word(w: MainWindow) -> QAction:
+    return _nudge(w, "End one word earlier", "Ctrl+Alt+Shift+Left", "end", -1, "word")
+
+
+@FACTORIES.register(ActionId.END_LATER_WORD)
+def _end_later_word(w: MainWindow) -> QAction:
+    return _nudge(w, "End one word later", "Ctrl+Alt+Shift+Right", "end", 1, "word")
 
 
 @FACTORIES.register(ActionId.DELETE_SPAN)
@@ -257,6 +277,10 @@ TEXT_PANE = (
     ActionId.START_LATER,
     ActionId.END_EARLIER,
     ActionId.END_LATER,
+    ActionId.START_EARLIER_WORD,
+    ActionId.START_LATER_WORD,
+    ActionId.END_EARLIER_WORD,
+    ActionId.END_LATER_WORD,
 )
 
 

@@ -271,16 +271,21 @@ class CodingController(QObject):
         start, end = snap_to_words(self.text, *selection) if self.snap else selection
         return self._update(record, "change span boundaries", start=start, end=end)
 
-    def nudge(self, edge: str, delta: int) -> SpanRecord | None:
-        """Move the selected span's start or end by `delta` characters (merged into one undo step)."""
+    def nudge(self, edge: str, delta: int, unit: str = "grapheme") -> SpanRecord | None:
+        """Move the selected span's start or end one character (grapheme cluster: a flag or an accented
+        letter moves as one) or, with unit="word", to the previous/next word start or end; `delta` gives
+        the direction. Consecutive nudges merge into one undo step."""
         record = self._own(self.selected_span())
         if record is None:
             return None
+        positions = self.view.positions
         start, end = record.start, record.end
         if edge == "start":
-            start = min(max(0, start + delta), end - 1)
+            moved = positions.step(start, delta > 0, unit, "start")
+            start = moved if moved < end else start
         else:
-            end = max(min(len(self.text), end + delta), start + 1)
+            moved = positions.step(end, delta > 0, unit, "end")
+            end = moved if moved > start else end
         if (start, end) == (record.start, record.end):
             return record
         return self._update(record, "adjust span boundaries", nudge=True, start=start, end=end)

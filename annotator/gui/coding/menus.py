@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 EXPORTS = (ActionId.EXPORT_CSV, ActionId.EXPORT_EXCEL, ActionId.EXPORT_JSONL)
 REFI_EXPORTS = (ActionId.EXPORT_QDPX, ActionId.EXPORT_QDC, ActionId.EXPORT_YAML)
 NUDGES = (ActionId.START_EARLIER, ActionId.START_LATER, ActionId.END_EARLIER, ActionId.END_LATER)
+WORD_NUDGES = (ActionId.START_EARLIER_WORD, ActionId.START_LATER_WORD, ActionId.END_EARLIER_WORD, ActionId.END_LATER_WORD)
 
 
 def build_menus(w: MainWindow) -> dict[str, QMenu]:
@@ -49,6 +50,8 @@ def build_menus(w: MainWindow) -> dict[str, QMenu]:
     edit.addActions([a(ActionId.EDIT_MEMO), a(ActionId.BOUNDS_TO_SELECTION)])
     nudges = edit.addMenu("Adjust span boundaries")
     nudges.addActions([a(i) for i in NUDGES])
+    nudges.addSeparator()
+    nudges.addActions([a(i) for i in WORD_NUDGES])
     edit.addAction(a(ActionId.DELETE_SPAN))
     edit.addSeparator()
     edit.addAction(a(ActionId.SNAP_WORDS))

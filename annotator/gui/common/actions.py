@@ -42,6 +42,10 @@ class ActionId(Enum):
     START_LATER = auto()
     END_EARLIER = auto()
     END_LATER = auto()
+    START_EARLIER_WORD = auto()
+    START_LATER_WORD = auto()
+    END_EARLIER_WORD = auto()
+    END_LATER_WORD = auto()
     DELETE_SPAN = auto()
     SNAP_WORDS = auto()
     # coding: code, view, help
