@@ -40,6 +40,7 @@ from annotator.gui.coding.span_index import FALLBACK_COLOR, Entry, SpanIndex
 from annotator.gui.coding.stripes import StripesMargin
 from annotator.gui.common.positions import Positions
 
+SELECTION_TINT = QColor(0, 0, 0, 20)  # laid over the selected span; highlighter.MIN_CONTRAST allows for it
 _WHOLE_TEXT_KEYS = (
     QKeySequence.StandardKey.SelectAll,
     QKeySequence.StandardKey.MoveToEndOfDocument,
@@ -278,7 +279,7 @@ class DocumentView(QPlainTextEdit):
         cursor.setPosition(entry.end, QTextCursor.MoveMode.KeepAnchor)
         sel.cursor = cursor
         fmt = QTextCharFormat()
-        fmt.setBackground(QColor(0, 0, 0, 28))
+        fmt.setBackground(SELECTION_TINT)
         fmt.setProperty(QTextFormat.Property.OutlinePen, QPen(QColor("#202020"), 1.5))
         sel.format = fmt
         self.setExtraSelections([sel])
