@@ -17,7 +17,7 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QStyle
 
 from annotator.core.codebook import Codebook
-from annotator.gui.coding import file_actions
+from annotator.gui.coding import file_actions, navigation
 from annotator.gui.coding.codebook_model import swatch
 from annotator.gui.common.actions import ActionFactories, ActionId, make_action
 from annotator.store.services.coders import list_coders
@@ -207,7 +207,26 @@ def _repeat_code(w: MainWindow) -> QAction:
 def _mark_done(w: MainWindow) -> QAction:
     tip = "Mark the shown document as completely coded by you"
     a = make_action(w, "Mark document &done", "Ctrl+D", tip, checkable=True, icon=_icon(w, SP.SP_DialogApplyButton))
-    a.triggered.connect(lambda on: w.controller.set_done(on))
+
+    def done(on: bool) -> None:
+        w.controller.set_done(on)
+        navigation.after_done(w)  # offers the next document not done yet
+
+    a.triggered.connect(done)
+    return a
+
+
+@FACTORIES.register(ActionId.NEXT_DOCUMENT)
+def _next_document(w: MainWindow) -> QAction:
+    a = make_action(w, "&Next document", "Ctrl+PgDown", "Open the next document in the list")
+    a.triggered.connect(lambda: navigation.go(w, 1))
+    return a
+
+
+@FACTORIES.register(ActionId.PREVIOUS_DOCUMENT)
+def _previous_document(w: MainWindow) -> QAction:
+    a = make_action(w, "&Previous document", "Ctrl+PgUp", "Open the previous document in the list")
+    a.triggered.connect(lambda: navigation.go(w, -1))
     return a
 
 

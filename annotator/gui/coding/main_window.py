@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from annotator.gui.agreement import actions as agreement_actions
 from annotator.gui.agreement.window import AgreementUi
 from annotator.gui.coding import actions as coding_actions
-from annotator.gui.coding import help_dialogs, menus
+from annotator.gui.coding import help_dialogs, menus, navigation
 from annotator.gui.coding.actions import TEXT_PANE, code_actions
 from annotator.gui.coding.codebook_model import CodebookModel
 from annotator.gui.coding.controller import CodingController
@@ -130,6 +130,8 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)
+        self.offer_bar = navigation.OfferBar()  # "open the next document not done" after mark done
+        layout.addWidget(self.offer_bar)
         layout.addWidget(self.find_bar)
         layout.addWidget(self.view, 1)
         self.setCentralWidget(central)
@@ -191,6 +193,7 @@ class MainWindow(QMainWindow):
         self.view.selectionChanged.connect(self.statusBar().clearMessage)
         ctl.selectedSpanChanged.connect(lambda _sid: self.statusBar().clearMessage())
         ctl.documentOpened.connect(lambda _doc: self.statusBar().clearMessage())
+        ctl.documentOpened.connect(lambda _doc: self.offer_bar.hide())
         self.view.contextMenuWanted.connect(lambda pos, ids: menus.context_menu(self, ids).popup(pos))
         self.view.selectionChanged.connect(self._update_doc_label)
         self.documents_panel.documentChosen.connect(ctl.open_document)
@@ -261,6 +264,7 @@ class MainWindow(QMainWindow):
         )
         self.banner.setVisible(not docs)
         self.documents_panel.show_document(ctl.doc_id)
+        navigation.show_done_count(self)
 
     def refresh_counts(self) -> None:
         ctl = self.controller
@@ -268,7 +272,11 @@ class MainWindow(QMainWindow):
             status_service.statuses(ctl.project, ctl.coder), status_service.span_counts(ctl.project, ctl.coder)
         )
         if ctl.doc_id is not None:  # undo and redo change the status too: the Done button follows the store
-            self.action(ActionId.MARK_DONE).setChecked(self.documents_model.status_of(ctl.doc_id) == "done")
+            done = self.documents_model.status_of(ctl.doc_id) == "done"
+            self.action(ActionId.MARK_DONE).setChecked(done)
+            if not done:
+                self.offer_bar.hide()
+        navigation.show_done_count(self)
         self._update_doc_label()
 
     def open_first_document(self) -> None:

@@ -123,6 +123,7 @@ def fill_code_menu(w: MainWindow) -> None:
     menu.addSeparator()
     menu.addAction(w.action(ActionId.REPEAT_CODE))
     menu.addAction(w.action(ActionId.MARK_DONE))
+    menu.addActions([w.action(ActionId.NEXT_DOCUMENT), w.action(ActionId.PREVIOUS_DOCUMENT)])
     menu.addAction(w.action(ActionId.SWITCH_CODER))
 
 

@@ -51,6 +51,8 @@ class ActionId(Enum):
     # coding: code, view, help
     REPEAT_CODE = auto()
     MARK_DONE = auto()
+    NEXT_DOCUMENT = auto()
+    PREVIOUS_DOCUMENT = auto()
     SWITCH_CODER = auto()
     ZOOM_IN = auto()
     ZOOM_OUT = auto()
