@@ -40,6 +40,7 @@ from annotator.gui.coding.span_index import FALLBACK_COLOR, Entry, SpanIndex
 from annotator.gui.coding.stripes import StripesMargin
 from annotator.gui.common.positions import Positions
 
+MARGIN_SHARE, MARGIN_MIN, MARGIN_MAX = 0.24, 190, 360  # stripes margin: share of the pane's width, bounds
 SELECTION_TINT = QColor(0, 0, 0, 20)  # laid over the selected span; highlighter.MIN_CONTRAST allows for it
 _WHOLE_TEXT_KEYS = (
     QKeySequence.StandardKey.SelectAll,
@@ -114,6 +115,7 @@ class DocumentView(QPlainTextEdit):
         self.index = self._index_for(spans)
         self.highlighter.index = self.index
         self.highlighter.reset()
+        self.fit_margin()
         self._text = text
         cut = self._cut(0, self.FIRST_CHUNK)
         self.setPlainText(text[:cut])  # the highlighter formats nothing yet: no block is revealed
@@ -201,6 +203,7 @@ class DocumentView(QPlainTextEdit):
         self.index = self._index_for(spans)
         self.highlighter.index = self.index
         self.highlighter.forget()
+        self.fit_margin()
         self.reveal_visible()
         self._refresh_selection()
         self.stripes.changed()
@@ -209,6 +212,8 @@ class DocumentView(QPlainTextEdit):
         """Add or update one span; repaints only the blocks its old and new ranges touch."""
         entry = self.entry(record)
         old = self.index.put(entry)
+        if old is None and len(self.index) == 1:
+            self.fit_margin()  # the first span: the margin opens
         if old is not None and (old.start, old.end) != (entry.start, entry.end):
             self.highlighter.rehighlight_range(old.start, old.end)
         self.highlighter.rehighlight_range(entry.start, entry.end)
@@ -225,6 +230,7 @@ class DocumentView(QPlainTextEdit):
         if self.selected_span_id == span_id:
             self.selected_span_id = None
         self._refresh_selection()
+        self.fit_margin()
         self.stripes.changed()
 
     def set_colors(self, colors: dict[str, str]) -> None:
@@ -366,10 +372,29 @@ class DocumentView(QPlainTextEdit):
             return geo.top(), geo.bottom()
         return geo.top() + line.y(), geo.top() + line.y() + line.height()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
+    def margin_for(self, width: int) -> int:
+        """The stripes margin's width for a text pane `width` pixels wide: a share of it, so a wide
+        window gives code labels room instead of eliding them."""
+        return max(MARGIN_MIN, min(MARGIN_MAX, round(width * MARGIN_SHARE)))
+
+    def fit_margin(self) -> None:
+        """Size the stripes margin to the pane, or collapse it when the document shows no spans."""
+        width = self.margin_for(self.width()) if len(self.index) else 0
+        if width != self.stripes.margin_width or self.stripes.isHidden() == bool(width):
+            self.stripes.margin_width = width
+            self.setViewportMargins(width, 0, 0, 0)
+            self.stripes.setVisible(bool(width))
+            self._place_stripes()
+            self.stripes.changed()
+
+    def _place_stripes(self) -> None:
         cr = self.contentsRect()
         self.stripes.setGeometry(QRect(cr.left(), cr.top(), self.stripes.margin_width, cr.height()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_margin()
+        self._place_stripes()
         self.reveal_visible()
 
     def paintEvent(self, event: QPaintEvent) -> None:

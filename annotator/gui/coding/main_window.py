@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QShowEvent, QUndoGroup
+from PySide6.QtGui import QAction, QCloseEvent, QResizeEvent, QShowEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from annotator.gui.agreement import actions as agreement_actions
 from annotator.gui.agreement.window import AgreementUi
 from annotator.gui.coding import actions as coding_actions
-from annotator.gui.coding import help_dialogs, menus, navigation
+from annotator.gui.coding import dock_sizes, help_dialogs, menus, navigation
 from annotator.gui.coding.actions import TEXT_PANE, code_actions
 from annotator.gui.coding.codebook_model import CodebookModel
 from annotator.gui.coding.controller import CodingController
@@ -381,8 +381,12 @@ class MainWindow(QMainWindow):
         if not self._sized:
             self._sized = True
             if self.settings.value("window/state") is None:
-                self.resizeDocks([self.documents_dock, self.codebook_dock], [250, 310], Qt.Orientation.Horizontal)
-                self.resizeDocks([self.spans_dock], [200], Qt.Orientation.Vertical)
+                dock_sizes.initial(self)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._sized and event.oldSize().width() > 0:
+            dock_sizes.scale(self, event.oldSize().width(), event.size().width())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.import_runner.running:

@@ -37,6 +37,7 @@ def test_switching_views_keeps_scroll_position_and_selection(qtbot, make_window,
     doc, text = _long_document(project)
     start = text.index("Paragraph 150:")
     add_span(project, document_id=doc, coder="bob", code_key="threat.terrorism", start=start, end=start + 9)
+    add_span(project, document_id=doc, coder="alice", code_key="source.west", start=0, end=9)  # margin open
     window = make_window(project)
     window.controller.open_document(doc)
     span_start = text.index("Paragraph 140:")
