@@ -4,8 +4,8 @@
 boundaries and gives every elementary segment one format whose background multiplies the colours of all
 spans covering it (so an overlap is visibly darker and tinted by both codes, never hidden by the last one
 painted); where two or more spans overlap the text is also underlined (wavy beyond FULL_LAYERS). The fill
-never gets darker than black text allows at WCAG AA contrast, however many layers there are (`blend`). After a change only the blocks the
-changed span covers are re-highlighted (`rehighlight_range`).
+never gets darker than black text allows at WCAG AA contrast, however many layers there are (`blend`).
+After a change only the blocks the changed span covers are re-highlighted (`rehighlight_range`).
 
 Highlighting is lazy: QSyntaxHighlighter would run `highlightBlock` (Python) for every block of a newly
 loaded document, most of which nobody looks at yet. Here a block is formatted only once it is *revealed*:

@@ -7,7 +7,6 @@ a letter with its combining accent, a ZWJ emoji family) or to the next word star
 Unicode segmentation (QTextBoundaryFinder), so a boundary never lands inside a character.
 """
 
-
 from __future__ import annotations
 
 import numpy as np

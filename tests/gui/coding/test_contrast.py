@@ -48,7 +48,7 @@ def contrast(a: QColor, b: QColor) -> float:
 def over(base: QColor, tint: QColor) -> QColor:
     """`tint` (with alpha) painted over opaque `base`."""
     a = tint.alphaF()
-    return QColor.fromRgbF(*(t * a + b * (1 - a) for t, b in zip(tint.getRgbF()[:3], base.getRgbF()[:3])))
+    return QColor.fromRgbF(*(t * a + b * (1 - a) for t, b in zip(tint.getRgbF()[:3], base.getRgbF()[:3], strict=True)))
 
 
 def test_text_keeps_aa_contrast_at_every_depth_up_to_twelve_layers(qtbot, make_window, threats_project):
@@ -71,7 +71,8 @@ def test_text_keeps_aa_contrast_at_every_depth_up_to_twelve_layers(qtbot, make_w
     depths = {}
     for fr in block.layout().formats():
         fill = fr.format.background().color()
-        ink = fr.format.foreground().color() if fr.format.hasProperty(QTextFormat.Property.ForegroundBrush) else text_color
+        has_ink = fr.format.hasProperty(QTextFormat.Property.ForegroundBrush)
+        ink = fr.format.foreground().color() if has_ink else text_color
         covering = sum(
             1
             for record in window.controller.spans.records()

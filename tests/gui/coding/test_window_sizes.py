@@ -67,7 +67,7 @@ def test_margin_and_docks_grow_with_the_window(qtbot, make_window, threats_proje
     name_small = window.documents_panel.horizontalHeader().sectionSize(0)
     resize(qtbot, window, 1920, 1080)
     large = (window.view.stripes.width(), window.documents_dock.width(), window.codebook_dock.width())
-    assert all(b > a * 1.25 for a, b in zip(small, large)), (small, large)
+    assert all(b > a * 1.25 for a, b in zip(small, large, strict=True)), (small, large)
     labels = shown_labels(window)
     assert len(labels) == len(CODED)
     for drawn, full in labels:  # 8 characters was the complaint; full labels where they fit
@@ -96,4 +96,3 @@ def test_margin_collapses_without_spans_and_opens_with_the_first(qtbot, make_win
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert view.viewportMargins().left() == 0
     assert not view.stripes.isVisible()
-
