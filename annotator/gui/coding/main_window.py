@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QResizeEvent, QShowEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self.last_problem: QWidget | None = None  # the last problem or report shown (non-modal)
         self.shortcuts_dialog: help_dialogs.ShortcutsDialog | None = None
         self.about_box: QMessageBox | None = None
+        self.context_menu: QMenu | None = None  # the last right-click menu shown
         self.import_runner = JobRunner(self)  # document import (file_actions.import_paths)
         self.exchange = ExchangeUi(self)  # File > Export / Import from / Merge project
         self.agreement = AgreementUi(self)  # Tools > Agreement
@@ -194,12 +195,16 @@ class MainWindow(QMainWindow):
         ctl.selectedSpanChanged.connect(lambda _sid: self.statusBar().clearMessage())
         ctl.documentOpened.connect(lambda _doc: self.statusBar().clearMessage())
         ctl.documentOpened.connect(lambda _doc: self.offer_bar.hide())
-        self.view.contextMenuWanted.connect(lambda pos, ids: menus.context_menu(self, ids).popup(pos))
+        self.view.contextMenuWanted.connect(self._context_menu)
         self.view.selectionChanged.connect(self._update_doc_label)
         self.documents_panel.documentChosen.connect(ctl.open_document)
         self.codebook_panel.codeActivated.connect(ctl.code_selection)
         self.spans_panel.spanChosen.connect(lambda sid: ctl.choose_span(sid, scroll=True))
         self.spans_panel.spanActivated.connect(self.jump_to_span)
+
+    def _context_menu(self, pos: QPoint, span_ids: list[int]) -> None:
+        self.context_menu = menus.context_menu(self, span_ids)  # kept: tests and scripts read it
+        self.context_menu.popup(pos)
 
     def _on_span_count(self, doc_id: int, coder: str, delta: int) -> None:
         if coder == self.controller.coder:
