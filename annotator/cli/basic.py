@@ -41,8 +41,14 @@ def cmd_codebook_check(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print(f"{args.file}: {len(exc.problems)} problem(s)", file=sys.stderr)
         return 1
+    from annotator.core.colour import look_alikes
+
     n = sum(1 for _ in book.iter_codes())
-    print(f"{args.file}: OK: '{book.title}' with {n} codes")
+    warnings = look_alikes(book)
+    for pair in warnings:  # a warning, not an error: the codebook still loads (exit status 0)
+        print(f"{args.file}:{pair.second.line}: {pair.message()}", file=sys.stderr)
+    note = f" ({len(warnings)} warning(s) above)" if warnings else ""
+    print(f"{args.file}: OK: '{book.title}' with {n} codes{note}")
     return 0
 
 
