@@ -273,6 +273,14 @@ def _supervisor_view(w: MainWindow) -> QAction:
     return a
 
 
+@FACTORIES.register(ActionId.COLOUR_BLIND)
+def _colour_blind(w: MainWindow) -> QAction:
+    tip = "Show the codes in colours that stay distinct with colour-blindness (the codebook is not changed)"
+    a = make_action(w, "&Colour-blind-safe colours", None, tip, checkable=True)
+    a.toggled.connect(w.controller.set_colour_blind)
+    return a
+
+
 # -- help -----------------------------------------------------------------------------------------
 @FACTORIES.register(ActionId.SHORTCUTS_HELP)
 def _shortcuts_help(w: MainWindow) -> QAction:

@@ -15,6 +15,7 @@ from annotator.core.codebook import Code, Codebook
 from annotator.core.errors import UserError
 from annotator.core.span_table import LiveSpans, SpanTable
 from annotator.core.spans import SpanRecord, snap_to_words
+from annotator.gui.coding import palette
 from annotator.gui.coding.commands import AddSpanCommand, DeleteSpanCommand, StatusCommand, UpdateSpanCommand
 from annotator.gui.coding.document_view import DocumentView
 from annotator.gui.coding.span_index import Entry
@@ -58,8 +59,10 @@ class CodingController(QObject):
         self.ask_memo: Callable[[str, str], str | None] = lambda _title, _memo: None
         self.errors: list[str] = []
         self.coder_palette: dict[str, str] = {}
+        self.colour_blind = False  # View > colour-blind-safe colours: display only, the codebook keeps its own
+        self.shown_book: Codebook = self.book  # the codebook as displayed (its colours may be the palette's)
         spans_model.code_name = self.code_name
-        spans_model.code_color = lambda key: self.codes[key].color if key in self.codes else "#cccccc"
+        spans_model.code_color = lambda key: self.view.colors.get(key, "#cccccc")
         view.tooltip_for = self.tooltip
         view.stripes.code_name = self.code_name
         view.stripes.coder_color = self.coder_color
@@ -102,7 +105,7 @@ class CodingController(QObject):
         self.book = codebook_service.get_codebook(self.project)
         self.codes = {c.key: c for c in self.book.iter_codes()}
         self.paths = codebook_service.code_path(self.book)
-        self.view.set_colors({k: c.color for k, c in self.codes.items()})
+        self._show_colours()
         if self.last_code not in self.codes:
             self.last_code = None
         self.codebookChanged.emit()
@@ -123,6 +126,21 @@ class CodingController(QObject):
         self.spans_model.set_spans(table, self.text)
         self.selectedSpanChanged.emit(None)
         self.documentOpened.emit(doc_id)
+
+    def _show_colours(self) -> None:
+        if self.colour_blind:
+            colours = palette.colour_blind_colours(self.book)
+            self.shown_book = palette.with_colours(self.book, colours)
+        else:
+            colours, self.shown_book = {k: c.color for k, c in self.codes.items()}, self.book
+        self.view.set_colors(colours)
+
+    def set_colour_blind(self, on: bool) -> None:
+        """Show the colour-blind-safe palette instead of the codebook's colours (the codebook is unchanged)."""
+        self.colour_blind = on
+        self._show_colours()
+        self.codebookChanged.emit()
+        self.refresh_spans()
 
     def refresh_spans(self) -> None:
         """Read the shown document's spans again without reloading its text: scroll position, selected

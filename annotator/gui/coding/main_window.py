@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from annotator.gui.agreement import actions as agreement_actions
 from annotator.gui.agreement.window import AgreementUi
 from annotator.gui.coding import actions as coding_actions
-from annotator.gui.coding import dock_sizes, help_dialogs, menus, navigation
+from annotator.gui.coding import dock_sizes, help_dialogs, hints, menus, navigation
 from annotator.gui.coding.actions import TEXT_PANE, code_actions
 from annotator.gui.coding.codebook_model import CodebookModel
 from annotator.gui.coding.controller import CodingController
@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         self._menus = menus.build_menus(self)
         menus.build_toolbar(self)
         self._connect_controller()
-        self.codebook_model.set_codebook(self.controller.book)
+        self.codebook_model.set_codebook(self.controller.shown_book)
         self._rebuild_code_actions()
         self.refresh_documents()
         self._update_coder_label()
@@ -131,6 +131,8 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)
+        self.hint_bar = hints.make_bar(self)  # how to code, once, after opening the bundled example
+        layout.addWidget(self.hint_bar)
         self.offer_bar = navigation.OfferBar()  # "open the next document not done" after mark done
         layout.addWidget(self.offer_bar)
         layout.addWidget(self.find_bar)
@@ -212,7 +214,7 @@ class MainWindow(QMainWindow):
         self._update_doc_label()
 
     def _on_codebook_changed(self) -> None:
-        self.codebook_model.set_codebook(self.controller.book)
+        self.codebook_model.set_codebook(self.controller.shown_book)
         self._rebuild_code_actions()
 
     def _rebuild_code_actions(self) -> None:
@@ -220,7 +222,7 @@ class MainWindow(QMainWindow):
             self.view.removeAction(action)
             self.spans_panel.table.removeAction(action)
             action.deleteLater()
-        self.code_actions = code_actions(self, self.controller.book)
+        self.code_actions = code_actions(self, self.controller.shown_book)
         for key, action in self.code_actions.items():
             action.triggered.connect(lambda _=False, k=key: self.controller.code_selection(k))
         self.view.addActions(list(self.code_actions.values()))
@@ -300,6 +302,7 @@ class MainWindow(QMainWindow):
         self.open_first_document()
         note = f"Example loaded: {len(report.imported)} documents and the threats codebook"
         self.statusBar().showMessage(note + (f" ({len(report.errors)} skipped)" if report.errors else ""), 8000)
+        hints.after_example(self)
 
     def set_project(self, project: Project) -> None:
         old = self.controller.project
@@ -367,6 +370,8 @@ class MainWindow(QMainWindow):
         snap = str(s.value("coding/snap", "false")).lower() == "true"
         self.action(ActionId.SNAP_WORDS).setChecked(snap)
         self.controller.snap = snap
+        if str(s.value("view/colour_blind", "false")).lower() == "true":
+            self.action(ActionId.COLOUR_BLIND).setChecked(True)  # toggled: the controller follows
 
     def save_settings(self) -> None:
         s = self.settings
@@ -374,6 +379,7 @@ class MainWindow(QMainWindow):
         s.setValue("window/state", self.saveState())
         s.setValue("view/font_size", self.view.font().pointSize())
         s.setValue("coding/snap", "true" if self.controller.snap else "false")
+        s.setValue("view/colour_blind", "true" if self.controller.colour_blind else "false")
         s.setValue("coder/name", self.controller.coder)
         if self.controller.doc_id is not None:
             s.setValue("document/last", self.controller.doc_id)

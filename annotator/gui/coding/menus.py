@@ -67,7 +67,7 @@ def build_menus(w: MainWindow) -> dict[str, QMenu]:
     menus["code"] = bar.addMenu("&Code")  # filled by fill_code_menu whenever the codebook changes
 
     view = bar.addMenu("&View")
-    view.addActions([a(ActionId.ZOOM_IN), a(ActionId.ZOOM_OUT)])
+    view.addActions([a(ActionId.ZOOM_IN), a(ActionId.ZOOM_OUT), a(ActionId.COLOUR_BLIND)])
     view.addSeparator()
     view.addActions([a(ActionId.BLIND_VIEW), a(ActionId.SUPERVISOR_VIEW)])
     coders = view.addMenu("Supervisor view: &choose coders")

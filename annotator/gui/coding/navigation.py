@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton
 
 if TYPE_CHECKING:
@@ -19,13 +20,16 @@ if TYPE_CHECKING:
 class OfferBar(QFrame):
     """One line above the text: a note, one button that does what it offers, and a close button."""
 
-    def __init__(self) -> None:
+    closed = Signal()  # the coder closed the bar with its close button
+
+    def __init__(self, name: str = "offerBar", colours: tuple[str, str] = ("#eaf4ea", "#b9d8b9")) -> None:
         super().__init__()
-        self.setObjectName("offerBar")
-        self.setStyleSheet("#offerBar { background: #eaf4ea; border-bottom: 1px solid #b9d8b9; }")
+        self.setObjectName(name)
+        self.setStyleSheet(f"#{name} {{ background: {colours[0]}; border-bottom: 1px solid {colours[1]}; }}")
         row = QHBoxLayout(self)
         row.setContentsMargins(8, 3, 4, 3)
         self.note = QLabel()
+        self.note.setWordWrap(True)  # never widens the window; one line at any usual width
         self.button = QPushButton()
         self.button.clicked.connect(self._accept)
         self.close_button = QToolButton()
@@ -33,6 +37,7 @@ class OfferBar(QFrame):
         self.close_button.setToolTip("Close this note")
         self.close_button.setAutoRaise(True)
         self.close_button.clicked.connect(self.hide)
+        self.close_button.clicked.connect(self.closed)
         row.addWidget(self.note, 1)
         row.addWidget(self.button)
         row.addWidget(self.close_button)

@@ -58,6 +58,7 @@ class ActionId(Enum):
     ZOOM_OUT = auto()
     BLIND_VIEW = auto()
     SUPERVISOR_VIEW = auto()
+    COLOUR_BLIND = auto()
     SHORTCUTS_HELP = auto()
     ABOUT = auto()
     # exchange
