@@ -64,7 +64,8 @@ def test_dense_passage_menu_is_grouped_by_coder_and_code(qtbot, make_window, pro
     single = next(t for t in top if t.startswith("The West"))
     assert single == f"The West  ·  {start + 8}–{start + 21} “terrorism and”"
     long = next(t for t in top if t.startswith("Illegal migration") and "·" in t)
-    assert long.endswith("…”") and len(long) < 70  # a short excerpt
+    assert long.endswith("…”")  # a short excerpt
+    assert len(long) < 70
     # the span's own commands are one level down; picking "Select span" makes it the target
     first = terror.actions()[0].menu()
     assert [a.text() for a in first.actions() if not a.isSeparator()] == [
