@@ -321,6 +321,7 @@ def code_actions(parent: QObject, book: Codebook) -> dict[str, QAction]:
         action.setData(code.key)
         if code.shortcut:
             action.setShortcut(QKeySequence(code.shortcut))
+            action.setProperty("codebook_shortcut", code.shortcut)  # shown as written: "e", not "E"
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         action.setStatusTip(code.description[:200] if code.description else code.name)
         actions[code.key] = action
