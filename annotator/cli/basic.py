@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from annotator.cli import housekeeping
 from annotator.cli.common import parse_attrs, project_from
 from annotator.core.codebook import CodebookError, load_codebook_file
 from annotator.core.errors import UserError
@@ -182,20 +183,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file")
     p.set_defaults(func=cmd_codebook_load)
 
-    sp = sub.add_parser("spans", help="import coded spans").add_subparsers(
-        dest="spans_cmd", required=True, metavar="{import}"
+    sp = sub.add_parser("spans", help="import or delete coded spans").add_subparsers(
+        dest="spans_cmd", required=True, metavar="{import,delete}"
     )
     p = sp.add_parser("import", help="import spans from CSV (document, coder, code, start, end[, memo, text])")
     p.add_argument("file")
     p.set_defaults(func=cmd_spans_import)
 
-    dl = sub.add_parser("documents", help="list documents").add_subparsers(
-        dest="documents_cmd", required=True, metavar="{list}"
+    dl = sub.add_parser("documents", help="list or delete documents").add_subparsers(
+        dest="documents_cmd", required=True, metavar="{list,delete}"
     )
     dl.add_parser("list", help="list documents with length and span counts").set_defaults(func=cmd_documents_list)
 
-    cl = sub.add_parser("coders", help="list coders").add_subparsers(dest="coders_cmd", required=True, metavar="{list}")
+    cl = sub.add_parser("coders", help="list, rename or merge coders").add_subparsers(
+        dest="coders_cmd", required=True, metavar="{list,rename,merge}"
+    )
     cl.add_parser("list", help="list coders and their span counts").set_defaults(func=cmd_coders_list)
 
+    housekeeping.register({"coders": cl, "documents": dl, "spans": sp})
     sub.add_parser("status", help="counts of documents, codes, coders and spans").set_defaults(func=cmd_status)
     sub.add_parser("backup", help="write a consistent backup copy next to the project").set_defaults(func=cmd_backup)
