@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from annotator.cli import housekeeping
 from annotator.cli.common import parse_attrs, project_from
 from annotator.core.codebook import CodebookError, load_codebook_file
 from annotator.core.errors import UserError
@@ -40,8 +41,14 @@ def cmd_codebook_check(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print(f"{args.file}: {len(exc.problems)} problem(s)", file=sys.stderr)
         return 1
+    from annotator.core.colour import look_alikes
+
     n = sum(1 for _ in book.iter_codes())
-    print(f"{args.file}: OK: '{book.title}' with {n} codes")
+    warnings = look_alikes(book)
+    for pair in warnings:  # a warning, not an error: the codebook still loads (exit status 0)
+        print(f"{args.file}:{pair.second.line}: {pair.message()}", file=sys.stderr)
+    note = f" ({len(warnings)} warning(s) above)" if warnings else ""
+    print(f"{args.file}: OK: '{book.title}' with {n} codes{note}")
     return 0
 
 
@@ -197,8 +204,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file")
     p.set_defaults(func=cmd_codebook_load)
 
-    sp = sub.add_parser("spans", help="import coded spans").add_subparsers(
-        dest="spans_cmd", required=True, metavar="{import}"
+    sp = sub.add_parser("spans", help="import or delete coded spans").add_subparsers(
+        dest="spans_cmd", required=True, metavar="{import,delete}"
     )
     p = sp.add_parser("import", help="import spans from CSV (document, coder, code, start, end[, memo, text])")
     p.add_argument("file")
@@ -209,8 +216,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.set_defaults(func=cmd_spans_import)
 
-    dl = sub.add_parser("documents", help="list documents, or mark them done for a coder").add_subparsers(
-        dest="documents_cmd", required=True, metavar="{list,done}"
+    dl = sub.add_parser("documents", help="list, mark done or delete documents").add_subparsers(
+        dest="documents_cmd", required=True, metavar="{list,done,delete}"
     )
     dl.add_parser("list", help="list documents with length and span counts").set_defaults(func=cmd_documents_list)
     p = dl.add_parser(
@@ -223,8 +230,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--documents", required=True, metavar="D1,D2|all", help="document names, or all")
     p.set_defaults(func=cmd_documents_done)
 
-    cl = sub.add_parser("coders", help="list coders").add_subparsers(dest="coders_cmd", required=True, metavar="{list}")
+    cl = sub.add_parser("coders", help="list, rename or merge coders").add_subparsers(
+        dest="coders_cmd", required=True, metavar="{list,rename,merge}"
+    )
     cl.add_parser("list", help="list coders and their span counts").set_defaults(func=cmd_coders_list)
 
+    housekeeping.register({"coders": cl, "documents": dl, "spans": sp})
     sub.add_parser("status", help="counts of documents, codes, coders and spans").set_defaults(func=cmd_status)
     sub.add_parser("backup", help="write a consistent backup copy next to the project").set_defaults(func=cmd_backup)

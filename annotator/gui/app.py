@@ -67,17 +67,42 @@ def remembered_coder(settings: QSettings) -> str | None:
     return name or None
 
 
-def _ask_coder(settings: QSettings, ask: Callable[[], str | None] | None = None) -> str | None:
-    """The remembered coder name; asked for (and remembered) only on the first start."""
+NAME_NEEDED = (
+    "annotator stores every span you code under your coder name, so it needs one before the window "
+    "opens. Enter your name or initials (you can switch later), or quit."
+)
+
+
+def _name_needed() -> bool:
+    """Say why a name is needed; True if the coder wants to enter one, False to quit."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "Who is coding?", NAME_NEEDED)
+    again = box.addButton("Enter a name", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Quit annotator", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(again)
+    box.exec()
+    return box.clickedButton() is again
+
+
+def _ask_coder(
+    settings: QSettings, ask: Callable[[], str | None] | None = None, retry: Callable[[], bool] | None = None
+) -> str | None:
+    """The remembered coder name; asked for (and remembered) only on the first start.
+
+    An empty name or Cancel is not taken as "quit": the coder is told why a name is needed and asked
+    again, unless they choose to quit there (then None).
+    """
     from annotator.gui.common.dialogs import ask_coder_dialog
 
     name = remembered_coder(settings)
     if name:
         return name
-    name = ((ask or (lambda: ask_coder_dialog(None)))() or "").strip()
-    if name:
-        settings.setValue("coder/name", name)
-    return name or None
+    while True:
+        name = ((ask or (lambda: ask_coder_dialog(None)))() or "").strip()
+        if name:
+            settings.setValue("coder/name", name)
+            return name
+        if not (retry or _name_needed)():
+            return None
 
 
 def run_gui(project_arg: str | None, settings: QSettings | None = None) -> int:

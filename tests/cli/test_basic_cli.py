@@ -432,3 +432,21 @@ def test_gui_without_a_screen_is_one_line(tmp_path):
     assert run.returncode == 1
     assert "no screen" in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
+
+
+def test_codebook_check_warns_about_look_alike_colours(tmp_path):
+    from tests.core.test_colour import BOOK
+
+    book = tmp_path / "alike.yaml"
+    book.write_text(BOOK, encoding="utf-8")
+    result = run_cli(None, "codebook", "check", str(book))
+    assert result.returncode == 0  # a warning, not an error
+    [warning] = stderr_lines(result)
+    assert warning.startswith(f"{book}:11: warning: codes 'threat.terrorism' (#f88b81) and 'threat.extremism'")
+    assert "CIEDE2000 8.3 < 10" in warning
+    assert "OK" in result.stdout
+    assert "1 warning(s)" in result.stdout
+    assert_no_traceback(result)
+    result = run_cli(None, "codebook", "check", str(REPO / "codebooks" / "threats.yaml"))
+    assert result.returncode == 0
+    assert result.stderr == ""

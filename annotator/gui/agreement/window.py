@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, QObject, Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -132,7 +132,7 @@ class AgreementDialog(QDialog):
         self.pair_model, self.dis_model = PairMatrixModel(), DisagreementModel()
         self.dis_proxy = DisagreementProxy()
         self.dis_proxy.setSourceModel(self.dis_model)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self._build_choices())
         splitter.addWidget(self._build_results())
         splitter.setStretchFactor(1, 3)
@@ -263,6 +263,20 @@ class AgreementDialog(QDialog):
             [(k, f"{name}  ({k})", k in default_codes) for k, name, codable, used in ch.codes if codable or used],
             before["codes"],
         )
+        self._fit_codes()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_codes()  # the splitter has its real width only once shown
+
+    def _fit_codes(self) -> None:
+        """Widen the choices so the codes list shows its names whole (up to 45% of the dialog)."""
+        lst = self.codes_list
+        wanted = lst.sizeHintForColumn(0) + lst.verticalScrollBar().sizeHint().width() + 2 * lst.frameWidth() + 6
+        sizes = self.splitter.sizes()
+        total = sum(sizes) or self.width()
+        first = min(max(sizes[0], wanted + 4), int(total * 0.45))
+        self.splitter.setSizes([first, total - first])
 
     @staticmethod
     def _fill(lst: QListWidget, items: list[tuple[str, str, bool]], keep: set[str] | None) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QStyle
 
 from annotator.core.codebook import Codebook
-from annotator.gui.coding import file_actions
+from annotator.gui.coding import file_actions, navigation
 from annotator.gui.coding.codebook_model import swatch
 from annotator.gui.common.actions import ActionFactories, ActionId, make_action
 from annotator.store.services.coders import list_coders
@@ -128,9 +128,9 @@ def _bounds_to_selection(w: MainWindow) -> QAction:
     return a
 
 
-def _nudge(w: MainWindow, text: str, keys: str, edge: str, delta: int) -> QAction:
+def _nudge(w: MainWindow, text: str, keys: str, edge: str, delta: int, unit: str = "grapheme") -> QAction:
     a = make_action(w, text, keys, "", widget_only=True)
-    a.triggered.connect(lambda: w.controller.nudge(edge, delta))
+    a.triggered.connect(lambda: w.controller.nudge(edge, delta, unit))
     return a
 
 
@@ -152,6 +152,26 @@ def _end_earlier(w: MainWindow) -> QAction:
 @FACTORIES.register(ActionId.END_LATER)
 def _end_later(w: MainWindow) -> QAction:
     return _nudge(w, "End one character later", "Alt+Shift+Right", "end", 1)
+
+
+@FACTORIES.register(ActionId.START_EARLIER_WORD)
+def _start_earlier_word(w: MainWindow) -> QAction:
+    return _nudge(w, "Start one word earlier", "Ctrl+Alt+Left", "start", -1, "word")
+
+
+@FACTORIES.register(ActionId.START_LATER_WORD)
+def _start_later_word(w: MainWindow) -> QAction:
+    return _nudge(w, "Start one word later", "Ctrl+Alt+Right", "start", 1, "word")
+
+
+@FACTORIES.register(ActionId.END_EARLIER_WORD)
+def _end_earlier_word(w: MainWindow) -> QAction:
+    return _nudge(w, "End one word earlier", "Ctrl+Alt+Shift+Left", "end", -1, "word")
+
+
+@FACTORIES.register(ActionId.END_LATER_WORD)
+def _end_later_word(w: MainWindow) -> QAction:
+    return _nudge(w, "End one word later", "Ctrl+Alt+Shift+Right", "end", 1, "word")
 
 
 @FACTORIES.register(ActionId.DELETE_SPAN)
@@ -187,7 +207,26 @@ def _repeat_code(w: MainWindow) -> QAction:
 def _mark_done(w: MainWindow) -> QAction:
     tip = "Mark the shown document as completely coded by you"
     a = make_action(w, "Mark document &done", "Ctrl+D", tip, checkable=True, icon=_icon(w, SP.SP_DialogApplyButton))
-    a.triggered.connect(lambda on: w.controller.set_done(on))
+
+    def done(on: bool) -> None:
+        w.controller.set_done(on)
+        navigation.after_done(w)  # offers the next document not done yet
+
+    a.triggered.connect(done)
+    return a
+
+
+@FACTORIES.register(ActionId.NEXT_DOCUMENT)
+def _next_document(w: MainWindow) -> QAction:
+    a = make_action(w, "&Next document", "Ctrl+PgDown", "Open the next document in the list")
+    a.triggered.connect(lambda: navigation.go(w, 1))
+    return a
+
+
+@FACTORIES.register(ActionId.PREVIOUS_DOCUMENT)
+def _previous_document(w: MainWindow) -> QAction:
+    a = make_action(w, "&Previous document", "Ctrl+PgUp", "Open the previous document in the list")
+    a.triggered.connect(lambda: navigation.go(w, -1))
     return a
 
 
@@ -234,6 +273,14 @@ def _supervisor_view(w: MainWindow) -> QAction:
     return a
 
 
+@FACTORIES.register(ActionId.COLOUR_BLIND)
+def _colour_blind(w: MainWindow) -> QAction:
+    tip = "Show the codes in colours that stay distinct with colour-blindness (the codebook is not changed)"
+    a = make_action(w, "&Colour-blind-safe colours", None, tip, checkable=True)
+    a.toggled.connect(w.controller.set_colour_blind)
+    return a
+
+
 # -- help -----------------------------------------------------------------------------------------
 @FACTORIES.register(ActionId.SHORTCUTS_HELP)
 def _shortcuts_help(w: MainWindow) -> QAction:
@@ -257,6 +304,10 @@ TEXT_PANE = (
     ActionId.START_LATER,
     ActionId.END_EARLIER,
     ActionId.END_LATER,
+    ActionId.START_EARLIER_WORD,
+    ActionId.START_LATER_WORD,
+    ActionId.END_EARLIER_WORD,
+    ActionId.END_LATER_WORD,
 )
 
 
@@ -270,6 +321,7 @@ def code_actions(parent: QObject, book: Codebook) -> dict[str, QAction]:
         action.setData(code.key)
         if code.shortcut:
             action.setShortcut(QKeySequence(code.shortcut))
+            action.setProperty("codebook_shortcut", code.shortcut)  # shown as written: "e", not "E"
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         action.setStatusTip(code.description[:200] if code.description else code.name)
         actions[code.key] = action

@@ -15,6 +15,7 @@ from annotator.core.codebook import Code, Codebook
 from annotator.core.errors import UserError
 from annotator.core.span_table import LiveSpans, SpanTable
 from annotator.core.spans import SpanRecord, snap_to_words
+from annotator.gui.coding import palette
 from annotator.gui.coding.commands import AddSpanCommand, DeleteSpanCommand, StatusCommand, UpdateSpanCommand
 from annotator.gui.coding.document_view import DocumentView
 from annotator.gui.coding.span_index import Entry
@@ -35,6 +36,7 @@ class CodingController(QObject):
     selectedSpanChanged = Signal(object)  # span id or None
     codebookChanged = Signal()
     coderChanged = Signal(str)
+    viewChanged = Signal()  # blind coding / supervisor view or its coders changed: indicators follow
     documentsChanged = Signal()  # list/status/counts changed: re-read them
     spanCountChanged = Signal(int, str, int)  # document id, coder, +1/-1: adjust without a query
 
@@ -57,12 +59,14 @@ class CodingController(QObject):
         self.ask_memo: Callable[[str, str], str | None] = lambda _title, _memo: None
         self.errors: list[str] = []
         self.coder_palette: dict[str, str] = {}
+        self.colour_blind = False  # View > colour-blind-safe colours: display only, the codebook keeps its own
+        self.shown_book: Codebook = self.book  # the codebook as displayed (its colours may be the palette's)
         spans_model.code_name = self.code_name
-        spans_model.code_color = lambda key: self.codes[key].color if key in self.codes else "#cccccc"
+        spans_model.code_color = lambda key: self.view.colors.get(key, "#cccccc")
         view.tooltip_for = self.tooltip
         view.stripes.code_name = self.code_name
         view.stripes.coder_color = self.coder_color
-        view.spanClicked.connect(lambda sid: self.select_span(sid, scroll=False))
+        view.spanClicked.connect(lambda sid: self.choose_span(sid, scroll=False))
         self.reload_codebook()
 
     # -- helpers ----------------------------------------------------------------------------------
@@ -101,12 +105,11 @@ class CodingController(QObject):
         self.book = codebook_service.get_codebook(self.project)
         self.codes = {c.key: c for c in self.book.iter_codes()}
         self.paths = codebook_service.code_path(self.book)
-        self.view.set_colors({k: c.color for k, c in self.codes.items()})
+        self._show_colours()
         if self.last_code not in self.codes:
             self.last_code = None
         self.codebookChanged.emit()
-        if self.doc_id is not None:
-            self.open_document(self.doc_id)
+        self.refresh_spans()  # new colours and names; the text, its scroll position and selection stay
 
     def open_document(self, doc_id: int | None) -> None:
         """Show a document with the spans of the visible coders (one query, one highlight pass)."""
@@ -123,6 +126,33 @@ class CodingController(QObject):
         self.spans_model.set_spans(table, self.text)
         self.selectedSpanChanged.emit(None)
         self.documentOpened.emit(doc_id)
+
+    def _show_colours(self) -> None:
+        if self.colour_blind:
+            colours = palette.colour_blind_colours(self.book)
+            self.shown_book = palette.with_colours(self.book, colours)
+        else:
+            colours, self.shown_book = {k: c.color for k, c in self.codes.items()}, self.book
+        self.view.set_colors(colours)
+
+    def set_colour_blind(self, on: bool) -> None:
+        """Show the colour-blind-safe palette instead of the codebook's colours (the codebook is unchanged)."""
+        self.colour_blind = on
+        self._show_colours()
+        self.codebookChanged.emit()
+        self.refresh_spans()
+
+    def refresh_spans(self) -> None:
+        """Read the shown document's spans again without reloading its text: scroll position, selected
+        text and the selected span (if still shown) stay as they are."""
+        if self.doc_id is None:
+            return
+        table = document_spans(self.project, self.doc_id, self.visible_coders())
+        selected = self.view.selected_span_id
+        self.spans = LiveSpans(table)
+        self.view.set_spans(table)
+        self.spans_model.set_spans(table, self.text)
+        self.select_span(selected if selected is not None and self.spans.get(selected) else None, scroll=False)
 
     def set_project(self, project: Project) -> None:
         """Switch to another project: nothing of the old one (undo history included) carries over."""
@@ -149,7 +179,8 @@ class CodingController(QObject):
         """None = blind coding (own spans only); a list = supervisor view of those coders."""
         self.shown_coders = None if coders is None else list(dict.fromkeys(coders))
         self.view.stripes.show_coders = self.supervisor
-        self.open_document(self.doc_id)
+        self.refresh_spans()
+        self.viewChanged.emit()
 
     # -- selection --------------------------------------------------------------------------------
     def selected_span(self) -> SpanRecord | None:
@@ -159,6 +190,20 @@ class CodingController(QObject):
     def select_span(self, span_id: int | None, *, scroll: bool = True) -> None:
         self.view.select_span(span_id, scroll=scroll)
         self.selectedSpanChanged.emit(span_id)
+
+    def choose_span(self, span_id: int | None, *, scroll: bool = False) -> None:
+        """The coder clicked a span (bar, table row, passage): it is the target of the next key.
+
+        A text selection left over from coding would otherwise win over the click (a code key codes the
+        selection first), so it is cleared here.
+        """
+        self.view.clear_text_selection()
+        self.select_span(span_id, scroll=scroll)
+        record = self.spans.get(span_id) if span_id is not None else None
+        if record is not None:
+            whose = "" if record.coder == self.coder else f" by {record.coder}"
+            keys = "press a code's key to recode it, Del to delete it" if not whose else "read only"
+            self.message.emit(f"Selected the {self.code_name(record.code_key)} span{whose}: {keys}")
 
     def _own(self, record: SpanRecord | None) -> SpanRecord | None:
         if record is None:
@@ -218,7 +263,11 @@ class CodingController(QObject):
             self.message.emit("Choose a codable code")
             return None
         self.last_code = code_key
-        return self._update(record, f"recode as '{code.name}'", code_key=code_key)
+        old = self.code_name(record.code_key)
+        after = self._update(record, f"recode as '{code.name}'", code_key=code_key)
+        if after is not None:
+            self.message.emit(f"Recoded the span from {old} to {code.name} (Ctrl+Z undoes it)")
+        return after
 
     def _update(self, record: SpanRecord, text: str, *, nudge: bool = False, **changes: object) -> SpanRecord | None:
         try:
@@ -245,16 +294,21 @@ class CodingController(QObject):
         start, end = snap_to_words(self.text, *selection) if self.snap else selection
         return self._update(record, "change span boundaries", start=start, end=end)
 
-    def nudge(self, edge: str, delta: int) -> SpanRecord | None:
-        """Move the selected span's start or end by `delta` characters (merged into one undo step)."""
+    def nudge(self, edge: str, delta: int, unit: str = "grapheme") -> SpanRecord | None:
+        """Move the selected span's start or end one character (grapheme cluster: a flag or an accented
+        letter moves as one) or, with unit="word", to the previous/next word start or end; `delta` gives
+        the direction. Consecutive nudges merge into one undo step."""
         record = self._own(self.selected_span())
         if record is None:
             return None
+        positions = self.view.positions
         start, end = record.start, record.end
         if edge == "start":
-            start = min(max(0, start + delta), end - 1)
+            moved = positions.step(start, delta > 0, unit, "start")
+            start = moved if moved < end else start
         else:
-            end = max(min(len(self.text), end + delta), start + 1)
+            moved = positions.step(end, delta > 0, unit, "end")
+            end = moved if moved > start else end
         if (start, end) == (record.start, record.end):
             return record
         return self._update(record, "adjust span boundaries", nudge=True, start=start, end=end)

@@ -176,6 +176,11 @@ class SpansPanel(QWidget):
         super().__init__()
         self.setObjectName("spansPanel")
         self.model = model
+        self._quiet = False
+        # Qt makes the next row current when the current one is removed; that must not select (and so
+        # make the target of the next Del) a span nobody chose. Quiet from before the proxy and the table's
+        # selection model react to a removal (connected before they exist) until after them.
+        model.rowsAboutToBeRemoved.connect(self._removing)
         self.proxy = SpansProxy(model)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter spans by code, coder, text or memo…")
@@ -183,6 +188,7 @@ class SpansPanel(QWidget):
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.table = QTableView()
         self.table.setModel(self.proxy)
+        model.rowsRemoved.connect(self._removed)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -207,6 +213,12 @@ class SpansPanel(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self.filter)
         layout.addWidget(self.table)
+
+    def _removing(self, *_args: object) -> None:
+        self._quiet = True
+
+    def _removed(self, *_args: object) -> None:
+        self.table.selectionModel().clear()
         self._quiet = False
 
     def _emit(self, index: QModelIndex, signal: Signal) -> None:  # type: ignore[type-arg]

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QFont,
     QKeyEvent,
     QKeySequence,
+    QMouseEvent,
     QPaintEvent,
     QPen,
     QResizeEvent,
@@ -30,7 +31,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextFormat,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from annotator.core.span_table import SpanTable
 from annotator.core.spans import SpanRecord
@@ -39,6 +40,8 @@ from annotator.gui.coding.span_index import FALLBACK_COLOR, Entry, SpanIndex
 from annotator.gui.coding.stripes import StripesMargin
 from annotator.gui.common.positions import Positions
 
+MARGIN_SHARE, MARGIN_MIN, MARGIN_MAX = 0.24, 190, 360  # stripes margin: share of the pane's width, bounds
+SELECTION_TINT = QColor(0, 0, 0, 20)  # laid over the selected span; highlighter.MIN_CONTRAST allows for it
 _WHOLE_TEXT_KEYS = (
     QKeySequence.StandardKey.SelectAll,
     QKeySequence.StandardKey.MoveToEndOfDocument,
@@ -49,7 +52,7 @@ _WHOLE_TEXT_KEYS = (
 class DocumentView(QPlainTextEdit):
     """Shows one document and the spans the controller gives it; never talks to the store."""
 
-    spanClicked = Signal(int)
+    spanClicked = Signal(object)  # span id (bar or passage clicked), or None (uncoded text clicked)
     contextMenuWanted = Signal(QPoint, list)  # global position, span ids under the mouse
     FIRST_CHUNK = 32_000  # characters shown at once (about ten screens); the rest follows in the background
     CHUNK = 128_000  # characters appended per timer tick: small enough for the event loop to stay responsive
@@ -81,11 +84,12 @@ class DocumentView(QPlainTextEdit):
         self.tooltip_for: Callable[[list[Entry]], str] = lambda entries: "\n".join(e.code_key for e in entries)
         self.highlighter = SpanHighlighter(self.document(), self.index)
         self.stripes = StripesMargin(self)
-        self.stripes.spanClicked.connect(self.spanClicked)
+        self.stripes.spanClicked.connect(self.spanClicked.emit)
         self.stripes.tooltip_for = lambda entries: self.tooltip_for(entries)
         self.updateRequest.connect(self._on_update_request)
         self.setViewportMargins(self.stripes.margin_width, 0, 0, 0)
         self.verticalScrollBar().valueChanged.connect(self.reveal_visible)
+        self._press: QPoint | None = None  # where the left button went down (a click, not a drag)
 
     # -- loading and changing spans ---------------------------------------------------------------
     def entry(self, record: SpanRecord) -> Entry:
@@ -111,6 +115,7 @@ class DocumentView(QPlainTextEdit):
         self.index = self._index_for(spans)
         self.highlighter.index = self.index
         self.highlighter.reset()
+        self.fit_margin()
         self._text = text
         cut = self._cut(0, self.FIRST_CHUNK)
         self.setPlainText(text[:cut])  # the highlighter formats nothing yet: no block is revealed
@@ -198,6 +203,7 @@ class DocumentView(QPlainTextEdit):
         self.index = self._index_for(spans)
         self.highlighter.index = self.index
         self.highlighter.forget()
+        self.fit_margin()
         self.reveal_visible()
         self._refresh_selection()
         self.stripes.changed()
@@ -206,6 +212,8 @@ class DocumentView(QPlainTextEdit):
         """Add or update one span; repaints only the blocks its old and new ranges touch."""
         entry = self.entry(record)
         old = self.index.put(entry)
+        if old is None and len(self.index) == 1:
+            self.fit_margin()  # the first span: the margin opens
         if old is not None and (old.start, old.end) != (entry.start, entry.end):
             self.highlighter.rehighlight_range(old.start, old.end)
         self.highlighter.rehighlight_range(entry.start, entry.end)
@@ -222,10 +230,18 @@ class DocumentView(QPlainTextEdit):
         if self.selected_span_id == span_id:
             self.selected_span_id = None
         self._refresh_selection()
+        self.fit_margin()
         self.stripes.changed()
 
     def set_colors(self, colors: dict[str, str]) -> None:
         self.colors = dict(colors)
+
+    def clear_text_selection(self) -> None:
+        """Drop the selected text (the caret stays where it is)."""
+        cursor = self.textCursor()
+        if cursor.hasSelection():
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
 
     # -- selection in stored offsets --------------------------------------------------------------
     def selection_range(self) -> tuple[int, int] | None:
@@ -269,7 +285,7 @@ class DocumentView(QPlainTextEdit):
         cursor.setPosition(entry.end, QTextCursor.MoveMode.KeepAnchor)
         sel.cursor = cursor
         fmt = QTextCharFormat()
-        fmt.setBackground(QColor(0, 0, 0, 28))
+        fmt.setBackground(SELECTION_TINT)
         fmt.setProperty(QTextFormat.Property.OutlinePen, QPen(QColor("#202020"), 1.5))
         sel.format = fmt
         self.setExtraSelections([sel])
@@ -356,10 +372,29 @@ class DocumentView(QPlainTextEdit):
             return geo.top(), geo.bottom()
         return geo.top() + line.y(), geo.top() + line.y() + line.height()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
+    def margin_for(self, width: int) -> int:
+        """The stripes margin's width for a text pane `width` pixels wide: a share of it, so a wide
+        window gives code labels room instead of eliding them."""
+        return max(MARGIN_MIN, min(MARGIN_MAX, round(width * MARGIN_SHARE)))
+
+    def fit_margin(self) -> None:
+        """Size the stripes margin to the pane, or collapse it when the document shows no spans."""
+        width = self.margin_for(self.width()) if len(self.index) else 0
+        if width != self.stripes.margin_width or self.stripes.isHidden() == bool(width):
+            self.stripes.margin_width = width
+            self.setViewportMargins(width, 0, 0, 0)
+            self.stripes.setVisible(bool(width))
+            self._place_stripes()
+            self.stripes.changed()
+
+    def _place_stripes(self) -> None:
         cr = self.contentsRect()
         self.stripes.setGeometry(QRect(cr.left(), cr.top(), self.stripes.margin_width, cr.height()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_margin()
+        self._place_stripes()
         self.reveal_visible()
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -392,6 +427,31 @@ class DocumentView(QPlainTextEdit):
                 QToolTip.hideText()
             return True
         return super().viewportEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._press = event.position().toPoint() if event.button() == Qt.MouseButton.LeftButton else None
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """A click (not a drag) on a coded passage selects its shortest span; again cycles through the rest."""
+        super().mouseReleaseEvent(event)
+        press, self._press = self._press, None
+        pos = event.position().toPoint()
+        if (
+            press is None
+            or event.button() != Qt.MouseButton.LeftButton
+            or (pos - press).manhattanLength() >= QApplication.startDragDistance()
+            or self.textCursor().hasSelection()
+        ):
+            return
+        entries = sorted(self.entries_at_point(pos), key=lambda e: (e.end - e.start, e.start, e.span_id))
+        ids = [e.span_id for e in entries]
+        if not ids:
+            self.spanClicked.emit(None)
+        elif self.selected_span_id in ids:
+            self.spanClicked.emit(ids[(ids.index(self.selected_span_id) + 1) % len(ids)])
+        else:
+            self.spanClicked.emit(ids[0])
 
     def _context_menu(self, pos: QPoint) -> None:
         ids = [e.span_id for e in self.entries_at_point(pos)]

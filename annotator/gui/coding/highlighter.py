@@ -3,8 +3,9 @@
 `QSyntaxHighlighter.highlightBlock` asks the `SpanIndex` for the spans intersecting the block, sweeps their
 boundaries and gives every elementary segment one format whose background multiplies the colours of all
 spans covering it (so an overlap is visibly darker and tinted by both codes, never hidden by the last one
-painted); where two or more spans overlap the text is also underlined. After a change only the blocks the
-changed span covers are re-highlighted (`rehighlight_range`).
+painted); where two or more spans overlap the text is also underlined (wavy beyond FULL_LAYERS). The fill
+never gets darker than black text allows at WCAG AA contrast, however many layers there are (`blend`).
+After a change only the blocks the changed span covers are re-highlighted (`rehighlight_range`).
 
 Highlighting is lazy: QSyntaxHighlighter would run `highlightBlock` (Python) for every block of a newly
 loaded document, most of which nobody looks at yet. Here a block is formatted only once it is *revealed*:
@@ -22,17 +23,53 @@ from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextBlock, QTextCharForma
 from annotator.gui.coding.span_index import SpanIndex
 
 STRENGTH = 0.8  # how much of a code's colour one layer applies (1.0 = full colour)
+INK = QColor("#000000")  # coded text is always drawn in this colour (also under a dark theme)
+# WCAG AA asks 4.5:1 for body text. The floor is higher so that the selected span's light grey tint
+# (document_view.SELECTION_TINT) laid over any fill still leaves at least 4.5:1.
+MIN_CONTRAST = 5.5
+FULL_LAYERS = 3  # layers whose colours all show in the fill; beyond this the underline turns wavy
+
+
+def luminance(color: QColor) -> float:
+    """WCAG 2 relative luminance of an opaque colour."""
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * linear(color.redF()) + 0.7152 * linear(color.greenF()) + 0.0722 * linear(color.blueF())
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG 2 contrast ratio of two opaque colours (1 to 21)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _lighten_to(color: QColor, minimum: float) -> QColor:
+    """`color` mixed with just enough white that INK on it reaches `minimum` contrast (hue kept)."""
+    if contrast(color, INK) >= minimum:
+        return color
+    lo, hi = 0.0, 1.0
+    r, g, b = color.redF(), color.greenF(), color.blueF()
+    for _ in range(20):
+        t = (lo + hi) / 2
+        if contrast(QColor.fromRgbF(r + t * (1 - r), g + t * (1 - g), b + t * (1 - b)), INK) >= minimum:
+            hi = t
+        else:
+            lo = t
+    return QColor.fromRgbF(r + hi * (1 - r), g + hi * (1 - g), b + hi * (1 - b))
 
 
 def blend(colors: tuple[str, ...]) -> QColor:
-    """Multiply-blend light code colours: each layer darkens, and overlaps mix the hues."""
+    """Multiply-blend light code colours: each layer darkens, and overlaps mix the hues; however many
+    layers there are, the fill stays light enough for black text at MIN_CONTRAST."""
     r = g = b = 1.0
     for name in colors:
         c = QColor(name)
         r *= 1 - STRENGTH * (1 - c.redF())
         g *= 1 - STRENGTH * (1 - c.greenF())
         b *= 1 - STRENGTH * (1 - c.blueF())
-    return QColor.fromRgbF(r, g, b)
+    return _lighten_to(QColor.fromRgbF(r, g, b), MIN_CONTRAST)
 
 
 class SpanHighlighter(QSyntaxHighlighter):
@@ -67,8 +104,13 @@ class SpanHighlighter(QSyntaxHighlighter):
         if fmt is None:
             fmt = QTextCharFormat()
             fmt.setBackground(blend(colors))
-            if len(colors) > 1:
-                fmt.setFontUnderline(True)
+            fmt.setForeground(INK)
+            if len(colors) > 1:  # the underline tells overlaps apart where the fill cannot darken further
+                fmt.setUnderlineStyle(
+                    QTextCharFormat.UnderlineStyle.WaveUnderline
+                    if len(colors) > FULL_LAYERS
+                    else QTextCharFormat.UnderlineStyle.SingleUnderline
+                )
                 fmt.setUnderlineColor(QColor(40, 40, 40) if len(colors) > 2 else QColor(110, 110, 110))
             self._formats[colors] = fmt
         return fmt

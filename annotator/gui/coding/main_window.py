@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QShowEvent, QUndoGroup
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QResizeEvent, QShowEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from annotator.gui.agreement import actions as agreement_actions
 from annotator.gui.agreement.window import AgreementUi
 from annotator.gui.coding import actions as coding_actions
-from annotator.gui.coding import help_dialogs, menus
+from annotator.gui.coding import dock_sizes, help_dialogs, hints, menus, navigation
 from annotator.gui.coding.actions import TEXT_PANE, code_actions
 from annotator.gui.coding.codebook_model import CodebookModel
 from annotator.gui.coding.controller import CodingController
@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self.last_problem: QWidget | None = None  # the last problem or report shown (non-modal)
         self.shortcuts_dialog: help_dialogs.ShortcutsDialog | None = None
         self.about_box: QMessageBox | None = None
+        self.context_menu: QMenu | None = None  # the last right-click menu shown
         self.import_runner = JobRunner(self)  # document import (file_actions.import_paths)
         self.exchange = ExchangeUi(self)  # File > Export / Import from / Merge project
         self.agreement = AgreementUi(self)  # Tools > Agreement
@@ -95,7 +96,7 @@ class MainWindow(QMainWindow):
         self._menus = menus.build_menus(self)
         menus.build_toolbar(self)
         self._connect_controller()
-        self.codebook_model.set_codebook(self.controller.book)
+        self.codebook_model.set_codebook(self.controller.shown_book)
         self._rebuild_code_actions()
         self.refresh_documents()
         self._update_coder_label()
@@ -130,6 +131,10 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)
+        self.hint_bar = hints.make_bar(self)  # how to code, once, after opening the bundled example
+        layout.addWidget(self.hint_bar)
+        self.offer_bar = navigation.OfferBar()  # "open the next document not done" after mark done
+        layout.addWidget(self.offer_bar)
         layout.addWidget(self.find_bar)
         layout.addWidget(self.view, 1)
         self.setCentralWidget(central)
@@ -185,12 +190,23 @@ class MainWindow(QMainWindow):
         ctl.documentsChanged.connect(self.refresh_counts)
         ctl.spanCountChanged.connect(self._on_span_count)
         ctl.coderChanged.connect(lambda _name: self._update_coder_label())
-        self.view.contextMenuWanted.connect(lambda pos, ids: menus.context_menu(self, ids).popup(pos))
+        ctl.viewChanged.connect(self._update_coder_label)  # whoever switched the view (Ctrl+1/2, Agreement)
+        # A status message describes the screen at the time: it goes when the selection, the selected
+        # span or the document changes (messages about that change are shown after it).
+        self.view.selectionChanged.connect(self.statusBar().clearMessage)
+        ctl.selectedSpanChanged.connect(lambda _sid: self.statusBar().clearMessage())
+        ctl.documentOpened.connect(lambda _doc: self.statusBar().clearMessage())
+        ctl.documentOpened.connect(lambda _doc: self.offer_bar.hide())
+        self.view.contextMenuWanted.connect(self._context_menu)
         self.view.selectionChanged.connect(self._update_doc_label)
         self.documents_panel.documentChosen.connect(ctl.open_document)
         self.codebook_panel.codeActivated.connect(ctl.code_selection)
-        self.spans_panel.spanChosen.connect(lambda sid: ctl.select_span(sid, scroll=True))
+        self.spans_panel.spanChosen.connect(lambda sid: ctl.choose_span(sid, scroll=True))
         self.spans_panel.spanActivated.connect(self.jump_to_span)
+
+    def _context_menu(self, pos: QPoint, span_ids: list[int]) -> None:
+        self.context_menu = menus.context_menu(self, span_ids)  # kept: tests and scripts read it
+        self.context_menu.popup(pos)
 
     def _on_span_count(self, doc_id: int, coder: str, delta: int) -> None:
         if coder == self.controller.coder:
@@ -198,17 +214,19 @@ class MainWindow(QMainWindow):
         self._update_doc_label()
 
     def _on_codebook_changed(self) -> None:
-        self.codebook_model.set_codebook(self.controller.book)
+        self.codebook_model.set_codebook(self.controller.shown_book)
         self._rebuild_code_actions()
 
     def _rebuild_code_actions(self) -> None:
         for action in self.code_actions.values():
             self.view.removeAction(action)
+            self.spans_panel.table.removeAction(action)
             action.deleteLater()
-        self.code_actions = code_actions(self, self.controller.book)
+        self.code_actions = code_actions(self, self.controller.shown_book)
         for key, action in self.code_actions.items():
             action.triggered.connect(lambda _=False, k=key: self.controller.code_selection(k))
         self.view.addActions(list(self.code_actions.values()))
+        self.spans_panel.table.addActions(list(self.code_actions.values()))  # a clicked row recodes by key too
         menus.fill_code_menu(self)
 
     def _on_document_opened(self, doc_id: int | None) -> None:
@@ -243,7 +261,6 @@ class MainWindow(QMainWindow):
     def set_view_coders(self, coders: list[str] | None) -> None:
         """None = blind coding (own spans only); a list = supervisor view of those coders."""
         self.controller.show_coders(coders)
-        self._update_coder_label()
 
     # -- documents and project --------------------------------------------------------------------
     def refresh_documents(self) -> None:
@@ -254,12 +271,19 @@ class MainWindow(QMainWindow):
         )
         self.banner.setVisible(not docs)
         self.documents_panel.show_document(ctl.doc_id)
+        navigation.show_done_count(self)
 
     def refresh_counts(self) -> None:
         ctl = self.controller
         self.documents_model.update_counts(
             status_service.statuses(ctl.project, ctl.coder), status_service.span_counts(ctl.project, ctl.coder)
         )
+        if ctl.doc_id is not None:  # undo and redo change the status too: the Done button follows the store
+            done = self.documents_model.status_of(ctl.doc_id) == "done"
+            self.action(ActionId.MARK_DONE).setChecked(done)
+            if not done:
+                self.offer_bar.hide()
+        navigation.show_done_count(self)
         self._update_doc_label()
 
     def open_first_document(self) -> None:
@@ -278,6 +302,7 @@ class MainWindow(QMainWindow):
         self.open_first_document()
         note = f"Example loaded: {len(report.imported)} documents and the threats codebook"
         self.statusBar().showMessage(note + (f" ({len(report.errors)} skipped)" if report.errors else ""), 8000)
+        hints.after_example(self)
 
     def set_project(self, project: Project) -> None:
         old = self.controller.project
@@ -290,10 +315,8 @@ class MainWindow(QMainWindow):
         self.open_first_document()
 
     def jump_to_span(self, span_id: int) -> None:
-        self.controller.select_span(span_id, scroll=True)
-        record = self.controller.spans.get(span_id)
-        if record is not None:
-            self.view.select_range(record.start, record.end)
+        """Scroll to the span and give the text the focus; the span (outlined) is the target of the next key."""
+        self.controller.choose_span(span_id, scroll=True)
         self.view.setFocus()
 
     def switch_coder(self) -> None:
@@ -347,6 +370,8 @@ class MainWindow(QMainWindow):
         snap = str(s.value("coding/snap", "false")).lower() == "true"
         self.action(ActionId.SNAP_WORDS).setChecked(snap)
         self.controller.snap = snap
+        if str(s.value("view/colour_blind", "false")).lower() == "true":
+            self.action(ActionId.COLOUR_BLIND).setChecked(True)  # toggled: the controller follows
 
     def save_settings(self) -> None:
         s = self.settings
@@ -354,6 +379,7 @@ class MainWindow(QMainWindow):
         s.setValue("window/state", self.saveState())
         s.setValue("view/font_size", self.view.font().pointSize())
         s.setValue("coding/snap", "true" if self.controller.snap else "false")
+        s.setValue("view/colour_blind", "true" if self.controller.colour_blind else "false")
         s.setValue("coder/name", self.controller.coder)
         if self.controller.doc_id is not None:
             s.setValue("document/last", self.controller.doc_id)
@@ -366,8 +392,12 @@ class MainWindow(QMainWindow):
         if not self._sized:
             self._sized = True
             if self.settings.value("window/state") is None:
-                self.resizeDocks([self.documents_dock, self.codebook_dock], [250, 310], Qt.Orientation.Horizontal)
-                self.resizeDocks([self.spans_dock], [200], Qt.Orientation.Vertical)
+                dock_sizes.initial(self)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._sized and event.oldSize().width() > 0:
+            dock_sizes.scale(self, event.oldSize().width(), event.size().width())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.import_runner.running:

@@ -13,11 +13,19 @@ from annotator.gui.common.actions import ActionId
 from annotator.store.services.coders import list_coders
 
 if TYPE_CHECKING:
+    from annotator.core.spans import SpanRecord
+    from annotator.gui.coding.controller import CodingController
     from annotator.gui.coding.main_window import MainWindow
 
 EXPORTS = (ActionId.EXPORT_CSV, ActionId.EXPORT_EXCEL, ActionId.EXPORT_JSONL)
 REFI_EXPORTS = (ActionId.EXPORT_QDPX, ActionId.EXPORT_QDC, ActionId.EXPORT_YAML)
 NUDGES = (ActionId.START_EARLIER, ActionId.START_LATER, ActionId.END_EARLIER, ActionId.END_LATER)
+WORD_NUDGES = (
+    ActionId.START_EARLIER_WORD,
+    ActionId.START_LATER_WORD,
+    ActionId.END_EARLIER_WORD,
+    ActionId.END_LATER_WORD,
+)
 
 
 def build_menus(w: MainWindow) -> dict[str, QMenu]:
@@ -49,6 +57,8 @@ def build_menus(w: MainWindow) -> dict[str, QMenu]:
     edit.addActions([a(ActionId.EDIT_MEMO), a(ActionId.BOUNDS_TO_SELECTION)])
     nudges = edit.addMenu("Adjust span boundaries")
     nudges.addActions([a(i) for i in NUDGES])
+    nudges.addSeparator()
+    nudges.addActions([a(i) for i in WORD_NUDGES])
     edit.addAction(a(ActionId.DELETE_SPAN))
     edit.addSeparator()
     edit.addAction(a(ActionId.SNAP_WORDS))
@@ -57,7 +67,7 @@ def build_menus(w: MainWindow) -> dict[str, QMenu]:
     menus["code"] = bar.addMenu("&Code")  # filled by fill_code_menu whenever the codebook changes
 
     view = bar.addMenu("&View")
-    view.addActions([a(ActionId.ZOOM_IN), a(ActionId.ZOOM_OUT)])
+    view.addActions([a(ActionId.ZOOM_IN), a(ActionId.ZOOM_OUT), a(ActionId.COLOUR_BLIND)])
     view.addSeparator()
     view.addActions([a(ActionId.BLIND_VIEW), a(ActionId.SUPERVISOR_VIEW)])
     coders = view.addMenu("Supervisor view: &choose coders")
@@ -120,6 +130,7 @@ def fill_code_menu(w: MainWindow) -> None:
     menu.addSeparator()
     menu.addAction(w.action(ActionId.REPEAT_CODE))
     menu.addAction(w.action(ActionId.MARK_DONE))
+    menu.addActions([w.action(ActionId.NEXT_DOCUMENT), w.action(ActionId.PREVIOUS_DOCUMENT)])
     menu.addAction(w.action(ActionId.SWITCH_CODER))
 
 
@@ -141,37 +152,66 @@ def add_code_actions(w: MainWindow, menu: QMenu) -> None:
         menu.addAction("(load a codebook first)").setEnabled(False)
 
 
+EXCERPT = 28  # characters of a span's text in its context-menu entry
+
+
+def excerpt(text: str, start: int, end: int, size: int = EXCERPT) -> str:
+    """A span's text on one line, cut to `size` characters with an ellipsis."""
+    passage = " ".join(text[start:end].split())
+    return passage if len(passage) <= size else passage[: size - 1].rstrip() + "…"
+
+
 def context_menu(w: MainWindow, span_ids: list[int]) -> QMenu:
-    """Right-click menu: code the selection; then, per span under the mouse, the span's own commands."""
+    """Right-click menu: code the selection; then the spans under the mouse, grouped by coder (own first)
+    and by code, each named by its position and the start of its text, so a dense passage never shows
+    a list of identical entries."""
     ctl = w.controller
     menu = QMenu(w)
     code_as = menu.addMenu("Code selection as")
     add_code_actions(w, code_as)
     code_as.setEnabled(w.view.selection_range() is not None)
     menu.addAction(w.action(ActionId.REPEAT_CODE))
+    groups: dict[str, dict[str, list[SpanRecord]]] = {}
     for sid in span_ids:
         record = ctl.spans.get(sid)
-        if record is None:
-            continue
-        menu.addSeparator()
-        title = f"{ctl.code_name(record.code_key)} — {record.coder}"
-        sub = menu.addMenu(swatch(w.view.colors.get(record.code_key, "#ccc")), title)
-        sub.addAction("Select span").triggered.connect(lambda _=False, s=sid: ctl.select_span(s, scroll=False))
-        own = record.coder == ctl.coder
-        change = sub.addMenu("Change code to")
-        change.setEnabled(own)
-        for key, action in w.code_actions.items():
-            item = QAction(action.icon(), action.text(), change)
-            item.triggered.connect(lambda _=False, s=sid, k=key: ctl.change_code(s, k))
-            change.addAction(item)
-        for text, fn in (
-            ("Set to selected text", ctl.set_bounds_to_selection),
-            ("Memo…", ctl.edit_memo),
-            ("Delete span", ctl.delete_span),
-        ):
-            item = sub.addAction(text)
-            item.setEnabled(own)
-            item.triggered.connect(lambda _=False, s=sid, f=fn: f(s))
+        if record is not None:
+            groups.setdefault(record.coder, {}).setdefault(record.code_key, []).append(record)
+    for coder in sorted(groups, key=lambda c: (c != ctl.coder, c.lower())):
+        menu.addSection(f"{coder} (you)" if coder == ctl.coder else coder)
+        for key, records in sorted(groups[coder].items(), key=lambda kv: ctl.code_name(kv[0]).lower()):
+            icon = swatch(w.view.colors.get(key, "#ccc"))
+            records.sort(key=lambda r: (r.start, r.end))
+            if len(records) == 1:
+                _span_menu(w, menu.addMenu(icon, f"{ctl.code_name(key)}  ·  {_where(ctl, records[0])}"), records[0])
+                continue
+            sub = menu.addMenu(icon, f"{ctl.code_name(key)}  ({len(records)} spans)")
+            for record in records:
+                _span_menu(w, sub.addMenu(_where(ctl, record)), record)
     menu.addSeparator()
     menu.addAction(w.action(ActionId.EDIT_MEMO))
     return menu
+
+
+def _where(ctl: CodingController, r: SpanRecord) -> str:
+    return f"{r.start}–{r.end} “{excerpt(ctl.text, r.start, r.end)}”"
+
+
+def _span_menu(w: MainWindow, sub: QMenu, record: SpanRecord) -> None:
+    """One span's own commands (changing ones only on the coder's own spans)."""
+    ctl, sid = w.controller, record.id
+    sub.addAction("Select span").triggered.connect(lambda _=False: ctl.choose_span(sid, scroll=False))
+    own = record.coder == ctl.coder
+    change = sub.addMenu("Change code to")
+    change.setEnabled(own)
+    for key, action in w.code_actions.items():
+        item = QAction(action.icon(), action.text(), change)
+        item.triggered.connect(lambda _=False, k=key: ctl.change_code(sid, k))
+        change.addAction(item)
+    for text, fn in (
+        ("Set to selected text", ctl.set_bounds_to_selection),
+        ("Memo…", ctl.edit_memo),
+        ("Delete span", ctl.delete_span),
+    ):
+        item = sub.addAction(text)
+        item.setEnabled(own)
+        item.triggered.connect(lambda _=False, f=fn: f(sid))

@@ -2,13 +2,20 @@
 
 Every widget that turns a QTextCursor position into a stored offset, or back, goes through `Positions`,
 which wraps `annotator.core.offsets.OffsetMap`. Nothing else in `annotator.gui` does offset arithmetic.
+`Positions.step` moves a stored offset by what a reader calls one character (a grapheme cluster: a flag,
+a letter with its combining accent, a ZWJ emoji family) or to the next word start or end, using Qt's
+Unicode segmentation (QTextBoundaryFinder), so a boundary never lands inside a character.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtCore import QTextBoundaryFinder
 
 from annotator.core.offsets import OffsetMap, astral_positions
+
+_FINDER = {"grapheme": QTextBoundaryFinder.BoundaryType.Grapheme, "word": QTextBoundaryFinder.BoundaryType.Word}
+_EDGE = {"start": QTextBoundaryFinder.BoundaryReason.StartOfItem, "end": QTextBoundaryFinder.BoundaryReason.EndOfItem}
 
 
 class Positions:
@@ -49,3 +56,30 @@ class Positions:
         if not len(self._astral):
             return cps
         return cps + np.searchsorted(self._astral, cps, "left")
+
+    def step(self, cp: int, forward: bool, unit: str = "grapheme", edge: str = "start") -> int:
+        """The next (forward) or previous grapheme boundary from stored offset `cp`; with unit="word" the
+        next or previous word start (edge="start") or word end (edge="end"). `cp` if there is none."""
+        span = 64 if unit == "grapheme" else 400
+        n = len(self.text)
+        while True:
+            a, b = max(0, cp - span), min(n, cp + span)
+            found = self._step_in(self.text[a:b], cp - a, forward, unit, edge)
+            if found is None:
+                if a == 0 and b == n:
+                    return cp
+            elif not ((found == 0 and a > 0) or (found == b - a and b < n)):
+                return a + found
+            span *= 4  # nothing found, or only the cut end of the piece looked at: look wider
+
+    @staticmethod
+    def _step_in(piece: str, cp: int, forward: bool, unit: str, edge: str) -> int | None:
+        local = Positions(piece)
+        finder = QTextBoundaryFinder(_FINDER[unit], piece)
+        finder.setPosition(local.to_qt(cp))
+        while True:
+            q = finder.toNextBoundary() if forward else finder.toPreviousBoundary()
+            if q < 0:
+                return None
+            if unit == "grapheme" or finder.boundaryReasons() & _EDGE[edge]:
+                return local.to_store(q)

@@ -49,7 +49,7 @@ def test_shortcuts_follow_the_codebook(qtbot, window, project):
     book = parse_codebook("title: New\ncodes:\n  - key: econ\n    name: Economy\n    shortcut: e\n", "n.yaml")
     load_codebook(project, book, source="n.yaml")
     window.controller.reload_codebook()
-    assert dict(dialog.rows())["Economy"] == "E"
+    assert dict(dialog.rows())["Economy"] == "e"  # as the codebook writes it
 
 
 def _open(window):
