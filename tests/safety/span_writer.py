@@ -50,15 +50,21 @@ def main(argv: list[str] | None = None) -> int:
         _say(out, "opened")
         docs = [(d.id, d.length) for d in list_documents(project)]
         mine: dict[str, int] = {}
+        used: set[tuple[int, str, int, int]] = set()  # a passage takes a code once per coder (schema 0002)
         n = 0
         while args.count == 0 or n < args.count:
             if args.wait_for is not None and n == args.after:
                 _say(out, "waiting")
                 while not args.wait_for.exists():
                     time.sleep(0.005)
-            doc_id, length = rng.choice(docs)
-            start = rng.randrange(0, length - 1)
-            end = rng.randrange(start + 1, min(length, start + 80) + 1)
+            while True:
+                doc_id, length = rng.choice(docs)
+                start = rng.randrange(0, length - 1)
+                end = rng.randrange(start + 1, min(length, start + 80) + 1)
+                code = rng.choice(CODES)
+                if (doc_id, code, start, end) not in used:
+                    used.add((doc_id, code, start, end))
+                    break
             uid = uuid.uuid4().hex
             out.write(f"try {uid}\n")
             out.flush()
@@ -66,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
                 project,
                 document_id=doc_id,
                 acting_coder=args.coder,
-                code_key=rng.choice(CODES),
+                code_key=code,
                 start=start,
                 end=end,
                 memo=f"memo {n} ✓",
