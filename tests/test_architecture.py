@@ -12,6 +12,8 @@ import tokenize
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO
 
 _PROBE = textwrap.dedent(
@@ -162,3 +164,24 @@ def test_a_broken_command_module_fails_the_command_line():
     assert run.returncode != 0
     assert "broken on purpose" in run.stderr
     assert "usage:" not in run.stdout, "the CLI must not start with some of its commands missing"
+
+
+def test_no_merge_conflict_markers_anywhere():
+    """A merge left half-done must not land: no tracked text file holds a conflict marker."""
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=False).stdout.decode(
+        "utf-8", "surrogateescape"
+    )
+    files = [REPO / name for name in tracked.split("\0") if name]
+    if not files:
+        pytest.skip("not a git checkout (a source archive): nothing to check")
+    markers = re.compile(r"^(<{7} |>{7} |={7}$)", re.MULTILINE)
+    found = []
+    for path in files:
+        if not path.is_file() or path.suffix in {".png", ".pdf", ".docx", ".qdpx", ".db", ".xlsx", ".zip"}:
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        found += [f"{path.relative_to(REPO)}:{text.count(chr(10), 0, m.start()) + 1}" for m in markers.finditer(text)]
+    assert not found, found
